@@ -1,0 +1,64 @@
+"""The `khidma` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from khidma.definitions import schema as schemas
+
+
+@click.group()
+@click.version_option(package_name="khidma")
+def main() -> None:
+    """Khidma: government e-services from one YAML file each."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="Print problems only.")
+def check(paths: tuple[Path, ...], quiet: bool) -> None:
+    """Validate service files or folders (default: services.d).
+
+    Prints every problem as file:line:col: code: message (hint) and exits 1 if there is any.
+    """
+    from khidma.definitions.loader import load
+
+    result = load(paths or [Path("services.d")])
+    for problem in result.problems:
+        click.echo(str(problem))
+    if result.files == 0:
+        click.echo("no service files found", err=True)
+        sys.exit(2)
+    if not quiet:
+        summary = (
+            f"{result.files} file(s), {len(result.services)} service(s), "
+            f"{len(result.lists)} shared list(s), {len(result.problems)} problem(s)"
+        )
+        click.echo(summary, err=True)
+        if not result.problems:
+            for d in result.services:
+                click.echo(f"  ok  {d.id} v{d.version}  {d.hash[:12]}  {d.title.ar} / {d.title.en}",
+                           err=True)
+    sys.exit(1 if result.problems else 0)
+
+
+@main.command()
+@click.option("--lists", "which", flag_value="lists", help="The schema of a shared lists file.")
+@click.option("--service", "which", flag_value="service", default=True,
+              help="The schema of a service file (default).")
+@click.option("--write", is_flag=True, help="Rewrite the schema files shipped in the package.")
+def schema(which: str, write: bool) -> None:
+    """Print the JSON Schema of a service file (or of a lists file)."""
+    if write:
+        schemas.write_files()
+        click.echo(f"wrote {schemas.SERVICE_SCHEMA_FILE} and {schemas.LISTS_SCHEMA_FILE}", err=True)
+        return
+    built = schemas.lists_schema() if which == "lists" else schemas.service_schema()
+    click.echo(schemas.dump(built), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

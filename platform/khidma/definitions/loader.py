@@ -1,0 +1,157 @@
+"""Load service and lists files from disk: parse, validate, compile, report.
+
+`load(paths)` reads every `*.yaml`/`*.yml` below the given files and folders. Lists files
+(`kind: lists`) are read first, since services may use their lists. Every problem of every
+file is collected; nothing is raised half-way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from khidma.definitions.compiler import compile_service, parse_options
+from khidma.definitions.errors import DefinitionError, Problem
+from khidma.definitions.model import Option, ServiceDefinition
+from khidma.definitions.validation import schema_problems
+from khidma.definitions.yamlsource import Located, YamlProblem, load_located
+from khidma.fields import FieldTypeRegistry
+from khidma.fields import registry as default_registry
+
+SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class LoadResult:
+    services: list[ServiceDefinition] = field(default_factory=list)
+    lists: dict[str, tuple[Option, ...]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    def raise_for_problems(self) -> None:
+        if self.problems:
+            raise DefinitionError(self.problems)
+
+
+def find_files(paths: Iterable[str | Path]) -> list[Path]:
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found.extend(sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file()))
+        else:
+            found.append(p)
+    return found
+
+
+def read_text(path: Path) -> tuple[str | None, Problem | None]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, Problem(str(path), 1, 1, "file.unreadable", exc.strerror or str(exc))
+    if len(raw) > MAX_FILE_BYTES:
+        return None, Problem(str(path), 1, 1, "file.too-large",
+                             f"the file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        return None, Problem(str(path), 1, 1, "file.encoding",
+                             f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8")
+
+
+def parse(text: str, file: str) -> tuple[Located | None, str, list[Problem]]:
+    """Parse and schema-check one document. Returns the data, its kind and problems."""
+    try:
+        located = load_located(text)
+    except YamlProblem as exc:
+        return None, "service", [Problem(file, exc.line, exc.column, exc.code, exc.message, exc.hint)]
+    problems = [
+        Problem(file, line, col, "yaml.duplicate-key",
+                f"key {path[-1]!r} appears twice; YAML would keep only the last",
+                "remove or rename one of them")
+        for path, line, col in located.duplicates
+    ]
+    data = located.data
+    kind = data.get("kind", "service") if isinstance(data, dict) else "service"
+    kind = kind if kind in ("service", "lists") else "service"
+    if data is None:
+        problems.append(Problem(file, 1, 1, "file.empty", "the file holds no definition"))
+        return None, kind, problems
+    problems.extend(schema_problems(located, file, kind))
+    return located, kind, problems
+
+
+def compile_text(
+    text: str,
+    file: str,
+    shared_lists: Mapping[str, tuple[Option, ...]] | None = None,
+    types: FieldTypeRegistry = default_registry,
+) -> ServiceDefinition:
+    """Compile one service from its text (e.g. a version stored with a submission).
+    Raises `DefinitionError` with every problem."""
+    located, kind, problems = parse(text, file)
+    if kind != "service" and not problems:
+        problems.append(Problem(file, 1, 1, "file.kind", "this is not a service file"))
+    if located is None or problems:
+        raise DefinitionError(problems)
+    definition, more = compile_service(located, file, shared_lists or {}, types)
+    if definition is None:
+        raise DefinitionError(more)
+    return definition
+
+
+def load(paths: Iterable[str | Path], types: FieldTypeRegistry = default_registry) -> LoadResult:
+    result = LoadResult()
+    parsed: list[tuple[str, Located]] = []
+    list_origin: dict[str, str] = {}
+    for path in find_files(paths):
+        result.files += 1
+        file = str(path)
+        text, problem = read_text(path)
+        if problem:
+            result.problems.append(problem)
+            continue
+        assert text is not None
+        located, kind, problems = parse(text, file)
+        result.problems.extend(problems)
+        if located is None or problems:
+            continue
+        if kind == "lists":
+            _add_lists(located, file, result, list_origin)
+        else:
+            parsed.append((file, located))
+    seen: dict[str, str] = {}
+    for file, located in parsed:
+        definition, problems = compile_service(located, file, result.lists, types)
+        result.problems.extend(problems)
+        if definition is None:
+            continue
+        if definition.id in seen:
+            line, col = located.where(("id",))
+            result.problems.append(Problem(file, line, col, "service.duplicate",
+                                           f"service id {definition.id!r} is also used by {seen[definition.id]}"))
+            continue
+        seen[definition.id] = file
+        result.services.append(definition)
+    result.problems.sort()
+    return result
+
+
+def _add_lists(located: Located, file: str, result: LoadResult, origin: dict[str, str]) -> None:
+    data: dict[str, Any] = located.data
+    for name, options in data["lists"].items():
+        if name in result.lists:
+            line, col = located.where(("lists", name), key=True)
+            result.problems.append(Problem(file, line, col, "list.duplicate",
+                                           f"list {name!r} is already defined in {origin[name]}"))
+            continue
+        values = [o["value"] for o in options]
+        for i, value in enumerate(values):
+            if value in values[:i]:
+                line, col = located.where(("lists", name, i, "value"))
+                result.problems.append(Problem(file, line, col, "option.duplicate",
+                                               f"option value {value!r} appears twice in list {name!r}"))
+        origin[name] = file
+        result.lists[name] = parse_options(options)

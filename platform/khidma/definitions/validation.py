@@ -1,0 +1,141 @@
+"""JSON Schema validation turned into located, coded, human problems."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from khidma.definitions import schema as schemas
+from khidma.definitions.errors import Problem
+from khidma.definitions.yamlsource import Located
+
+_CODES = {
+    "required": "schema.required",
+    "additionalProperties": "schema.unknown-key",
+    "unevaluatedProperties": "schema.unknown-key",
+    "type": "schema.type",
+    "enum": "schema.enum",
+    "const": "schema.enum",
+    "pattern": "schema.pattern",
+    "minimum": "schema.range",
+    "maximum": "schema.range",
+    "exclusiveMinimum": "schema.range",
+    "exclusiveMaximum": "schema.range",
+    "minLength": "schema.empty",
+    "maxLength": "schema.length",
+    "minItems": "schema.too-few",
+    "maxItems": "schema.too-many",
+    "minProperties": "schema.too-few",
+    "uniqueItems": "schema.not-unique",
+    "format": "schema.format",
+    "propertyNames": "schema.pattern",
+}
+
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of keys",
+    "null": "nothing",
+}
+
+
+@cache
+def _validator(kind: str) -> jsonschema.protocols.Validator:
+    schema = schemas.lists_schema() if kind == "lists" else schemas.service_schema()
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def _describe_type(expected: Any) -> str:
+    names = expected if isinstance(expected, list) else [expected]
+    return " or ".join(_TYPE_NAMES.get(n, str(n)) for n in names)
+
+
+def _leaves(error: ValidationError) -> Iterator[ValidationError]:
+    """The errors worth showing: a field of a known type that fails its `then` branch is
+    reported through the branch's own errors, not as 'does not match'."""
+    if error.validator in ("allOf", "if", "then") and error.context:
+        for sub in error.context:
+            yield from _leaves(sub)
+    else:
+        yield error
+
+
+def schema_problems(located: Located, file: str, kind: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for top in _validator(kind).iter_errors(located.data):
+        for error in _leaves(top):
+            problems.extend(_problems_for(error, located, file))
+    return problems
+
+
+def _problems_for(error: ValidationError, located: Located, file: str) -> Iterator[Problem]:
+    path = tuple(error.absolute_path)
+    code = _CODES.get(str(error.validator), "schema.invalid")
+    line, col = located.where(path)
+    hint = ""
+    message = error.message
+    if error.validator in ("additionalProperties", "unevaluatedProperties"):
+        allowed = sorted((error.schema.get("properties") or {}) if isinstance(error.schema, dict) else [])
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        for key in instance:
+            if key in allowed:
+                continue
+            kline, kcol = located.where((*path, key), key=True)
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            yield Problem(
+                file, kline, kcol, code, f"unknown key {key!r}{_where_text(path)}",
+                f"did you mean {close[0]!r}?" if close else f"allowed here: {', '.join(allowed)}",
+            )
+        return
+    if error.validator == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else ""
+        message = f"missing key {missing!r}{_where_text(path)}"
+        if missing in ("ar", "en"):
+            hint = "every text is bilingual: give both ar and en"
+    elif error.validator == "type":
+        message = f"{_value_text(error.instance)} should be {_describe_type(error.validator_value)}"
+        if error.validator_value in ("string", ["string", "integer"]) and isinstance(
+            error.instance, (bool, int, float)
+        ):
+            hint = "YAML read this as a number or yes/no; put it in quotes to keep it as text"
+        elif error.validator_value == "object" and isinstance(error.instance, str) and path:
+            hint = "give the text as {ar: ..., en: ...}" if _is_text_schema(error.schema) else ""
+    elif error.validator in ("enum", "const"):
+        choices = error.validator_value if error.validator == "enum" else [error.validator_value]
+        message = f"{_value_text(error.instance)} is not allowed here"
+        close = difflib.get_close_matches(str(error.instance), [str(c) for c in choices], n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(map(str, choices))
+        if path and path[-1] == "type" and error.validator == "enum":
+            code = "field.unknown-type"
+            message = f"unknown field type {error.instance!r}"
+    elif error.validator == "pattern":
+        message = f"{_value_text(error.instance)} does not have the expected form"
+        description = error.schema.get("description") if isinstance(error.schema, dict) else None
+        hint = str(description) if description else f"it must match {error.validator_value}"
+    elif error.validator == "minLength" and error.validator_value == 1:
+        message = "this text is empty"
+    yield Problem(file, line, col, code, message, hint)
+
+
+def _is_text_schema(schema: Any) -> bool:
+    return isinstance(schema, dict) and set(schema.get("required", [])) == {"ar", "en"}
+
+
+def _value_text(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _where_text(path: tuple[Any, ...]) -> str:
+    names = [p for p in path if isinstance(p, str)]
+    return f" in {names[-1]!r}" if names else ""

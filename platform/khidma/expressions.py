@@ -1,0 +1,118 @@
+"""The one expression language of service definitions.
+
+Every condition (`visible_when`, `required_when`), computed value, option filter and rule
+in a service file is a CEL expression (https://cel.dev): standard, side-effect free and
+not Turing-complete, so a definition can never loop or touch the machine. This module is
+the only place that knows which CEL implementation runs them; the rest of the platform sees
+`compile(source) -> Expression` with `.names` (the free names it reads) and
+`.evaluate(context)`.
+
+Expressions are compiled once, when a definition is loaded. Evaluation is pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import cel
+from cel import stdlib as _cel_stdlib
+
+__all__ = [
+    "EvaluationError",
+    "Expression",
+    "ExpressionSyntaxError",
+    "compile",
+    "function_names",
+]
+
+
+class ExpressionSyntaxError(ValueError):
+    """The text is not a valid expression. `column` is 1-based within the expression."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+
+class EvaluationError(ValueError):
+    """The expression could not be evaluated against the given values."""
+
+
+def _stdlib_functions() -> dict[str, Callable[..., Any]]:
+    context = cel.Context()
+    _cel_stdlib.add_stdlib_to_context(context)
+    return dict(context.functions)
+
+
+_STDLIB = _stdlib_functions()
+
+# Functions and macros the CEL runtime itself provides.
+_BUILTINS = frozenset(
+    {
+        "size", "has", "int", "uint", "double", "string", "bytes", "bool", "timestamp",
+        "duration", "contains", "startsWith", "endsWith", "matches", "all", "exists",
+        "exists_one", "map", "filter", "type", "dyn", "getFullYear", "getMonth",
+        "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours", "getMinutes",
+    }
+)
+
+_MACRO_BINDING = re.compile(r"\.\s*(?:all|exists|exists_one|map|filter)\s*\(\s*([A-Za-z_]\w*)\s*,")
+_ERROR_COLUMN = re.compile(r"<input>:\d+:(\d+):\s*(.*?)(?:\n|$)")
+
+
+def function_names(extra: Mapping[str, Callable[..., Any]] | None = None) -> frozenset[str]:
+    """Every function name an expression may call, given the `extra` host functions."""
+    return _BUILTINS | frozenset(_STDLIB) | frozenset(extra or {})
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A compiled expression. `names` are the free variables it reads (macro-bound names
+    such as the `a` of `list.map(a, a.hours)` are not among them); `functions` are the
+    named functions it calls."""
+
+    source: str
+    names: frozenset[str]
+    functions: frozenset[str]
+    _program: Any = field(repr=False, compare=False)
+
+    def evaluate(
+        self,
+        variables: Mapping[str, Any],
+        functions: Mapping[str, Callable[..., Any]] | None = None,
+    ) -> Any:
+        """Evaluate with `variables` (every name in `.names` should be present; a missing
+        one is an `EvaluationError`) and optional host `functions`."""
+        wanted = {name: _STDLIB[name] for name in self.functions if name in _STDLIB}
+        if functions:
+            wanted.update({n: f for n, f in functions.items() if n in self.functions})
+        context = cel.Context(dict(variables), wanted)
+        try:
+            return self._program.execute(context)
+        except Exception as exc:  # the CEL runtime raises TypeError/RuntimeError/ValueError
+            raise EvaluationError(f"{self.source!r}: {exc}") from exc
+
+
+def compile(source: str) -> Expression:  # noqa: A001 - mirrors re.compile
+    """Compile `source`, or raise `ExpressionSyntaxError` saying where it is wrong."""
+    if not isinstance(source, str) or not source.strip():
+        raise ExpressionSyntaxError("an expression must be a non-empty string", 1)
+    try:
+        program = cel.compile(source)
+    except Exception as exc:
+        text = str(exc)
+        found = _ERROR_COLUMN.search(text)
+        if found:
+            raise ExpressionSyntaxError(found.group(2).strip(), int(found.group(1)) + 1) from None
+        raise ExpressionSyntaxError(text.splitlines()[0] if text else "invalid expression") from None
+    references = program.references()
+    bound = set(_MACRO_BINDING.findall(source))
+    names = frozenset(n for n in references["variables"] if n not in bound)
+    functions = frozenset(
+        f for f in references["functions"] if not f.startswith(("_", "@", "!", "-"))
+    )
+    return Expression(source, names, functions, program)
