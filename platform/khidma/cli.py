@@ -40,15 +40,22 @@ def check(paths: tuple[Path, ...], quiet: bool) -> None:
         click.echo(summary, err=True)
         if not result.problems:
             for d in result.services:
-                click.echo(f"  ok  {d.id} v{d.version}  {d.hash[:12]}  {d.title.ar} / {d.title.en}",
-                           err=True)
+                click.echo(
+                    f"  ok  {d.id} v{d.version}  {d.hash[:12]}  {d.title.ar} / {d.title.en}",
+                    err=True,
+                )
     sys.exit(1 if result.problems else 0)
 
 
 @main.command()
 @click.option("--lists", "which", flag_value="lists", help="The schema of a shared lists file.")
-@click.option("--service", "which", flag_value="service", default=True,
-              help="The schema of a service file (default).")
+@click.option(
+    "--service",
+    "which",
+    flag_value="service",
+    default=True,
+    help="The schema of a service file (default).",
+)
 @click.option("--write", is_flag=True, help="Rewrite the schema files shipped in the package.")
 def schema(which: str, write: bool) -> None:
     """Print the JSON Schema of a service file (or of a lists file)."""

@@ -53,10 +53,34 @@ _STDLIB = _stdlib_functions()
 # Functions and macros the CEL runtime itself provides.
 _BUILTINS = frozenset(
     {
-        "size", "has", "int", "uint", "double", "string", "bytes", "bool", "timestamp",
-        "duration", "contains", "startsWith", "endsWith", "matches", "all", "exists",
-        "exists_one", "map", "filter", "type", "dyn", "getFullYear", "getMonth",
-        "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours", "getMinutes",
+        "size",
+        "has",
+        "int",
+        "uint",
+        "double",
+        "string",
+        "bytes",
+        "bool",
+        "timestamp",
+        "duration",
+        "contains",
+        "startsWith",
+        "endsWith",
+        "matches",
+        "all",
+        "exists",
+        "exists_one",
+        "map",
+        "filter",
+        "type",
+        "dyn",
+        "getFullYear",
+        "getMonth",
+        "getDayOfMonth",
+        "getDayOfWeek",
+        "getDayOfYear",
+        "getHours",
+        "getMinutes",
     }
 )
 
@@ -97,7 +121,7 @@ class Expression:
             raise EvaluationError(f"{self.source!r}: {exc}") from exc
 
 
-def compile(source: str) -> Expression:  # noqa: A001 - mirrors re.compile
+def compile(source: str) -> Expression:
     """Compile `source`, or raise `ExpressionSyntaxError` saying where it is wrong."""
     if not isinstance(source, str) or not source.strip():
         raise ExpressionSyntaxError("an expression must be a non-empty string", 1)
@@ -108,7 +132,9 @@ def compile(source: str) -> Expression:  # noqa: A001 - mirrors re.compile
         found = _ERROR_COLUMN.search(text)
         if found:
             raise ExpressionSyntaxError(found.group(2).strip(), int(found.group(1)) + 1) from None
-        raise ExpressionSyntaxError(text.splitlines()[0] if text else "invalid expression") from None
+        raise ExpressionSyntaxError(
+            text.splitlines()[0] if text else "invalid expression"
+        ) from None
     references = program.references()
     bound = set(_MACRO_BINDING.findall(source))
     names = frozenset(n for n in references["variables"] if n not in bound)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -50,9 +51,25 @@ _DATE_BOUND = re.compile(r"^today([+-]\d+)d$")
 _PREFILL_UNSUPPORTED = {"file", "group", "checkboxes", "appointment", "computed"}
 _COMMON_KEYS = frozenset(
     {
-        "id", "type", "label", "hint", "placeholder", "default", "prefill", "readonly",
-        "required", "visible_when", "required_when", "rules", "options", "options_from",
-        "options_filter", "expression", "fields", "content", "title",
+        "id",
+        "type",
+        "label",
+        "hint",
+        "placeholder",
+        "default",
+        "prefill",
+        "readonly",
+        "required",
+        "visible_when",
+        "required_when",
+        "rules",
+        "options",
+        "options_from",
+        "options_filter",
+        "expression",
+        "fields",
+        "content",
+        "title",
     }
 )
 
@@ -62,7 +79,10 @@ def content_hash(data: Any, shared_lists: Mapping[str, Any]) -> str:
     comments or layout."""
     canonical = json.dumps(
         {"service": data, "lists": dict(sorted(shared_lists.items()))},
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str,
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -111,8 +131,16 @@ class Compiler:
         self.compiled_exprs: dict[Path, expressions.Expression] = {}
 
     # -- reporting -------------------------------------------------------------------
-    def report(self, path: Path, code: str, message: str, hint: str = "", *, key: bool = False,
-               column_offset: int = 0) -> None:
+    def report(
+        self,
+        path: Path,
+        code: str,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
+        column_offset: int = 0,
+    ) -> None:
         line, col = self.located.where(path, key=key)
         self.problems.append(Problem(self.file, line, col + column_offset, code, message, hint))
 
@@ -137,8 +165,11 @@ class Compiler:
         duration = d.get("duration")
         used_shared = {
             name: [
-                {"value": o.value, "label": {"ar": o.label.ar, "en": o.label.en},
-                 **_thaw(o.attributes)}
+                {
+                    "value": o.value,
+                    "label": {"ar": o.label.ar, "en": o.label.en},
+                    **_thaw(o.attributes),
+                }
                 for o in self.shared_lists[name]
             ]
             for name in sorted(self._used_shared_lists())
@@ -199,9 +230,13 @@ class Compiler:
     def _collect_lists(self) -> None:
         for name, options in self.data.get("lists", {}).items():
             if name in self.shared_lists:
-                self.report(("lists", name), "list.duplicate",
-                            f"list {name!r} is also defined in a shared lists file",
-                            "rename the local list or use the shared one", key=True)
+                self.report(
+                    ("lists", name),
+                    "list.duplicate",
+                    f"list {name!r} is also defined in a shared lists file",
+                    "rename the local list or use the shared one",
+                    key=True,
+                )
                 continue
             self._check_option_values(options, ("lists", name))
             self.lists[name] = parse_options(options)
@@ -211,8 +246,11 @@ class Compiler:
         for i, option in enumerate(options):
             value = option["value"]
             if value in seen:
-                self.report((*path, i, "value"), "option.duplicate",
-                            f"option value {value!r} appears twice in this list")
+                self.report(
+                    (*path, i, "value"),
+                    "option.duplicate",
+                    f"option value {value!r} appears twice in this list",
+                )
             seen.add(value)
 
     def _used_shared_lists(self) -> set[str]:
@@ -231,8 +269,9 @@ class Compiler:
         seen_steps: set[str] = set()
         for s, step in enumerate(self.data["steps"]):
             if step["id"] in seen_steps:
-                self.report(("steps", s, "id"), "id.duplicate",
-                            f"step id {step['id']!r} is used twice")
+                self.report(
+                    ("steps", s, "id"), "id.duplicate", f"step id {step['id']!r} is used twice"
+                )
             seen_steps.add(step["id"])
             for i, raw in enumerate(step["fields"]):
                 path: Path = ("steps", s, "fields", i)
@@ -244,13 +283,20 @@ class Compiler:
         field_id = raw["id"]
         if field_id in self.raw_fields:
             first = self.located.where(self.raw_fields[field_id][1])
-            self.report((*path, "id"), "id.duplicate",
-                        f"field id {field_id!r} is already used (line {first[0]})",
-                        "ids are unique across the whole service, groups included")
+            self.report(
+                (*path, "id"),
+                "id.duplicate",
+                f"field id {field_id!r} is already used (line {first[0]})",
+                "ids are unique across the whole service, groups included",
+            )
             return
         if field_id in defaults.BUILTIN_NAMES or field_id in ("item", "option"):
-            self.report((*path, "id"), "id.reserved", f"{field_id!r} is a reserved name",
-                        "choose another id")
+            self.report(
+                (*path, "id"),
+                "id.reserved",
+                f"{field_id!r} is a reserved name",
+                "choose another id",
+            )
             return
         self.raw_fields[field_id] = (raw, path, group)
 
@@ -281,9 +327,12 @@ class Compiler:
         children: tuple[Field, ...] = ()
         if raw["type"] == "group":
             if group is not None:
-                self.report((*path, "type"), "group.nested",
-                            f"group {raw['id']!r} is inside group {group!r}",
-                            "groups cannot be nested; flatten the inner group")
+                self.report(
+                    (*path, "type"),
+                    "group.nested",
+                    f"group {raw['id']!r} is inside group {group!r}",
+                    "groups cannot be nested; flatten the inner group",
+                )
             else:
                 children = tuple(
                     self._field(child, (*path, "fields", j), step, raw["id"])
@@ -294,7 +343,8 @@ class Compiler:
         rules = tuple(
             r
             for r in (
-                self._rule(rule, (*path, "rules", k), where) for k, rule in enumerate(raw.get("rules", ()))
+                self._rule(rule, (*path, "rules", k), where)
+                for k, rule in enumerate(raw.get("rules", ()))
             )
             if r is not None
         )
@@ -318,8 +368,14 @@ class Compiler:
             rules=rules,
             options=options,
             options_from=raw.get("options_from"),
-            options_filter=self._expr(raw, "options_filter", path, raw.get("options_from"), where,
-                                      option_list=raw.get("options")),
+            options_filter=self._expr(
+                raw,
+                "options_filter",
+                path,
+                raw.get("options_from"),
+                where,
+                option_list=raw.get("options"),
+            ),
             expression=self._expr(raw, "expression", path, None, where),
             fields=children,
             group=group,
@@ -328,9 +384,13 @@ class Compiler:
 
     def _field_options(self, raw: dict[str, Any], path: Path) -> tuple[Option, ...] | None:
         if "options" in raw and "options_from" in raw:
-            self.report((*path, "options_from"), "options.both",
-                        f"field {raw['id']!r} has both 'options' and 'options_from'",
-                        "keep one of them", key=True)
+            self.report(
+                (*path, "options_from"),
+                "options.both",
+                f"field {raw['id']!r} has both 'options' and 'options_from'",
+                "keep one of them",
+                key=True,
+            )
             return None
         if "options" in raw:
             self._check_option_values(raw["options"], (*path, "options"))
@@ -339,37 +399,58 @@ class Compiler:
             name = raw["options_from"]
             if name not in self.lists:
                 close = difflib.get_close_matches(name, list(self.lists), n=1)
-                self.report((*path, "options_from"), "list.unknown", f"no option list named {name!r}",
-                            f"did you mean {close[0]!r}?" if close else
-                            "define it under 'lists' or in a shared lists file")
+                self.report(
+                    (*path, "options_from"),
+                    "list.unknown",
+                    f"no option list named {name!r}",
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else "define it under 'lists' or in a shared lists file",
+                )
                 return None
             return self.lists[name]
-        self.report(path, "options.missing", f"{raw['type']} field {raw['id']!r} has no options",
-                    "add 'options' (a list) or 'options_from' (a list name)")
+        self.report(
+            path,
+            "options.missing",
+            f"{raw['type']} field {raw['id']!r} has no options",
+            "add 'options' (a list) or 'options_from' (a list name)",
+        )
         return None
 
     def _field_ranges(self, raw: dict[str, Any], path: Path) -> None:
-        pairs = [("min_length", "max_length"), ("min_items", "max_items"),
-                 ("min_selected", "max_selected")]
+        pairs = [
+            ("min_length", "max_length"),
+            ("min_items", "max_items"),
+            ("min_selected", "max_selected"),
+        ]
         if raw["type"] in ("number", "integer", "time"):
             pairs.append(("min", "max"))
         for low, high in pairs:
             if low in raw and high in raw and raw[low] > raw[high]:
-                self.report((*path, low), "range.inverted",
-                            f"{low} ({raw[low]}) is greater than {high} ({raw[high]})",
-                            f"make {low} at most {high}")
+                self.report(
+                    (*path, low),
+                    "range.inverted",
+                    f"{low} ({raw[low]}) is greater than {high} ({raw[high]})",
+                    f"make {low} at most {high}",
+                )
         if raw["type"] == "date":
             bounds = {}
             for key in ("min", "max"):
                 if key in raw:
                     bounds[key] = self._date_bound(raw[key], (*path, key))
             if None not in bounds.values() and len(bounds) == 2 and bounds["min"] > bounds["max"]:  # type: ignore[operator]
-                self.report((*path, "min"), "range.inverted",
-                            f"min ({raw['min']}) is after max ({raw['max']})")
-        if raw["type"] == "checkboxes" and "max_selected" in raw and raw.get("options"):
-            if raw.get("min_selected", 0) > len(raw["options"]):
-                self.report((*path, "min_selected"), "range.inverted",
-                            "min_selected is more than the number of options")
+                self.report(
+                    (*path, "min"),
+                    "range.inverted",
+                    f"min ({raw['min']}) is after max ({raw['max']})",
+                )
+        options = raw.get("options") if raw["type"] == "checkboxes" else None
+        if options and raw.get("min_selected", 0) > len(options):
+            self.report(
+                (*path, "min_selected"),
+                "range.inverted",
+                "min_selected is more than the number of options",
+            )
 
     def _date_bound(self, text: str, path: Path) -> int | None:
         """A date bound as days from today (for ordering): today±Nd or an ISO date."""
@@ -381,46 +462,83 @@ class Compiler:
         try:
             return (dt.date.fromisoformat(text) - dt.date(2000, 1, 1)).days + 10**6
         except ValueError:
-            self.report(path, "date.invalid", f"{text!r} is not a real date",
-                        "use YYYY-MM-DD, 'today' or 'today+30d'")
+            self.report(
+                path,
+                "date.invalid",
+                f"{text!r} is not a real date",
+                "use YYYY-MM-DD, 'today' or 'today+30d'",
+            )
             return None
 
-    def _field_semantics(self, raw: dict[str, Any], path: Path, options: tuple[Option, ...] | None) -> None:
+    def _field_semantics(
+        self, raw: dict[str, Any], path: Path, options: tuple[Option, ...] | None
+    ) -> None:
         ftype = raw["type"]
         if raw.get("required") and "required_when" in raw:
-            self.report((*path, "required_when"), "required.conflict",
-                        f"field {raw['id']!r} is both always required and required_when",
-                        "drop 'required: true' or the condition", key=True)
+            self.report(
+                (*path, "required_when"),
+                "required.conflict",
+                f"field {raw['id']!r} is both always required and required_when",
+                "drop 'required: true' or the condition",
+                key=True,
+            )
         if "prefill" in raw and ftype in _PREFILL_UNSUPPORTED:
-            self.report((*path, "prefill"), "prefill.unsupported",
-                        f"a {ftype} field cannot be prefilled from the identity", key=True)
-        if raw.get("readonly") and raw.get("required") and "default" not in raw and "prefill" not in raw:
-            self.report((*path, "readonly"), "field.unfillable",
-                        f"field {raw['id']!r} is required and read-only but has no default or prefill",
-                        "give it a default or a prefill source, or make it editable", key=True)
+            self.report(
+                (*path, "prefill"),
+                "prefill.unsupported",
+                f"a {ftype} field cannot be prefilled from the identity",
+                key=True,
+            )
+        if (
+            raw.get("readonly")
+            and raw.get("required")
+            and "default" not in raw
+            and "prefill" not in raw
+        ):
+            self.report(
+                (*path, "readonly"),
+                "field.unfillable",
+                f"field {raw['id']!r} is required and read-only but has no default or prefill",
+                "give it a default or a prefill source, or make it editable",
+                key=True,
+            )
         if "pattern" in raw:
             try:
                 re.compile(raw["pattern"])
             except re.error as exc:
-                self.report((*path, "pattern"), "pattern.invalid",
-                            f"the pattern is not a valid regular expression: {exc}")
+                self.report(
+                    (*path, "pattern"),
+                    "pattern.invalid",
+                    f"the pattern is not a valid regular expression: {exc}",
+                )
         if "default" in raw and options is not None:
             values = {o.value for o in options}
             chosen = raw["default"] if isinstance(raw["default"], list) else [raw["default"]]
             for value in chosen:
                 if str(value) not in values:
-                    self.report((*path, "default"), "default.not-an-option",
-                                f"default {value!r} is not one of the field's options")
+                    self.report(
+                        (*path, "default"),
+                        "default.not-an-option",
+                        f"default {value!r} is not one of the field's options",
+                    )
         if "default" in raw and ftype in ("integer", "number"):
             value = raw["default"]
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                self.report((*path, "default"), "default.type", f"default {value!r} is not a number")
+                self.report(
+                    (*path, "default"), "default.type", f"default {value!r} is not a number"
+                )
             elif ("min" in raw and value < raw["min"]) or ("max" in raw and value > raw["max"]):
-                self.report((*path, "default"), "default.out-of-range",
-                            f"default {value} is outside min/max")
+                self.report(
+                    (*path, "default"),
+                    "default.out-of-range",
+                    f"default {value} is outside min/max",
+                )
         if ftype == "appointment" and "booking" not in self.data:
-            self.report((*path, "type"), "booking.missing",
-                        f"appointment field {raw['id']!r} needs a 'booking' block in the service")
+            self.report(
+                (*path, "type"),
+                "booking.missing",
+                f"appointment field {raw['id']!r} needs a 'booking' block in the service",
+            )
 
     def _rule(self, raw: dict[str, Any], path: Path, where: str) -> Rule | None:
         check = self._expr(raw, "check", path, None, where)
@@ -443,9 +561,13 @@ class Compiler:
         try:
             expr = expressions.compile(source)
         except expressions.ExpressionSyntaxError as exc:
-            self.report(epath, "expr.syntax", f"expression {source!r}: {exc.message}",
-                        "see the expressions section of docs/definition-format.md",
-                        column_offset=max((exc.column or 1) - 1, 0) if "\n" not in source else 0)
+            self.report(
+                epath,
+                "expr.syntax",
+                f"expression {source!r}: {exc.message}",
+                "see the expressions section of docs/definition-format.md",
+                column_offset=max((exc.column or 1) - 1, 0) if "\n" not in source else 0,
+            )
             return None
         ok = True
         known = self._names_for(where)
@@ -453,13 +575,20 @@ class Compiler:
             known = known | {"option"}
         for name in sorted(expr.names - known):
             if name in ("item", "option"):
-                self.report(epath, "expr.out-of-scope",
-                            f"{name!r} is only available "
-                            + ("inside a group's fields" if name == "item" else "in options_filter"))
+                self.report(
+                    epath,
+                    "expr.out-of-scope",
+                    f"{name!r} is only available "
+                    + ("inside a group's fields" if name == "item" else "in options_filter"),
+                )
             else:
                 close = difflib.get_close_matches(name, sorted(known), n=1)
-                self.report(epath, "expr.unknown-name", f"expression reads {name!r}, which is not a field",
-                            f"did you mean {close[0]!r}?" if close else "names are field ids")
+                self.report(
+                    epath,
+                    "expr.unknown-name",
+                    f"expression reads {name!r}, which is not a field",
+                    f"did you mean {close[0]!r}?" if close else "names are field ids",
+                )
             ok = False
         allowed_functions = expressions.function_names() | HOST_FUNCTIONS
         for function in sorted(expr.functions - allowed_functions):
@@ -467,8 +596,12 @@ class Compiler:
             ok = False
         for target in _lookup_targets(source):
             if target not in self.lists:
-                self.report(epath, "list.unknown", f"lookup() names no option list {target!r}",
-                            "the first argument of lookup is a list name in quotes")
+                self.report(
+                    epath,
+                    "list.unknown",
+                    f"lookup() names no option list {target!r}",
+                    "the first argument of lookup is a list name in quotes",
+                )
                 ok = False
         ok = self._check_members(expr, epath, where, options_from, option_list) and ok
         if ok:
@@ -478,7 +611,8 @@ class Compiler:
 
     def _names_for(self, where: str) -> frozenset[str]:
         top = {
-            fid for fid, (raw, _, group) in self.raw_fields.items()
+            fid
+            for fid, (raw, _, group) in self.raw_fields.items()
             if group is None and self.types[raw["type"]].holds_value
         }
         names = top | defaults.BUILTIN_NAMES
@@ -486,17 +620,26 @@ class Compiler:
             names.add("item")
         return frozenset(names)
 
-    def _check_members(self, expr: expressions.Expression, path: Path, where: str,
-                       options_from: str | None, option_list: list[dict[str, Any]] | None) -> bool:
+    def _check_members(
+        self,
+        expr: expressions.Expression,
+        path: Path,
+        where: str,
+        options_from: str | None,
+        option_list: list[dict[str, Any]] | None,
+    ) -> bool:
         ok = True
         for owner, member in _MEMBER.findall(expr.source):
             if owner == "item" and where == "item" and "item" in expr.names:
                 group_id = self._group_of(path)
                 children = {c for c, (_, _, g) in self.raw_fields.items() if g == group_id}
                 if member not in children:
-                    self.report(path, "expr.unknown-name",
-                                f"item has no field {member!r}",
-                                "item fields: " + ", ".join(sorted(children)))
+                    self.report(
+                        path,
+                        "expr.unknown-name",
+                        f"item has no field {member!r}",
+                        "item fields: " + ", ".join(sorted(children)),
+                    )
                     ok = False
             elif owner == "option" and "option" in expr.names:
                 options = option_list or [
@@ -505,9 +648,12 @@ class Compiler:
                 ]
                 attributes = {"value", "label"} | {k for o in options for k in o}
                 if options and member not in attributes:
-                    self.report(path, "expr.unknown-name",
-                                f"the options have no attribute {member!r}",
-                                "attributes: " + ", ".join(sorted(attributes)))
+                    self.report(
+                        path,
+                        "expr.unknown-name",
+                        f"the options have no attribute {member!r}",
+                        "attributes: " + ", ".join(sorted(attributes)),
+                    )
                     ok = False
         return ok
 
@@ -538,9 +684,12 @@ class Compiler:
             first = cycle[0]
             all_computed = all(self.raw_fields[f][0]["type"] == "computed" for f in cycle)
             code = "computed.cycle" if all_computed else "condition.cycle"
-            self.report(self.raw_fields[first][1], code,
-                        "these fields depend on each other in a circle: " + " → ".join([*cycle, first]),
-                        "break the circle: a value cannot depend on itself")
+            self.report(
+                self.raw_fields[first][1],
+                code,
+                "these fields depend on each other in a circle: " + " → ".join([*cycle, first]),
+                "break the circle: a value cannot depend on itself",
+            )
         affects: dict[str, set[str]] = {fid: set() for fid in self.raw_fields}
         for reader, sources in reads.items():
             for source in sources:
@@ -564,16 +713,25 @@ class Compiler:
         seen: set[str] = set()
         for i, s in enumerate(raw["statuses"]):
             if s["id"] in seen:
-                self.report((*base, "statuses", i, "id"), "workflow.duplicate-status",
-                            f"status {s['id']!r} is declared twice")
+                self.report(
+                    (*base, "statuses", i, "id"),
+                    "workflow.duplicate-status",
+                    f"status {s['id']!r} is declared twice",
+                )
             seen.add(s["id"])
-            statuses.append(Status(s["id"], Text(**s["label"]), s.get("final", False), s.get("waiting_for")))
+            statuses.append(
+                Status(s["id"], Text(**s["label"]), s.get("final", False), s.get("waiting_for"))
+            )
 
         def known(status_id: str, path: Path) -> bool:
             if status_id not in seen:
                 close = difflib.get_close_matches(status_id, sorted(seen), n=1)
-                self.report(path, "workflow.unknown-status", f"no status {status_id!r}",
-                            f"did you mean {close[0]!r}?" if close else "declare it under statuses")
+                self.report(
+                    path,
+                    "workflow.unknown-status",
+                    f"no status {status_id!r}",
+                    f"did you mean {close[0]!r}?" if close else "declare it under statuses",
+                )
                 return False
             return True
 
@@ -583,28 +741,46 @@ class Compiler:
         for i, t in enumerate(raw["transitions"]):
             sources = t["from"] if isinstance(t["from"], list) else [t["from"]]
             path: Path = (*base, "transitions", i)
-            good = all([known(src, (*path, "from")) for src in sources]) & known(t["to"], (*path, "to"))
+            good = all([known(src, (*path, "from")) for src in sources]) & known(
+                t["to"], (*path, "to")
+            )
             finals = {s.id for s in statuses if s.final}
             for src in sources:
                 if src in finals and good:
-                    self.report((*path, "from"), "workflow.from-final",
-                                f"status {src!r} is final; nothing may leave it",
-                                "remove 'final: true' or this transition")
+                    self.report(
+                        (*path, "from"),
+                        "workflow.from-final",
+                        f"status {src!r} is final; nothing may leave it",
+                        "remove 'final: true' or this transition",
+                    )
                 if good:
                     edges[src].add(t["to"])
-            transitions.append(Transition(tuple(sources), t["to"], tuple(t["by"]),
-                                          Text.of(t.get("label")), t.get("note_required", False)))
+            transitions.append(
+                Transition(
+                    tuple(sources),
+                    t["to"],
+                    tuple(t["by"]),
+                    Text.of(t.get("label")),
+                    t.get("note_required", False),
+                )
+            )
         if self.data.get("workflow") and raw["initial"] in seen:
             reachable = _reach(raw["initial"], edges) | {raw["initial"]}
             for i, s in enumerate(raw["statuses"]):
                 if s["id"] not in reachable:
-                    self.report((*base, "statuses", i, "id"), "workflow.unreachable",
-                                f"status {s['id']!r} cannot be reached from {raw['initial']!r}",
-                                "add a transition into it or remove it")
+                    self.report(
+                        (*base, "statuses", i, "id"),
+                        "workflow.unreachable",
+                        f"status {s['id']!r} cannot be reached from {raw['initial']!r}",
+                        "add a transition into it or remove it",
+                    )
             if not any(s.final for s in statuses):
-                self.report((*base, "statuses"), "workflow.no-final",
-                            "no status is final: a request could never be closed",
-                            "mark the closing statuses with 'final: true'")
+                self.report(
+                    (*base, "statuses"),
+                    "workflow.no-final",
+                    "no status is final: a request could never be closed",
+                    "mark the closing statuses with 'final: true'",
+                )
         return Workflow(raw["initial"], tuple(statuses), tuple(transitions))
 
     def _booking(self) -> Booking | None:
@@ -624,28 +800,40 @@ class Compiler:
             if fid not in self.raw_fields:
                 self.report((*base, key), "booking.unknown-field", f"no field {fid!r} for {key}")
             elif self.raw_fields[fid][0]["type"] not in types:
-                self.report((*base, key), "booking.field-type",
-                            f"{key} {fid!r} is a {self.raw_fields[fid][0]['type']} field",
-                            "it must be a " + " or ".join(types) + " field")
+                self.report(
+                    (*base, key),
+                    "booking.field-type",
+                    f"{key} {fid!r} is a {self.raw_fields[fid][0]['type']} field",
+                    "it must be a " + " or ".join(types) + " field",
+                )
         schedule: dict[str, tuple[tuple[str, str], ...]] = {}
         for day, spans in raw["schedule"].items():
             parsed = []
             for i, span in enumerate(spans):
                 start, end = span.split("-")
                 if start >= end:
-                    self.report((*base, "schedule", day, i), "booking.bad-hours",
-                                f"opening hours {span!r} end before they start")
+                    self.report(
+                        (*base, "schedule", day, i),
+                        "booking.bad-hours",
+                        f"opening hours {span!r} end before they start",
+                    )
                 parsed.append((start, end))
             parsed.sort()
-            for (_, end1), (start2, _) in zip(parsed, parsed[1:], strict=False):
+            for (_, end1), (start2, _) in itertools.pairwise(parsed):
                 if start2 < end1:
-                    self.report((*base, "schedule", day), "booking.bad-hours",
-                                f"opening hours on {day} overlap")
+                    self.report(
+                        (*base, "schedule", day),
+                        "booking.bad-hours",
+                        f"opening hours on {day} overlap",
+                    )
             schedule[day] = tuple(parsed)
         window = raw["window"]
         if window.get("min_days_ahead", 0) > window["max_days_ahead"]:
-            self.report((*base, "window", "min_days_ahead"), "range.inverted",
-                        "min_days_ahead is greater than max_days_ahead")
+            self.report(
+                (*base, "window", "min_days_ahead"),
+                "range.inverted",
+                "min_days_ahead is greater than max_days_ahead",
+            )
         cancellation = raw.get("cancellation", {"allowed": True})
         ticket = raw.get("ticket", {})
         return Booking(
@@ -688,24 +876,39 @@ class Compiler:
             path: Path = ("notifications", i)
             event = raw["event"]
             if event.startswith("status:") and event[7:] not in statuses:
-                self.report((*path, "event"), "notification.unknown-status",
-                            f"event {event!r} names no status of the workflow")
+                self.report(
+                    (*path, "event"),
+                    "notification.unknown-status",
+                    f"event {event!r} names no status of the workflow",
+                )
             if event.startswith("booking_") and "booking" not in self.data:
-                self.report((*path, "event"), "notification.no-booking",
-                            f"event {event!r} needs a booking block")
+                self.report(
+                    (*path, "event"),
+                    "notification.no-booking",
+                    f"event {event!r} needs a booking block",
+                )
             if raw["channel"] == "email" and "subject" not in raw:
                 self.report(path, "notification.no-subject", "an e-mail needs a subject")
             for part in ("subject", "body"):
                 for lang, text in (raw.get(part) or {}).items():
                     for name in _PLACEHOLDER.findall(text):
                         if name not in defaults.PLACEHOLDERS:
-                            close = difflib.get_close_matches(name, sorted(defaults.PLACEHOLDERS), n=1)
-                            self.report((*path, part, lang), "notification.unknown-placeholder",
-                                        f"unknown placeholder {{{name}}}",
-                                        f"did you mean {{{close[0]}}}?" if close else
-                                        "placeholders: " + ", ".join(sorted(defaults.PLACEHOLDERS)))
-            result.append(Notification(event, raw["channel"], Text(**raw["body"]),
-                                       Text.of(raw.get("subject"))))
+                            close = difflib.get_close_matches(
+                                name, sorted(defaults.PLACEHOLDERS), n=1
+                            )
+                            self.report(
+                                (*path, part, lang),
+                                "notification.unknown-placeholder",
+                                f"unknown placeholder {{{name}}}",
+                                f"did you mean {{{close[0]}}}?"
+                                if close
+                                else "placeholders: " + ", ".join(sorted(defaults.PLACEHOLDERS)),
+                            )
+            result.append(
+                Notification(
+                    event, raw["channel"], Text(**raw["body"]), Text.of(raw.get("subject"))
+                )
+            )
         return tuple(result)
 
     def _declarations(self) -> tuple[Declaration, ...]:
@@ -713,8 +916,11 @@ class Compiler:
         result = []
         for i, raw in enumerate(self.data.get("declarations", ())):
             if raw["id"] in seen or raw["id"] in self.raw_fields:
-                self.report(("declarations", i, "id"), "id.duplicate",
-                            f"declaration id {raw['id']!r} is already used")
+                self.report(
+                    ("declarations", i, "id"),
+                    "id.duplicate",
+                    f"declaration id {raw['id']!r} is already used",
+                )
             seen.add(raw["id"])
             result.append(Declaration(raw["id"], Text(**raw["text"])))
         return tuple(result)
@@ -763,7 +969,7 @@ def _toposort(reads: Mapping[str, set[str]]) -> tuple[list[str], list[list[str]]
             if pending:
                 nxt = pending.pop()
                 if state.get(nxt) == 1:
-                    cycles.append(path[path.index(nxt):])
+                    cycles.append(path[path.index(nxt) :])
                 elif not state.get(nxt):
                     state[nxt] = 1
                     path.append(nxt)

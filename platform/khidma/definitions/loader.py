@@ -52,13 +52,24 @@ def read_text(path: Path) -> tuple[str | None, Problem | None]:
     except OSError as exc:
         return None, Problem(str(path), 1, 1, "file.unreadable", exc.strerror or str(exc))
     if len(raw) > MAX_FILE_BYTES:
-        return None, Problem(str(path), 1, 1, "file.too-large",
-                             f"the file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}")
+        return None, Problem(
+            str(path),
+            1,
+            1,
+            "file.too-large",
+            f"the file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}",
+        )
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        return None, Problem(str(path), 1, 1, "file.encoding",
-                             f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8")
+        return None, Problem(
+            str(path),
+            1,
+            1,
+            "file.encoding",
+            f"not UTF-8 text (byte {exc.start})",
+            "save the file as UTF-8",
+        )
 
 
 def parse(text: str, file: str) -> tuple[Located | None, str, list[Problem]]:
@@ -66,11 +77,20 @@ def parse(text: str, file: str) -> tuple[Located | None, str, list[Problem]]:
     try:
         located = load_located(text)
     except YamlProblem as exc:
-        return None, "service", [Problem(file, exc.line, exc.column, exc.code, exc.message, exc.hint)]
+        return (
+            None,
+            "service",
+            [Problem(file, exc.line, exc.column, exc.code, exc.message, exc.hint)],
+        )
     problems = [
-        Problem(file, line, col, "yaml.duplicate-key",
-                f"key {path[-1]!r} appears twice; YAML would keep only the last",
-                "remove or rename one of them")
+        Problem(
+            file,
+            line,
+            col,
+            "yaml.duplicate-key",
+            f"key {path[-1]!r} appears twice; YAML would keep only the last",
+            "remove or rename one of them",
+        )
         for path, line, col in located.duplicates
     ]
     data = located.data
@@ -130,8 +150,15 @@ def load(paths: Iterable[str | Path], types: FieldTypeRegistry = default_registr
             continue
         if definition.id in seen:
             line, col = located.where(("id",))
-            result.problems.append(Problem(file, line, col, "service.duplicate",
-                                           f"service id {definition.id!r} is also used by {seen[definition.id]}"))
+            result.problems.append(
+                Problem(
+                    file,
+                    line,
+                    col,
+                    "service.duplicate",
+                    f"service id {definition.id!r} is also used by {seen[definition.id]}",
+                )
+            )
             continue
         seen[definition.id] = file
         result.services.append(definition)
@@ -144,14 +171,28 @@ def _add_lists(located: Located, file: str, result: LoadResult, origin: dict[str
     for name, options in data["lists"].items():
         if name in result.lists:
             line, col = located.where(("lists", name), key=True)
-            result.problems.append(Problem(file, line, col, "list.duplicate",
-                                           f"list {name!r} is already defined in {origin[name]}"))
+            result.problems.append(
+                Problem(
+                    file,
+                    line,
+                    col,
+                    "list.duplicate",
+                    f"list {name!r} is already defined in {origin[name]}",
+                )
+            )
             continue
         values = [o["value"] for o in options]
         for i, value in enumerate(values):
             if value in values[:i]:
                 line, col = located.where(("lists", name, i, "value"))
-                result.problems.append(Problem(file, line, col, "option.duplicate",
-                                               f"option value {value!r} appears twice in list {name!r}"))
+                result.problems.append(
+                    Problem(
+                        file,
+                        line,
+                        col,
+                        "option.duplicate",
+                        f"option value {value!r} appears twice in list {name!r}",
+                    )
+                )
         origin[name] = file
         result.lists[name] = parse_options(options)

@@ -76,7 +76,9 @@ class Field:
     expression: Expression | None = None  # computed fields
     fields: tuple[Field, ...] = ()  # group items
     group: str | None = None  # the group this field belongs to, if any
-    settings: Mapping[str, Any] = field(default_factory=_empty)  # type-specific keys (min, max, accept, …)
+    settings: Mapping[str, Any] = field(
+        default_factory=_empty
+    )  # type-specific keys (min, max, accept, …)
 
     @property
     def type_name(self) -> str:

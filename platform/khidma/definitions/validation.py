@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from functools import cache
+from itertools import chain
 from typing import Any
 
 import jsonschema
@@ -13,6 +14,7 @@ from jsonschema.exceptions import ValidationError
 from khidma.definitions import schema as schemas
 from khidma.definitions.errors import Problem
 from khidma.definitions.yamlsource import Located
+from khidma.fields import registry
 
 _CODES = {
     "required": "schema.required",
@@ -47,12 +49,61 @@ _TYPE_NAMES = {
 }
 
 
+def _make(
+    schema: dict[str, Any], defs: dict[str, Any] | None = None
+) -> jsonschema.protocols.Validator:
+    return jsonschema.Draft202012Validator(
+        _inline(schema, schema.get("$defs", {}) if defs is None else defs),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def _inline(node: Any, defs: dict[str, Any]) -> Any:
+    """Replace local `$ref`s by what they point at: resolving a reference costs more than
+    the check it leads to. (The loader's schema has no recursive reference.)"""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
+            return _inline(defs[ref.removeprefix("#/$defs/")], defs)
+        return {
+            k: (v if k == "$defs" else _inline(v, defs)) for k, v in node.items() if k != "$defs"
+        }
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    return node
+
+
 @cache
 def _validator(kind: str) -> jsonschema.protocols.Validator:
-    schema = schemas.lists_schema() if kind == "lists" else schemas.service_schema()
-    return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
+    if kind == "lists":
+        return _make(schemas.lists_schema())
+    return _make(schemas.service_schema(dispatch=False))
+
+
+@cache
+def _field_validator(type_name: str) -> jsonschema.protocols.Validator:
+    full = schemas.service_schema(dispatch=False)
+    return _make(full["$defs"][f"field_{type_name}"], full["$defs"])
+
+
+def _field_errors(data: Any) -> Iterator[ValidationError]:
+    """Validate every field (and group item field) against its own type's schema."""
+    steps = data.get("steps") if isinstance(data, dict) else None
+    for s, step in enumerate(steps if isinstance(steps, list) else []):
+        fields = step.get("fields") if isinstance(step, dict) else None
+        for i, field in enumerate(fields if isinstance(fields, list) else []):
+            yield from _one_field(field, ("steps", s, "fields", i))
+
+
+def _one_field(field: Any, path: tuple[Any, ...]) -> Iterator[ValidationError]:
+    if not isinstance(field, dict) or field.get("type") not in registry:
+        return  # the service schema reports it
+    for error in _field_validator(field["type"]).iter_errors(field):
+        error.path.extendleft(reversed(path))
+        yield error
+    if field["type"] == "group" and isinstance(field.get("fields"), list):
+        for j, child in enumerate(field["fields"]):
+            yield from _one_field(child, (*path, "fields", j))
 
 
 def _describe_type(expected: Any) -> str:
@@ -72,7 +123,8 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
 
 def schema_problems(located: Located, file: str, kind: str) -> list[Problem]:
     problems: list[Problem] = []
-    for top in _validator(kind).iter_errors(located.data):
+    errors = _validator(kind).iter_errors(located.data)
+    for top in chain(errors, _field_errors(located.data) if kind == "service" else ()):
         for error in _leaves(top):
             problems.extend(_problems_for(error, located, file))
     return problems
@@ -85,7 +137,9 @@ def _problems_for(error: ValidationError, located: Located, file: str) -> Iterat
     hint = ""
     message = error.message
     if error.validator in ("additionalProperties", "unevaluatedProperties"):
-        allowed = sorted((error.schema.get("properties") or {}) if isinstance(error.schema, dict) else [])
+        allowed = sorted(
+            (error.schema.get("properties") or {}) if isinstance(error.schema, dict) else []
+        )
         instance = error.instance if isinstance(error.instance, dict) else {}
         for key in instance:
             if key in allowed:
@@ -93,7 +147,11 @@ def _problems_for(error: ValidationError, located: Located, file: str) -> Iterat
             kline, kcol = located.where((*path, key), key=True)
             close = difflib.get_close_matches(str(key), allowed, n=1)
             yield Problem(
-                file, kline, kcol, code, f"unknown key {key!r}{_where_text(path)}",
+                file,
+                kline,
+                kcol,
+                code,
+                f"unknown key {key!r}{_where_text(path)}",
                 f"did you mean {close[0]!r}?" if close else f"allowed here: {', '.join(allowed)}",
             )
         return
