@@ -106,6 +106,13 @@ def _freeze(value: Any) -> Any:
     return value
 
 
+def _setting(value: Any) -> Any:
+    """A type-specific key's value: bilingual texts become `Text`, the rest is frozen."""
+    if isinstance(value, dict) and set(value) == {"ar", "en"}:
+        return Text(value["ar"], value["en"])
+    return _freeze(value)
+
+
 def _texts(raw: Iterable[Mapping[str, str]] | None) -> tuple[Text, ...]:
     return tuple(Text(t["ar"], t["en"]) for t in raw or ())
 
@@ -153,6 +160,7 @@ class Compiler:
         booking = self._booking()
         fees = self._fees()
         notifications = self._notifications(workflow)
+        self._confirmation()
         declarations = self._declarations()
         affects, order = self._dependencies()
         if self.problems:
@@ -348,7 +356,7 @@ class Compiler:
             )
             if r is not None
         )
-        settings = {k: _freeze(v) for k, v in raw.items() if k not in _COMMON_KEYS}
+        settings = {k: _setting(v) for k, v in raw.items() if k not in _COMMON_KEYS}
         if raw["type"] == "info":
             settings["content"] = Text(**raw["content"])
             settings["title"] = Text.of(raw.get("title"))
@@ -890,26 +898,44 @@ class Compiler:
             if raw["channel"] == "email" and "subject" not in raw:
                 self.report(path, "notification.no-subject", "an e-mail needs a subject")
             for part in ("subject", "body"):
-                for lang, text in (raw.get(part) or {}).items():
-                    for name in _PLACEHOLDER.findall(text):
-                        if name not in defaults.PLACEHOLDERS:
-                            close = difflib.get_close_matches(
-                                name, sorted(defaults.PLACEHOLDERS), n=1
-                            )
-                            self.report(
-                                (*path, part, lang),
-                                "notification.unknown-placeholder",
-                                f"unknown placeholder {{{name}}}",
-                                f"did you mean {{{close[0]}}}?"
-                                if close
-                                else "placeholders: " + ", ".join(sorted(defaults.PLACEHOLDERS)),
-                            )
+                self._placeholders(
+                    (*path, part),
+                    raw.get(part),
+                    defaults.PLACEHOLDERS,
+                    "notification.unknown-placeholder",
+                )
             result.append(
                 Notification(
                     event, raw["channel"], Text(**raw["body"]), Text.of(raw.get("subject"))
                 )
             )
         return tuple(result)
+
+    def _placeholders(
+        self, path: Path, texts: Mapping[str, str] | None, allowed: frozenset[str], code: str
+    ) -> None:
+        for lang, text in (texts or {}).items():
+            for name in _PLACEHOLDER.findall(text):
+                if name not in allowed:
+                    close = difflib.get_close_matches(name, sorted(allowed), n=1)
+                    self.report(
+                        (*path, lang),
+                        code,
+                        f"unknown placeholder {{{name}}}",
+                        f"did you mean {{{close[0]}}}?"
+                        if close
+                        else "placeholders: " + ", ".join(sorted(allowed)),
+                    )
+
+    def _confirmation(self) -> None:
+        raw = self.data.get("confirmation") or {}
+        for part in ("title", "body"):
+            self._placeholders(
+                ("confirmation", part),
+                raw.get(part),
+                defaults.CONFIRMATION_PLACEHOLDERS,
+                "confirmation.unknown-placeholder",
+            )
 
     def _declarations(self) -> tuple[Declaration, ...]:
         seen: set[str] = set()

@@ -89,5 +89,10 @@ PLACEHOLDERS = frozenset(
     }
 )
 
+# Names the confirmation page may use.
+CONFIRMATION_PLACEHOLDERS = frozenset(
+    {"reference", "status", "service_title", "agency_name", "applicant_name", "submitted_at"}
+)
+
 # Names every expression may read besides the fields.
 BUILTIN_NAMES = frozenset({"today", "lang"})

@@ -7,6 +7,7 @@ file is collected; nothing is raised half-way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,14 +37,34 @@ class LoadResult:
             raise DefinitionError(self.problems)
 
 
+_LISTS_FILE = re.compile(r"^kind:\s*[\"']?lists[\"']?\s*(#.*)?$", re.M)
+
+
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The definition files below `paths`. A file named on its own brings the lists files
+    (`kind: lists`) beside it, so checking one service sees the lists it uses."""
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             found.extend(sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file()))
         else:
             found.append(p)
-    return found
+            found.extend(_sibling_lists(p))
+    return list(dict.fromkeys(found))
+
+
+def _sibling_lists(path: Path) -> list[Path]:
+    siblings = []
+    for f in sorted(path.parent.glob("*")):
+        if f.suffix not in SUFFIXES or f == path or not f.is_file():
+            continue
+        try:
+            head = f.read_text(encoding="utf-8-sig", errors="replace")[:4096]
+        except OSError:
+            continue
+        if _LISTS_FILE.search(head):
+            siblings.append(f)
+    return siblings
 
 
 def read_text(path: Path) -> tuple[str | None, Problem | None]:

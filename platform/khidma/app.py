@@ -1,0 +1,92 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_htmx import HTMX
+from flask_wtf.csrf import CSRFProtect
+
+import khidma.renderer
+from khidma.definitions.errors import DefinitionError
+from khidma.definitions.loader import load
+from khidma.definitions.registry import DefinitionRegistry
+
+RENDERER = Path(khidma.renderer.__file__).parent
+
+csrf = CSRFProtect()
+htmx = HTMX()
+
+
+class StartupError(RuntimeError):
+    """The platform cannot start; the message says why and how to fix it."""
+
+
+def load_registry(services_dir: str | Path) -> DefinitionRegistry:
+    """Parse and compile every definition once. Any problem stops the start-up."""
+    result = load([services_dir])
+    if result.problems:
+        raise StartupError(
+            f"{len(result.problems)} problem(s) in {services_dir} "
+            "(run `khidma check` for the same list):\n" + str(DefinitionError(result.problems))
+        )
+    if not result.services:
+        raise StartupError(f"no service definitions found in {services_dir}")
+    return DefinitionRegistry(result.services)
+
+
+def create_app(
+    config: Mapping[str, Any] | None = None, instance_path: str | Path | None = None
+) -> Flask:
+    app = Flask(
+        "khidma",
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        template_folder=str(RENDERER / "templates"),
+        static_folder=str(RENDERER / "static"),
+    )
+    from khidma.config import load_settings
+
+    settings = load_settings(Path(app.instance_path), config)
+    app.config.update(settings)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not settings["DEV"],
+        SESSION_COOKIE_NAME="khidma_session",
+        MAX_CONTENT_LENGTH=(settings["MAX_UPLOAD_MB"] + 5) * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.extensions["khidma.registry"] = load_registry(settings["SERVICES_DIR"])
+
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+    from khidma.web import catalog, errors, i18n
+
+    i18n.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(catalog.bp)
+
+    @app.after_request
+    def security_headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        )
+        return response
+
+    return app
+
+
+def registry(app: Flask) -> DefinitionRegistry:
+    reg: DefinitionRegistry = app.extensions["khidma.registry"]
+    return reg

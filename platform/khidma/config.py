@@ -1,0 +1,88 @@
+"""Settings: defaults, then `KHIDMA_*` environment variables, then explicit overrides.
+
+Nothing secret lives here. In development mode a random secret key is made once and kept
+in the instance folder; in production `KHIDMA_SECRET_KEY` must be set.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "DEV": False,  # development mode: dev SSO stand-in, dev outbox page, demo data
+    "SERVICES_DIR": "services.d",
+    "DATABASE_URL": None,  # default: SQLite file in the instance folder
+    "BLOB_DIR": None,  # default: instance/blobs
+    "DRAFT_TTL_DAYS": 30,
+    "SESSION_IDLE_MINUTES": 30,
+    "MAX_UPLOAD_MB": 25,
+    "SECRET_KEY": None,
+}
+
+_BOOL = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+    "": False,
+}
+
+
+def _coerce(name: str, text: str) -> Any:
+    default = DEFAULTS.get(name)
+    if isinstance(default, bool):
+        if text.strip().lower() not in _BOOL:
+            raise ValueError(f"KHIDMA_{name} must be true or false, not {text!r}")
+        return _BOOL[text.strip().lower()]
+    if isinstance(default, int):
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"KHIDMA_{name} must be a whole number, not {text!r}") from None
+    return text
+
+
+def load_settings(
+    instance_path: Path,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The platform's settings (upper-case keys without the KHIDMA_ prefix)."""
+    env = os.environ if environ is None else environ
+    settings = dict(DEFAULTS)
+    for key, value in env.items():
+        if key.startswith("KHIDMA_") and key[7:] in DEFAULTS:
+            settings[key[7:]] = _coerce(key[7:], value)
+    settings.update(overrides or {})
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = f"sqlite:///{instance_path / 'khidma.sqlite3'}"
+    if not settings["BLOB_DIR"]:
+        settings["BLOB_DIR"] = str(instance_path / "blobs")
+    if not settings["SECRET_KEY"]:
+        if not settings["DEV"]:
+            raise RuntimeError(
+                "KHIDMA_SECRET_KEY is not set. Set it to a long random value "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(48))'), "
+                "or set KHIDMA_DEV=1 for development."
+            )
+        settings["SECRET_KEY"] = _dev_secret(instance_path)
+    return settings
+
+
+def _dev_secret(instance_path: Path) -> str:
+    path = instance_path / "dev-secret-key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

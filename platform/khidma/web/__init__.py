@@ -1,0 +1,2 @@
+"""The web layer: Flask blueprints cut by feature. Views read a request, call the engine
+or storage, and render."""

@@ -1,0 +1,62 @@
+"""The catalog of services and each service's card."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.registry import DefinitionRegistry
+
+bp = Blueprint("catalog", __name__)
+
+# Arabic letters that users type interchangeably when searching.
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي", "ـ": ""})
+
+
+def fold(text: str) -> str:
+    """Search form of a text: case-, diacritic- and alef/hamza-insensitive."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bare.translate(_FOLD)
+
+
+def search_text(d: ServiceDefinition) -> str:
+    parts = [d.id, *d.keywords]
+    for text in (d.title, d.summary, d.description, d.agency.name):
+        parts += [text.ar, text.en]
+    return fold(" ".join(parts))
+
+
+def matching(services: Iterable[ServiceDefinition], query: str) -> list[ServiceDefinition]:
+    words = fold(query).split()
+    return [d for d in services if all(w in search_text(d) for w in words)]
+
+
+def _registry() -> DefinitionRegistry:
+    reg: DefinitionRegistry = current_app.extensions["khidma.registry"]
+    return reg
+
+
+@bp.get("/")
+def index() -> str:
+    query = request.args.get("q", "").strip()[:200]
+    services = _registry().services()
+    if query:
+        services = matching(services, query)
+    agencies: dict[str, list[ServiceDefinition]] = {}
+    for d in services:
+        agencies.setdefault(d.agency.id, []).append(d)
+    return render_template(
+        "catalog/index.html", agencies=agencies, query=query, count=len(services)
+    )
+
+
+@bp.get("/services/<service_id>")
+def service_card(service_id: str) -> str:
+    definition = _registry().get(service_id)
+    if definition is None:
+        abort(404)
+    return render_template("catalog/service.html", d=definition, rating=None)
