@@ -74,17 +74,28 @@ _COMMON_KEYS = frozenset(
 )
 
 
-def content_hash(data: Any, shared_lists: Mapping[str, Any]) -> str:
-    """Identity of a definition version: its data and the shared lists it uses, not its
-    comments or layout."""
+def digest(data: Any) -> str:
+    """sha256 of the canonical JSON of `data`: the same for the same meaning, whatever the
+    YAML's comments, order of keys or layout."""
     canonical = json.dumps(
-        {"service": data, "lists": dict(sorted(shared_lists.items()))},
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=str,
+        data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def content_hash(data_digest: str, list_digests: Mapping[str, str]) -> str:
+    """Identity of a definition version: its data and the shared lists it uses."""
+    lists = ",".join(f"{name}={value}" for name, value in sorted(list_digests.items()))
+    return hashlib.sha256(f"{data_digest}|{lists}".encode()).hexdigest()
+
+
+def list_digest(options: Iterable[Option]) -> str:
+    return digest(
+        [
+            {"value": o.value, "label": {"ar": o.label.ar, "en": o.label.en}, **_thaw(o.attributes)}
+            for o in options
+        ]
+    )
 
 
 def parse_options(raw: Iterable[Mapping[str, Any]]) -> tuple[Option, ...]:
@@ -126,7 +137,9 @@ class Compiler:
         file: str,
         shared_lists: Mapping[str, tuple[Option, ...]],
         types: FieldTypeRegistry,
+        list_digests: Mapping[str, str] | None = None,
     ) -> None:
+        self.list_digests = list_digests or {}
         self.located = located
         self.data: dict[str, Any] = located.data
         self.file = file
@@ -136,6 +149,8 @@ class Compiler:
         self.lists: dict[str, tuple[Option, ...]] = dict(shared_lists)
         self.raw_fields: dict[str, tuple[dict[str, Any], Path, str | None]] = {}
         self.compiled_exprs: dict[Path, expressions.Expression] = {}
+        self._scopes: dict[str, frozenset[str]] = {}
+        self._attributes: dict[str, frozenset[str]] = {}
 
     # -- reporting -------------------------------------------------------------------
     def report(
@@ -171,22 +186,18 @@ class Compiler:
         confirmation = d.get("confirmation")
         sign_in = d.get("sign_in", {"required": True})
         duration = d.get("duration")
-        used_shared = {
-            name: [
-                {
-                    "value": o.value,
-                    "label": {"ar": o.label.ar, "en": o.label.en},
-                    **_thaw(o.attributes),
-                }
-                for o in self.shared_lists[name]
-            ]
-            for name in sorted(self._used_shared_lists())
+        used = sorted(self._used_shared_lists())
+        list_digests = {
+            name: self.list_digests[name]
+            if name in self.list_digests
+            else list_digest(self.shared_lists[name])
+            for name in used
         }
         fields = {f.id: f for s in steps for top in s.fields for f in (top, *top.fields)}
         return ServiceDefinition(
             id=d["id"],
             version=str(d["version"]),
-            hash=content_hash(d, used_shared),
+            hash=content_hash(self.located.digest or digest(d), list_digests),
             source=self.file,
             agency=Agency(d["agency"]["id"], Text(**d["agency"]["name"])),
             title=Text(**d["title"]),
@@ -618,6 +629,11 @@ class Compiler:
         return None
 
     def _names_for(self, where: str) -> frozenset[str]:
+        if where not in self._scopes:
+            self._scopes[where] = self._scope(where)
+        return self._scopes[where]
+
+    def _scope(self, where: str) -> frozenset[str]:
         top = {
             fid
             for fid, (raw, _, group) in self.raw_fields.items()
@@ -650,12 +666,11 @@ class Compiler:
                     )
                     ok = False
             elif owner == "option" and "option" in expr.names:
-                options = option_list or [
-                    {"value": o.value, "label": o.label, **o.attributes}
-                    for o in self.lists.get(options_from or "", ())
-                ]
-                attributes = {"value", "label"} | {k for o in options for k in o}
-                if options and member not in attributes:
+                if option_list:
+                    attributes = frozenset({"value", "label"} | {k for o in option_list for k in o})
+                else:
+                    attributes = self._list_attributes(options_from or "")
+                if attributes and member not in attributes:
                     self.report(
                         path,
                         "expr.unknown-name",
@@ -664,6 +679,15 @@ class Compiler:
                     )
                     ok = False
         return ok
+
+    def _list_attributes(self, name: str) -> frozenset[str]:
+        if name not in self._attributes:
+            options = self.lists.get(name, ())
+            found = {k for o in options for k in o.attributes}
+            self._attributes[name] = (
+                frozenset({"value", "label"} | found) if options else frozenset()
+            )
+        return self._attributes[name]
 
     def _group_of(self, path: Path) -> str | None:
         # path: steps, s, fields, i, fields, j, ...
@@ -677,10 +701,13 @@ class Compiler:
     def _dependencies(self) -> tuple[dict[str, frozenset[str]], tuple[str, ...]]:
         """Who reads whom; cycles are errors; a safe evaluation order."""
         reads: dict[str, set[str]] = {fid: set() for fid in self.raw_fields}
+        field_at = {fpath: fid for fid, (_, fpath, _) in self.raw_fields.items()}
         for epath, expr in self.compiled_exprs.items():
-            owner = self._field_at(epath)
-            if owner is None or epath[-2:-1] == ("rules",) or "rules" in epath:
-                continue  # rules validate, they do not shape what is shown
+            # expressions directly under a field; rules (…, "rules", k, "check") validate,
+            # they do not shape what is shown, so they are not dependencies
+            owner = field_at.get(epath[:-1])
+            if owner is None:
+                continue
             names = set(expr.names) & set(self.raw_fields)
             if "item" in expr.names:
                 group = self.raw_fields[owner][2]
@@ -704,14 +731,6 @@ class Compiler:
                 affects[source].add(reader)
         closure = {fid: frozenset(_reach(fid, affects)) for fid in affects}
         return closure, tuple(order)
-
-    def _field_at(self, epath: Path) -> str | None:
-        """The field that owns the expression at `epath`, if a field does."""
-        for fid, (_, fpath, _) in self.raw_fields.items():
-            n = len(fpath)
-            if epath[:n] == fpath and (len(epath) == n + 1 or epath[n] == "rules"):
-                return fid
-        return None
 
     # -- workflow, booking, fees, notifications --------------------------------------
     def _workflow(self) -> Workflow:
@@ -1016,7 +1035,8 @@ def compile_service(
     file: str,
     shared_lists: Mapping[str, tuple[Option, ...]],
     types: FieldTypeRegistry = default_registry,
+    list_digests: Mapping[str, str] | None = None,
 ) -> tuple[ServiceDefinition | None, list[Problem]]:
-    compiler = Compiler(located, file, shared_lists, types)
+    compiler = Compiler(located, file, shared_lists, types, list_digests)
     definition = compiler.compile()
     return definition, compiler.problems

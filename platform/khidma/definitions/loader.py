@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from khidma.definitions.compiler import compile_service, parse_options
+from khidma.definitions.cache import DefinitionCache
+from khidma.definitions.compiler import compile_service, list_digest, parse_options
 from khidma.definitions.errors import DefinitionError, Problem
 from khidma.definitions.model import Option, ServiceDefinition
 from khidma.definitions.validation import schema_problems
@@ -67,11 +68,14 @@ def _sibling_lists(path: Path) -> list[Path]:
     return siblings
 
 
-def read_text(path: Path) -> tuple[str | None, Problem | None]:
+def read_bytes(path: Path) -> tuple[bytes | None, Problem | None]:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes(), None
     except OSError as exc:
         return None, Problem(str(path), 1, 1, "file.unreadable", exc.strerror or str(exc))
+
+
+def decode(raw: bytes, path: Path) -> tuple[str | None, Problem | None]:
     if len(raw) > MAX_FILE_BYTES:
         return None, Problem(
             str(path),
@@ -143,29 +147,44 @@ def compile_text(
     return definition
 
 
-def load(paths: Iterable[str | Path], types: FieldTypeRegistry = default_registry) -> LoadResult:
+def load(
+    paths: Iterable[str | Path],
+    types: FieldTypeRegistry = default_registry,
+    cache: DefinitionCache | None = None,
+) -> LoadResult:
+    """Load every definition file below `paths`. With a `cache`, files whose bytes were
+    parsed and found schema-valid before are not parsed again (cross-checks still run)."""
     result = LoadResult()
     parsed: list[tuple[str, Located]] = []
     list_origin: dict[str, str] = {}
     for path in find_files(paths):
         result.files += 1
         file = str(path)
-        text, problem = read_text(path)
-        if problem:
-            result.problems.append(problem)
-            continue
-        assert text is not None
-        located, kind, problems = parse(text, file)
-        result.problems.extend(problems)
-        if located is None or problems:
-            continue
+        raw, problem = read_bytes(path)
+        hit = cache.get(raw) if cache is not None and raw is not None else None
+        if hit is not None:
+            kind, located = hit
+        else:
+            text, problem = decode(raw, path) if raw is not None else (None, problem)
+            if problem:
+                result.problems.append(problem)
+                continue
+            assert text is not None and raw is not None
+            parsed_file, kind, problems = parse(text, file)
+            result.problems.extend(problems)
+            if parsed_file is None or problems:
+                continue
+            located = parsed_file
+            if cache is not None:
+                cache.put(raw, kind, located)
         if kind == "lists":
             _add_lists(located, file, result, list_origin)
         else:
             parsed.append((file, located))
     seen: dict[str, str] = {}
+    list_digests = {name: list_digest(options) for name, options in result.lists.items()}
     for file, located in parsed:
-        definition, problems = compile_service(located, file, result.lists, types)
+        definition, problems = compile_service(located, file, result.lists, types, list_digests)
         result.problems.extend(problems)
         if definition is None:
             continue

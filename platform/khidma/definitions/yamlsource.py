@@ -8,7 +8,9 @@ overwrites, are reported; so are alias bombs and recursive anchors.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,16 +24,26 @@ MAX_DEPTH = 64
 
 @dataclass
 class Located:
-    """The data of one YAML document and where each part of it stood in the file."""
+    """The data of one YAML document and where each part of it stood in the file.
+    `positions`, when given, loads `values` and `keys` the first time they are needed."""
 
     data: Any
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     duplicates: list[tuple[Path, int, int]] = field(default_factory=list)
+    digest: str | None = None  # of `data`, when already known (the cache keeps it)
+    positions: (
+        Callable[[], tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]]] | None
+    ) = field(default=None, repr=False)
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `path` (of its key, with key=True), or of its
         nearest located ancestor."""
+        if self.positions is not None:
+            # if the positions are lost, problems are reported at the nearest known place
+            with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+                self.values, self.keys = self.positions()
+            self.positions = None
         path = tuple(path)
         if key and path in self.keys:
             return self.keys[path]
