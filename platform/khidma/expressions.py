@@ -90,7 +90,10 @@ _ERROR_COLUMN = re.compile(r"<input>:\d+:(\d+):\s*(.*?)(?:\n|$)")
 
 def function_names(extra: Mapping[str, Callable[..., Any]] | None = None) -> frozenset[str]:
     """Every function name an expression may call, given the `extra` host functions."""
-    return _BUILTINS | frozenset(_STDLIB) | frozenset(extra or {})
+    # Namespaced functions (math.greatest, sets.contains, …) parse as a member of a
+    # variable `math`, so a definition cannot call them; they are not offered.
+    plain = frozenset(name for name in _STDLIB if "." not in name)
+    return _BUILTINS | plain | frozenset(extra or {})
 
 
 @dataclass(frozen=True)

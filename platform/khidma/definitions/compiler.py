@@ -453,11 +453,14 @@ class Compiler:
                     f"make {low} at most {high}",
                 )
         if raw["type"] == "date":
-            bounds = {}
-            for key in ("min", "max"):
-                if key in raw:
-                    bounds[key] = self._date_bound(raw[key], (*path, key))
-            if None not in bounds.values() and len(bounds) == 2 and bounds["min"] > bounds["max"]:  # type: ignore[operator]
+            bounds = {
+                key: self._date_bound(raw[key], (*path, key))
+                for key in ("min", "max")
+                if key in raw
+            }
+            early, late = bounds.get("min"), bounds.get("max")
+            # only bounds of one kind compare: two fixed dates, or two offsets from today
+            if early and late and early[0] == late[0] and early[1] > late[1]:
                 self.report(
                     (*path, "min"),
                     "range.inverted",
@@ -471,15 +474,15 @@ class Compiler:
                 "min_selected is more than the number of options",
             )
 
-    def _date_bound(self, text: str, path: Path) -> int | None:
-        """A date bound as days from today (for ordering): today±Nd or an ISO date."""
+    def _date_bound(self, text: str, path: Path) -> tuple[str, int] | None:
+        """A date bound for ordering: ("relative", days from today) or ("fixed", ordinal)."""
         if text == "today":
-            return 0
+            return ("relative", 0)
         relative = _DATE_BOUND.match(text)
         if relative:
-            return int(relative.group(1))
+            return ("relative", int(relative.group(1)))
         try:
-            return (dt.date.fromisoformat(text) - dt.date(2000, 1, 1)).days + 10**6
+            return ("fixed", dt.date.fromisoformat(text).toordinal())
         except ValueError:
             self.report(
                 path,

@@ -151,13 +151,13 @@ def _problems_for(error: ValidationError, located: Located, file: str) -> Iterat
                 kline,
                 kcol,
                 code,
-                f"unknown key {key!r}{_where_text(path)}",
+                f"unknown key {key!r}{_where_text(path, instance)}",
                 f"did you mean {close[0]!r}?" if close else f"allowed here: {', '.join(allowed)}",
             )
         return
     if error.validator == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else ""
-        message = f"missing key {missing!r}{_where_text(path)}"
+        message = f"missing key {missing!r}{_where_text(path, error.instance)}"
         if missing in ("ar", "en"):
             hint = "every text is bilingual: give both ar and en"
     elif error.validator == "type":
@@ -194,6 +194,9 @@ def _value_text(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _where_text(path: tuple[Any, ...]) -> str:
+def _where_text(path: tuple[Any, ...], instance: Any = None) -> str:
+    if isinstance(instance, dict) and isinstance(instance.get("id"), str):
+        kind = "field" if "type" in instance else "item"
+        return f" in {kind} {instance['id']!r}"
     names = [p for p in path if isinstance(p, str)]
     return f" in {names[-1]!r}" if names else ""
