@@ -717,6 +717,10 @@ class Compiler:
                 names |= {m for o, m in _MEMBER.findall(expr.source) if o == "item"}
                 names.discard(group or "")
             reads[owner] |= names
+        # a group's value is made of its items' values
+        for fid, (_, _, group) in self.raw_fields.items():
+            if group is not None:
+                reads[group].add(fid)
         order, cycles = _toposort(reads)
         for cycle in cycles:
             first = cycle[0]
@@ -732,7 +736,11 @@ class Compiler:
         for reader, sources in reads.items():
             for source in sources:
                 affects[source].add(reader)
-        closure = {fid: frozenset(_reach(fid, affects)) for fid in affects}
+        # a change inside a group item is a change of the group's value (`people.map(…)`)
+        for fid, (_, _, group) in self.raw_fields.items():
+            if group is not None:
+                affects[fid].add(group)
+        closure = {fid: frozenset(_reach(fid, affects) - {fid}) for fid in affects}
         return closure, tuple(order)
 
     # -- workflow, booking, fees, notifications --------------------------------------

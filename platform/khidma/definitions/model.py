@@ -199,9 +199,10 @@ class SignIn:
     note: Text | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ServiceDefinition:
-    """One version of one service, compiled. Identity is (`id`, `hash`)."""
+    """One version of one service, compiled. Identity is (`id`, `hash`): two definitions
+    are equal, and hash alike, when they are the same version of the same service."""
 
     id: str
     version: str
@@ -255,8 +256,20 @@ class ServiceDefinition:
                 yield f
                 yield from f.fields
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ServiceDefinition):
+            return NotImplemented
+        return (self.id, self.hash) == (other.id, other.hash)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.hash))
+
     def step(self, step_id: str) -> Step:
-        return next(s for s in self.steps if s.id == step_id)
+        """The step with this id; KeyError if there is none."""
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(step_id)
 
     def notifications_for(self, event: str) -> tuple[Notification, ...]:
         return tuple(n for n in self.notifications if n.event == event)

@@ -8,8 +8,10 @@ overwrites, are reported; so are alias bombs and recursive anchors.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,12 +72,27 @@ class YamlProblem(Exception):
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _mark(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+class _Lines:
+    """Line and column of a character offset, counting only "\n" as a line break.
+
+    YAML also breaks lines at U+2028, U+2029, U+0085 and a lone CR, which editors and
+    `file:line` tools do not; a mark's own line number would then be off by one for
+    every such character above it."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def __call__(self, mark: yaml.Mark | None) -> tuple[int, int]:
+        if mark is None:
+            return 1, 1
+        index = mark.index
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, lines: _Lines) -> None:
+        self.where = lines
         self.located = Located(None)
         self.constructor = yaml.SafeLoader("")
         self.count = 0
@@ -83,7 +100,7 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path, depth: int, stack: frozenset[int]) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            line, col = _mark(node)
+            line, col = self.where(node.start_mark)
             raise YamlProblem(
                 "yaml.too-large",
                 f"the document expands to more than {MAX_NODES} values",
@@ -92,7 +109,7 @@ class _Builder:
                 "a service file needs far fewer; check anchors and aliases",
             )
         if depth > MAX_DEPTH or id(node) in stack:
-            line, col = _mark(node)
+            line, col = self.where(node.start_mark)
             raise YamlProblem(
                 "yaml.too-deep",
                 "the document nests too deeply or refers to itself",
@@ -100,21 +117,27 @@ class _Builder:
                 col,
                 "remove the recursive anchor/alias",
             )
-        self.located.values.setdefault(path, _mark(node))
+        self.located.values.setdefault(path, self.where(node.start_mark))
         inner = stack | {id(node)}
         if isinstance(node, yaml.MappingNode):
+            explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
             self.constructor.flatten_mapping(node)
+            merged = len(node.value) - explicit  # `<<:` pairs come first; later keys override
             result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
+            explicit_keys: set[str] = set()
+            for position, (key_node, value_node) in enumerate(node.value):
                 if not isinstance(key_node, yaml.ScalarNode):
-                    line, col = _mark(key_node)
+                    line, col = self.where(key_node.start_mark)
                     raise YamlProblem("yaml.bad-key", "a key must be a plain value", line, col)
                 # Keys are names: `on:`, `yes:` or `2026-01-01:` stay text as written.
                 key = str(key_node.value)
-                if key in result:
-                    self.located.duplicates.append(((*path, key), *_mark(key_node)))
-                self.located.keys[(*path, key)] = _mark(key_node)
-                self.located.values[(*path, key)] = _mark(value_node)
+                if position >= merged:
+                    if key in explicit_keys:
+                        where = self.where(key_node.start_mark)
+                        self.located.duplicates.append(((*path, key), *where))
+                    explicit_keys.add(key)
+                self.located.keys[(*path, key)] = self.where(key_node.start_mark)
+                self.located.values[(*path, key)] = self.where(value_node.start_mark)
                 result[key] = self.build(value_node, (*path, key), depth + 1, inner)
             return result
         if isinstance(node, yaml.SequenceNode):
@@ -125,7 +148,7 @@ class _Builder:
             value = self.constructor.construct_object(node, deep=True)
         except (ValueError, TypeError, OverflowError) as exc:
             # e.g. a timestamp-looking scalar that is not a real date ("2026-02-30")
-            line, col = _mark(node)
+            line, col = self.where(node.start_mark)
             raise YamlProblem(
                 "yaml.bad-scalar",
                 f"unreadable value {node.value!r}: {exc}",
@@ -150,8 +173,7 @@ def load_located(text: str) -> Located:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = _Lines(text)(exc.problem_mark or exc.context_mark)
         raise YamlProblem(
             "yaml.syntax",
             f"{exc.problem or exc.context or 'invalid YAML'}",
@@ -161,14 +183,13 @@ def load_located(text: str) -> Located:
         ) from None
     except yaml.YAMLError as exc:
         raise YamlProblem("yaml.syntax", str(exc).splitlines()[0], 1, 1) from None
-    builder = _Builder()
+    builder = _Builder(_Lines(text))
     if node is None:
         builder.located.values[()] = (1, 1)
         return builder.located
     try:
         builder.located.data = builder.build(node, (), 0, frozenset())
     except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = builder.where(exc.problem_mark)
         raise YamlProblem("yaml.syntax", str(exc.problem or exc), line, col) from None
     return builder.located
