@@ -62,6 +62,11 @@ def create_app(
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     app.extensions["khidma.registry"] = load_registry(settings["SERVICES_DIR"])
+    from khidma.storage.blobs import LocalBlobStore
+    from khidma.storage.db import Database
+
+    app.extensions["khidma.db"] = Database(settings["DATABASE_URL"])
+    app.extensions["khidma.blobs"] = LocalBlobStore(settings["BLOB_DIR"])
 
     csrf.init_app(app)
     htmx.init_app(app)
@@ -87,6 +92,3 @@ def create_app(
     return app
 
 
-def registry(app: Flask) -> DefinitionRegistry:
-    reg: DefinitionRegistry = app.extensions["khidma.registry"]
-    return reg

@@ -5,10 +5,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from khidma.definitions.model import ServiceDefinition
-from khidma.definitions.registry import DefinitionRegistry
+from khidma.web.context import registry
 
 bp = Blueprint("catalog", __name__)
 
@@ -35,15 +35,10 @@ def matching(services: Iterable[ServiceDefinition], query: str) -> list[ServiceD
     return [d for d in services if all(w in search_text(d) for w in words)]
 
 
-def _registry() -> DefinitionRegistry:
-    reg: DefinitionRegistry = current_app.extensions["khidma.registry"]
-    return reg
-
-
 @bp.get("/")
 def index() -> str:
     query = request.args.get("q", "").strip()[:200]
-    services = _registry().services()
+    services = registry().services()
     if query:
         services = matching(services, query)
     agencies: dict[str, list[ServiceDefinition]] = {}
@@ -56,7 +51,7 @@ def index() -> str:
 
 @bp.get("/services/<service_id>")
 def service_card(service_id: str) -> str:
-    definition = _registry().get(service_id)
+    definition = registry().get(service_id)
     if definition is None:
         abort(404)
     return render_template("catalog/service.html", d=definition, rating=None)

@@ -1,0 +1,41 @@
+"""The platform's shared parts as the current app holds them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from flask import current_app
+
+if TYPE_CHECKING:
+    from khidma.definitions.registry import DefinitionRegistry
+    from khidma.storage.blobs import BlobStore
+    from khidma.storage.db import Database
+
+RIYADH = dt.timezone(dt.timedelta(hours=3))
+
+
+def registry() -> DefinitionRegistry:
+    reg: DefinitionRegistry = current_app.extensions["khidma.registry"]
+    return reg
+
+
+def database() -> Database:
+    db: Database = current_app.extensions["khidma.db"]
+    return db
+
+
+def blobs() -> BlobStore:
+    store: BlobStore = current_app.extensions["khidma.blobs"]
+    return store
+
+
+def now() -> dt.datetime:
+    """The current time (UTC). Tests may set `KHIDMA_NOW` in the app config."""
+    fixed = current_app.config.get("NOW")
+    return fixed if isinstance(fixed, dt.datetime) else dt.datetime.now(dt.UTC)
+
+
+def today() -> dt.date:
+    """Today's date in Saudi Arabia (the date citizens mean)."""
+    return now().astimezone(RIYADH).date()
