@@ -76,6 +76,10 @@ def create_app(
     i18n.init_app(app)
     errors.init_app(app)
     app.register_blueprint(catalog.bp)
+    from khidma.web import submit, wizard
+
+    app.register_blueprint(wizard.bp)
+    app.register_blueprint(submit.bp)
 
     @app.after_request
     def security_headers(response: Any) -> Any:

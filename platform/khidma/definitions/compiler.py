@@ -242,6 +242,7 @@ class Compiler:
             affects=MappingProxyType(affects),
             evaluation_order=order,
             raw=MappingProxyType(d),
+            shared_lists_used=tuple(used),
             _fields=MappingProxyType(fields),
         )
 

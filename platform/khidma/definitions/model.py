@@ -241,6 +241,7 @@ class ServiceDefinition:
     # earlier fields is enough to evaluate each one
     evaluation_order: tuple[str, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=_empty, repr=False, compare=False)
+    shared_lists_used: tuple[str, ...] = ()  # shared lists this version reads (in `lists`)
     _fields: Mapping[str, Field] = field(default_factory=_empty, repr=False, compare=False)
 
     def field(self, field_id: str) -> Field:

@@ -1,0 +1,505 @@
+"""The wizard: start a request, fill its steps, review, submit.
+
+Every action is a plain POST followed by a redirect, so the whole journey works without
+JavaScript. htmx enhances it: a change re-renders only the blocks the dependency graph
+says it affects (`refresh`), and adding or removing a group's item swaps that group in
+place. Answers are saved on every post of a step — what the user typed is never lost:
+values the engine refuses are kept as typed (`Draft.raw`) and shown beside their error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Response as Redirect
+
+from khidma.app import htmx
+from khidma.definitions.model import Field, ServiceDefinition, Step
+from khidma.definitions.snapshot import from_snapshot, snapshot
+from khidma.engine import wizard as path
+from khidma.engine.errors import FieldError
+from khidma.engine.evaluate import evaluate
+from khidma.engine.prefill import initial_answers
+from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
+from khidma.engine.validate import refused_inputs, validate_step
+from khidma.storage.blobs import blob_key
+from khidma.storage.models import Attachment, Draft
+from khidma.storage.snapshots import definition_source, save_definition
+from khidma.web.context import blobs, database, now, registry, today
+from khidma.web.forms import build_form, field_views
+from khidma.web.i18n import current_lang
+
+bp = Blueprint("wizard", __name__)
+
+VISITED = "_visited"  # key in Draft.raw (input paths never start with "_")
+
+
+def identity() -> dict[str, Any] | None:
+    from khidma.identity.claims import identity_claims
+
+    user = g.get("user")
+    return identity_claims(user) if user is not None else None
+
+
+def pinned_definition(service_id: str, content_hash: str) -> ServiceDefinition:
+    """The version a draft or request was made with: current, or compiled from storage."""
+    found = registry().version(service_id, content_hash)
+    if found is not None:
+        return found
+    with database().session() as session:
+        text = definition_source(session, service_id, content_hash)
+    if text is None:
+        abort(404)
+    definition = from_snapshot(text, f"{service_id}@{content_hash[:12]}")
+    registry().remember(definition)
+    return definition
+
+
+def owned_draft(session: Session, token: str) -> Draft:
+    """The signed-in user's unexpired draft with this token; 404 for anything else."""
+    user = g.get("user")
+    draft = session.scalar(select(Draft).where(Draft.token == token))
+    if draft is None or user is None or draft.user_id != user.id:
+        abort(404)
+    if draft.expires_at is not None and draft.expires_at < now():
+        abort(404)
+    return draft
+
+
+# -- start ----------------------------------------------------------------------------------
+@bp.post("/services/<service_id>/start")
+def start(service_id: str) -> Redirect:
+    definition = registry().get(service_id)
+    if definition is None:
+        abort(404)
+    ttl = dt.timedelta(days=int(_config("DRAFT_TTL_DAYS")))
+    with database().session(write=True) as session:
+        save_definition(session, definition, snapshot(definition))
+        draft = Draft(
+            service_id=definition.id,
+            definition_hash=definition.hash,
+            user_id=g.user.id,
+            answers=initial_answers(definition, identity(), today=today()),
+            expires_at=now() + ttl,
+        )
+        session.add(draft)
+        session.flush()
+        token = draft.token
+    first = _plan(definition, draft).pages[0]
+    return redirect(url_for("wizard.page", token=token, page_id=first.id))
+
+
+def _config(key: str) -> Any:
+    from flask import current_app
+
+    return current_app.config[key]
+
+
+def _plan(definition: ServiceDefinition, draft: Draft) -> path.Wizard:
+    return path.plan(
+        definition,
+        draft.answers,
+        today=today(),
+        identity=identity(),
+        instructions_accepted=draft.accepted_instructions_at is not None,
+        visited=draft.raw.get(VISITED, []),
+    )
+
+
+# -- pages ----------------------------------------------------------------------------------
+@bp.route("/drafts/<token>/<page_id>", methods=["GET", "POST"])
+def page(token: str, page_id: str) -> Any:
+    with database().session(write=request.method == "POST") as session:
+        draft = owned_draft(session, token)
+        definition = pinned_definition(draft.service_id, draft.definition_hash)
+        wizard = _plan(definition, draft)
+        current = wizard.page(page_id)
+        if current is None:
+            abort(404)
+        if not wizard.can_open(page_id):
+            target = wizard.first_incomplete() or wizard.pages[0]
+            return redirect(url_for("wizard.page", token=token, page_id=target.id))
+        if current.kind == "instructions":
+            return _instructions(session, draft, definition, wizard, current)
+        if current.kind == "review":
+            return _review(draft, definition, wizard, current, errors=[])
+        assert current.step is not None
+        if request.method == "GET":
+            return _render_step(draft, definition, wizard, current, current.step, [])
+        return _post_step(session, draft, definition, wizard, current, current.step)
+
+
+def _instructions(
+    session: Session,
+    draft: Draft,
+    definition: ServiceDefinition,
+    wizard: path.Wizard,
+    current: path.Page,
+) -> Any:
+    if request.method == "POST":
+        draft.accepted_instructions_at = now()
+        draft.current_step = current.id
+        following = _plan(definition, draft).next(current.id)
+        return _go(draft.token, following)
+    return render_template(
+        "wizard/instructions.html", d=definition, draft=draft, wizard=wizard, current=current
+    )
+
+
+@bp.app_context_processor
+def helpers() -> dict[str, Any]:
+    from khidma.engine.dates import format_date
+    from khidma.engine.display import size_text
+
+    def error_href(error: FieldError) -> str:
+        if error.child_id is not None and error.item_index is not None:
+            return f"#{error.field_id}-{error.item_index}-{error.child_id}"
+        return f"#{error.field_id}"
+
+    return {
+        "format_date": lambda value: format_date(value, current_lang()),
+        "size_text": lambda size: size_text(size, current_lang()),
+        "error_href": error_href,
+    }
+
+
+def _go(token: str, target: path.Page | None, anchor: str | None = None) -> Redirect:
+    page_id = target.id if target else path.REVIEW
+    return redirect(url_for("wizard.page", token=token, page_id=page_id, _anchor=anchor))
+
+
+def _render_step(
+    draft: Draft,
+    definition: ServiceDefinition,
+    wizard: path.Wizard,
+    current: path.Page,
+    step: Step,
+    errors: list[FieldError],
+    status: int = 200,
+) -> Any:
+    lang = current_lang()
+    state = evaluate(definition, draft.answers, today=today(), lang=lang, identity=identity())
+    refused = {k: v for k, v in draft.raw.items() if not k.startswith("_")}
+    views = field_views(definition, step.fields, state, draft.answers, refused, errors, lang)
+    form = build_form(views)
+    summary = [(e, e.message(definition, lang, in_summary=True)) for e in errors]
+    return render_template(
+        "wizard/step.html",
+        d=definition,
+        draft=draft,
+        wizard=wizard,
+        current=current,
+        step=step,
+        views=views,
+        form=form,
+        errors=summary,
+        return_to=request.values.get("return"),
+        **_urls(draft, current),
+    ), status
+
+
+def _urls(draft: Draft, current: path.Page) -> dict[str, str]:
+    return {
+        "page_url": url_for("wizard.page", token=draft.token, page_id=current.id),
+        "refresh_url": url_for("wizard.refresh", token=draft.token, page_id=current.id),
+    }
+
+
+@bp.post("/drafts/<token>/<page_id>/refresh")
+def refresh(token: str, page_id: str) -> Any:
+    """htmx: the blocks a change affects, re-rendered for the answers in the form (nothing
+    is saved, no error is shown: the applicant is still typing)."""
+    with database().session() as session:
+        draft = owned_draft(session, token)
+        definition = pinned_definition(draft.service_id, draft.definition_hash)
+        try:
+            step = definition.step(page_id)
+        except KeyError:
+            abort(404)
+        raw_input = _form_input(session, draft, step, [], store_uploads=False)
+    lang = current_lang()
+    answers, errors = validate_step(
+        definition, step.id, raw_input, draft.answers, today=today(), identity=identity(), lang=lang
+    )
+    state = evaluate(definition, answers, today=today(), lang=lang, identity=identity())
+    changed = request.form.get("_changed", "")
+    field_id, item = _changed_field(changed, step)
+    affected = definition.affects.get(field_id, frozenset()) if field_id else frozenset()
+    views = field_views(definition, step.fields, state, answers, refused_inputs(errors), [], lang)
+    blocks = []
+    for view in views:
+        if view.field.id in affected and view.type != "group":
+            blocks.append(view)
+        for index, row in enumerate(view.items):
+            if index == item:
+                blocks.extend(child for child in row if child.field.id in affected)
+    form = build_form(views)
+    return render_template(
+        "wizard/_refresh.html",
+        d=definition,
+        blocks=blocks,
+        form=form,
+        draft=draft,
+        **_urls(draft, path.Page(step.id, "step", 0, step.title, step)),
+    )
+
+
+def _changed_field(name: str, step: Step) -> tuple[str | None, int | None]:
+    """The field (and item) an input name belongs to: `x` or `group-2-child`."""
+    ids = {f.id for f in step.fields} | {c.id for f in step.fields for c in f.fields}
+    if name in ids:
+        return name, None
+    parts = name.split("-")
+    if len(parts) == 3 and parts[2] in ids and parts[1].isdigit():
+        return parts[2], int(parts[1])
+    return None, None
+
+
+@bp.get("/files/<token>")
+def file(token: str) -> Response:
+    """Download one of the signed-in user's own uploads."""
+    with database().session() as session:
+        attachment = session.scalar(select(Attachment).where(Attachment.token == token))
+        if attachment is None or attachment.owner_user_id != g.user.id:
+            abort(404)
+        data = blobs().get(attachment.blob_key)
+    response = Response(data, mimetype=attachment.content_type)
+    response.headers["Content-Disposition"] = _disposition(attachment.filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _disposition(filename: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _post_step(
+    session: Session,
+    draft: Draft,
+    definition: ServiceDefinition,
+    wizard: path.Wizard,
+    current: path.Page,
+    step: Step,
+) -> Any:
+    action = request.form.get("action", "next")
+    upload_errors: list[FieldError] = []
+    raw_input = _form_input(session, draft, step, upload_errors)
+    answers, errors = validate_step(
+        definition,
+        step.id,
+        raw_input,
+        draft.answers,
+        today=today(),
+        identity=identity(),
+        lang=current_lang(),
+    )
+    errors = upload_errors + [e for e in errors if e.path not in {u.path for u in upload_errors}]
+    answers = _apply_item_action(action, step, answers)
+    visited = sorted({*draft.raw.get(VISITED, []), step.id})
+    draft.answers = answers
+    draft.raw = {**refused_inputs(errors), VISITED: visited}
+    draft.current_step = step.id
+    draft.expires_at = now() + dt.timedelta(days=int(_config("DRAFT_TTL_DAYS")))
+    if action.startswith(("add:", "remove:", "remove-file:")):
+        if htmx:
+            return _render_step(draft, definition, wizard, current, step, [])
+        group = action.split(":")[1]
+        return _go(draft.token, current, anchor="block-" + group)
+    if action == "save":
+        return redirect(url_for("account.index"))
+    if action == "back":
+        return _go(draft.token, _plan(definition, draft).previous(current.id) or current)
+    if errors:
+        return _render_step(draft, definition, _plan(definition, draft), current, step, errors)
+    if request.form.get("return") == "review":
+        return _go(draft.token, None, anchor="answer-" + step.id)
+    return _go(draft.token, _plan(definition, draft).next(current.id))
+
+
+def _form_input(
+    session: Session,
+    draft: Draft,
+    step: Step,
+    upload_errors: list[FieldError],
+    *,
+    store_uploads: bool = True,
+) -> dict[str, Any]:
+    """The posted input of a step, shaped as the engine takes it: scalars as sent, lists
+    for checkboxes, items for groups, file references for files (new uploads stored)."""
+    form = request.form
+    raw: dict[str, Any] = {}
+    for f in step.fields:
+        if f.type_name == "group":
+            count = _int(form.get(f"{f.id}-count"), len(draft.answers.get(f.id) or []))
+            stored = draft.answers.get(f.id) or []
+            items = []
+            for i in range(count):
+                before = stored[i] if i < len(stored) else {}
+                items.append(
+                    {
+                        child.id: _one(
+                            session,
+                            draft,
+                            child,
+                            f"{f.id}-{i}-{child.id}",
+                            before.get(child.id),
+                            upload_errors,
+                            i,
+                            f.id,
+                            store_uploads,
+                        )
+                        for child in f.fields
+                        if child.type.holds_value
+                    }
+                )
+            raw[f.id] = items
+        elif f.type.holds_value:
+            raw[f.id] = _one(
+                session, draft, f, f.id, draft.answers.get(f.id), upload_errors, store=store_uploads
+            )
+    return raw
+
+
+def _one(
+    session: Session,
+    draft: Draft,
+    f: Field,
+    name: str,
+    stored: Any,
+    upload_errors: list[FieldError],
+    item: int | None = None,
+    group: str | None = None,
+    store: bool = True,
+) -> Any:
+    if f.type_name == "checkboxes":
+        return request.form.getlist(name)
+    if f.type_name == "yes_no":
+        answer = request.form.get(name)
+        return {"yes": True, "no": False}.get(answer or "", answer)
+    if f.type_name == "file":
+        refs = list(stored or [])
+        for upload in request.files.getlist(name) if store else ():
+            if upload and upload.filename:
+                ref = _store_upload(session, draft, f, upload, upload_errors, item, group)
+                if ref is not None:
+                    refs.append(ref)
+        return refs
+    return request.form.get(name)
+
+
+def _store_upload(
+    session: Session,
+    draft: Draft,
+    f: Field,
+    upload: FileStorage,
+    upload_errors: list[FieldError],
+    item: int | None,
+    group: str | None,
+) -> dict[str, Any] | None:
+    data = upload.read()
+    name = upload.filename or "file"
+    if not data:
+        upload_errors.append(
+            FieldError(
+                f.id if group is None else group,
+                "file.empty",
+                {"name": name},
+                item,
+                f.id if group else None,
+            )
+        )
+        return None
+    kind = sniff(data)
+    if kind is None or kind not in f.setting("accept", ("pdf", "jpeg", "png")):
+        upload_errors.append(
+            FieldError(
+                f.id if group is None else group,
+                "file.type",
+                {"name": name},
+                item,
+                f.id if group else None,
+            )
+        )
+        return None
+    key = blobs().put(data)
+    attachment = Attachment(
+        field_id=f.id,
+        filename=safe_filename(name, kind),
+        content_type=CONTENT_TYPES[kind],
+        size=len(data),
+        sha256=blob_key(data),
+        blob_key=key,
+        kind=kind,
+        owner_user_id=draft.user_id,
+        draft=draft,
+        item_index=item,
+    )
+    session.add(attachment)
+    session.flush()
+    return {
+        "id": attachment.token,
+        "name": attachment.filename,
+        "size": attachment.size,
+        "kind": kind,
+        "sha256": attachment.sha256,
+    }
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return max(0, min(int(text or default), 100))
+    except ValueError:
+        return default
+
+
+def _apply_item_action(action: str, step: Step, answers: dict[str, Any]) -> dict[str, Any]:
+    """`add:group`, `remove:group:i`, `remove-file:path:file-id` on the answers."""
+    parts = action.split(":")
+    groups = {f.id: f for f in step.fields if f.type_name == "group"}
+    if parts[0] == "add" and len(parts) == 2 and parts[1] in groups:
+        items = list(answers.get(parts[1]) or [])
+        if len(items) < (groups[parts[1]].setting("max_items") or 100):
+            items.append({})
+        answers[parts[1]] = items
+    elif parts[0] == "remove" and len(parts) == 3 and parts[1] in groups:
+        items = list(answers.get(parts[1]) or [])
+        index = _int(parts[2], -1)
+        if 0 <= index < len(items):
+            del items[index]
+        answers[parts[1]] = items
+    elif parts[0] == "remove-file" and len(parts) == 3:
+        _remove_file(answers, parts[1].split("."), parts[2])
+    return answers
+
+
+def _remove_file(answers: dict[str, Any], where: list[str], file_id: str) -> None:
+    if len(where) == 1 and isinstance(answers.get(where[0]), list):
+        answers[where[0]] = [r for r in answers[where[0]] if r.get("id") != file_id]
+    elif len(where) == 3 and isinstance(answers.get(where[0]), list):
+        items = answers[where[0]]
+        index = _int(where[1], -1)
+        if 0 <= index < len(items) and isinstance(items[index].get(where[2]), list):
+            items[index] = {
+                **items[index],
+                where[2]: [r for r in items[index][where[2]] if r.get("id") != file_id],
+            }
+
+
+def _review(
+    draft: Draft,
+    definition: ServiceDefinition,
+    wizard: path.Wizard,
+    current: path.Page,
+    errors: list[FieldError],
+) -> Any:
+    from khidma.web import submit
+
+    return submit.review(draft, definition, wizard, current, errors)
