@@ -67,5 +67,46 @@ def schema(which: str, write: bool) -> None:
     click.echo(schemas.dump(built), nl=False)
 
 
+@main.command()
+@click.option("--demo", is_flag=True, help="Development mode with demo accounts (SQLite).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--instance", default="instance", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the database, uploads and the development secret.")
+def run(demo: bool, host: str, port: int, instance: Path) -> None:
+    """Serve the platform (Werkzeug's server; put a WSGI server in front in production)."""
+    import os
+
+    if demo:
+        os.environ.setdefault("KHIDMA_DEV", "1")
+    from khidma.app import StartupError, create_app
+
+    try:
+        app = create_app(instance_path=instance)
+    except (StartupError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    database = app.extensions["khidma.db"]
+    database.upgrade()
+    click.echo(f"database: {database.url.render_as_string(hide_password=True)}")
+    if demo:
+        _demo(app)
+    click.echo(f"serving http://{host}:{port}/  (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+def _demo(app: object) -> None:
+    from flask import Flask
+
+    from khidma.identity.demo import create_demo_users
+
+    assert isinstance(app, Flask)
+    accounts = create_demo_users(app.extensions["khidma.db"], app.extensions["khidma.registry"])
+    click.echo("demo accounts (development mode only):")
+    for role, username, password, note in accounts:
+        click.echo(f"  {role:<8} {username:<22} {password:<18} {note}")
+    click.echo("or sign in as a test persona of the national SSO stand-in: /auth/dev-sso")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
