@@ -1,0 +1,63 @@
+"""Storage: SQLAlchemy models, migrations, reference numbers, blobs and the outbox.
+
+No web framework here. The web layer builds one `Database` (e.g. `Database.from_env(
+app.instance_path)`), calls `upgrade()` at start-up and opens `database.session()` per
+unit of work.
+"""
+
+from khidma.storage.blobs import (
+    BlobCorrupted,
+    BlobNotFound,
+    BlobStore,
+    LocalBlobStore,
+    MemoryBlobStore,
+)
+from khidma.storage.db import Database
+from khidma.storage.models import (
+    Attachment,
+    AuditLog,
+    Base,
+    Channel,
+    CodePurpose,
+    DefinitionVersion,
+    Draft,
+    Message,
+    OutboxMessage,
+    Rating,
+    ReferenceCounter,
+    Role,
+    StatusEvent,
+    Submission,
+    User,
+    UserSource,
+    VerificationCode,
+)
+from khidma.storage.types import new_token, utcnow
+
+__all__ = [
+    "Attachment",
+    "AuditLog",
+    "Base",
+    "BlobCorrupted",
+    "BlobNotFound",
+    "BlobStore",
+    "Channel",
+    "CodePurpose",
+    "Database",
+    "DefinitionVersion",
+    "Draft",
+    "LocalBlobStore",
+    "MemoryBlobStore",
+    "Message",
+    "OutboxMessage",
+    "Rating",
+    "ReferenceCounter",
+    "Role",
+    "StatusEvent",
+    "Submission",
+    "User",
+    "UserSource",
+    "VerificationCode",
+    "new_token",
+    "utcnow",
+]
