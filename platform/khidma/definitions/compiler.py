@@ -843,7 +843,9 @@ class Compiler:
                     (*base, key),
                     "booking.field-type",
                     f"{key} {fid!r} is a {self.raw_fields[fid][0]['type']} field",
-                    "it must be a " + " or ".join(types) + " field",
+                    "it must be "
+                    + " or ".join(("an " if t[0] in "aeiou" else "a ") + t for t in types)
+                    + " field",
                 )
         schedule: dict[str, tuple[tuple[str, str], ...]] = {}
         for day, spans in raw["schedule"].items():

@@ -27,7 +27,9 @@ def snapshot(definition: ServiceDefinition) -> str:
     }
     return json.dumps(
         {"service": _thaw(definition.raw), "lists": lists},
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
     )
 
 

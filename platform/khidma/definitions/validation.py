@@ -96,7 +96,9 @@ def _field_errors(data: Any) -> Iterator[ValidationError]:
 
 
 def _one_field(field: Any, path: tuple[Any, ...]) -> Iterator[ValidationError]:
-    if not isinstance(field, dict) or field.get("type") not in registry:
+    if not isinstance(field, dict) or not isinstance(field.get("type"), str):
+        return  # the service schema reports it
+    if field["type"] not in registry:
         return  # the service schema reports it
     for error in _field_validator(field["type"]).iter_errors(field):
         error.path.extendleft(reversed(path))
@@ -176,6 +178,12 @@ def _problems_for(error: ValidationError, located: Located, file: str) -> Iterat
         if path and path[-1] == "type" and error.validator == "enum":
             code = "field.unknown-type"
             message = f"unknown field type {error.instance!r}"
+    elif error.validator == "anyOf" and _choices(error.validator_value):
+        choices = _choices(error.validator_value)
+        message = f"{_value_text(error.instance)} is not allowed here"
+        close = difflib.get_close_matches(str(error.instance), choices, n=1)
+        code = "schema.enum"
+        hint = f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(choices)
     elif error.validator == "pattern":
         message = f"{_value_text(error.instance)} does not have the expected form"
         description = error.schema.get("description") if isinstance(error.schema, dict) else None
@@ -183,6 +191,15 @@ def _problems_for(error: ValidationError, located: Located, file: str) -> Iterat
     elif error.validator == "minLength" and error.validator_value == 1:
         message = "this text is empty"
     yield Problem(file, line, col, code, message, hint)
+
+
+def _choices(alternatives: Any) -> list[str]:
+    """The listed values of an `anyOf` with an `enum` branch (e.g. notification events)."""
+    found: list[str] = []
+    for branch in alternatives if isinstance(alternatives, list) else []:
+        if isinstance(branch, dict) and isinstance(branch.get("enum"), list):
+            found += [str(v) for v in branch["enum"]]
+    return found
 
 
 def _is_text_schema(schema: Any) -> bool:
@@ -195,6 +212,8 @@ def _value_text(value: Any) -> str:
 
 
 def _where_text(path: tuple[Any, ...], instance: Any = None) -> str:
+    if not path:
+        return " at the top level of the file"
     if isinstance(instance, dict) and isinstance(instance.get("id"), str):
         kind = "field" if "type" in instance else "item"
         return f" in {kind} {instance['id']!r}"

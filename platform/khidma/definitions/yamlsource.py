@@ -22,6 +22,7 @@ Path = tuple[str | int, ...]
 
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+MAX_FLOW_BRACKETS = 5000
 
 
 @dataclass
@@ -54,6 +55,16 @@ class Located:
                 return self.values[path]
             path = path[:-1]
         return self.values.get((), (1, 1))
+
+
+_TAG_NAMES = {
+    "tag:yaml.org,2002:bool": "true/false value",
+    "tag:yaml.org,2002:int": "whole number",
+    "tag:yaml.org,2002:float": "number",
+    "tag:yaml.org,2002:timestamp": "date",
+    "tag:yaml.org,2002:null": "empty value",
+    "tag:yaml.org,2002:binary": "base64 value",
+}
 
 
 class YamlProblem(Exception):
@@ -146,12 +157,18 @@ class _Builder:
             ]
         try:
             value = self.constructor.construct_object(node, deep=True)
-        except (ValueError, TypeError, OverflowError) as exc:
+        except (ValueError, TypeError, OverflowError, KeyError, AttributeError, IndexError) as exc:
+            # a bad scalar, or an explicit tag it does not fit (`!!bool maybe`, `!!int ""`)
             # e.g. a timestamp-looking scalar that is not a real date ("2026-02-30")
             line, col = self.where(node.start_mark)
             raise YamlProblem(
                 "yaml.bad-scalar",
-                f"unreadable value {node.value!r}: {exc}",
+                f"{node.value!r} is not a valid {_TAG_NAMES.get(node.tag, node.tag)}"
+                + (
+                    f" ({exc})"
+                    if isinstance(exc, ValueError) and node.tag.endswith("timestamp")
+                    else ""
+                ),
                 line,
                 col,
                 "quote the value to keep it as text",
@@ -164,22 +181,51 @@ class _Builder:
         return value
 
 
+def _loader_for(text: str) -> type[yaml.SafeLoader]:
+    """libyaml's composer recurses in C and overflows the stack (a crash, not an error)
+    somewhere past 20,000 nested brackets; Python's raises RecursionError, which we can
+    report. A real definition has a few hundred brackets in all."""
+    if text.count("[") + text.count("{") > MAX_FLOW_BRACKETS:
+        return yaml.SafeLoader
+    return _Loader
+
+
 def load_located(text: str) -> Located:
     """Parse one YAML document. Raises `YamlProblem` on anything that is not readable YAML."""
+    lines = _Lines(text)
     try:
-        loader = _Loader(text)
+        loader = _loader_for(text)(text)
         try:
             node = loader.get_single_node()
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        line, col = _Lines(text)(exc.problem_mark or exc.context_mark)
+        context = exc.context or ""
+        if "flow" in context and exc.context_mark is not None:
+            # an unclosed bracket: point at where it opened, not past the end of the file
+            line, col = lines(exc.context_mark)
+            message = f"this {'[' if 'sequence' in context else '{'} is not closed"
+            hint = "close it on the same entry, or quote text that contains brackets or ?"
+        else:
+            line, col = lines(exc.problem_mark or exc.context_mark)
+            message = f"{exc.problem or exc.context or 'invalid YAML'}"
+            hint = "check indentation and quoting around this place"
+        raise YamlProblem("yaml.syntax", message, line, col, hint) from None
+    except RecursionError:
+        raise YamlProblem(
+            "yaml.too-deep",
+            "the document nests too deeply",
+            1,
+            1,
+            f"a definition needs far fewer than {MAX_DEPTH} levels",
+        ) from None
+    except UnicodeError:
         raise YamlProblem(
             "yaml.syntax",
-            f"{exc.problem or exc.context or 'invalid YAML'}",
-            line,
-            col,
-            "check indentation and quoting around this place",
+            "the text holds characters that are not valid Unicode",
+            1,
+            1,
+            "save the file as UTF-8",
         ) from None
     except yaml.YAMLError as exc:
         raise YamlProblem("yaml.syntax", str(exc).splitlines()[0], 1, 1) from None
