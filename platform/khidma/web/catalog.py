@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from khidma.definitions.model import ServiceDefinition
-from khidma.web.context import registry
+from khidma.web.context import registry, today
+from khidma.web.i18n import current_lang
 
 bp = Blueprint("catalog", __name__)
 
@@ -54,4 +57,34 @@ def service_card(service_id: str) -> str:
     definition = registry().get(service_id)
     if definition is None:
         abort(404)
-    return render_template("catalog/service.html", d=definition, rating=None)
+    return render_template(
+        "catalog/service.html",
+        d=definition,
+        rating=None,
+        guide_url=url_for("catalog.guide_pdf", service_id=definition.id),
+    )
+
+
+@lru_cache(maxsize=32)
+def _guide(definition: ServiceDefinition, lang: str, day: dt.date) -> bytes:
+    # Drawing a PDF costs far more than serving it; the guide changes only with the
+    # definition version, the language and the date printed on it.
+    from khidma.engine.dates import format_date
+    from khidma.renderer.pdf import render_guide_pdf
+
+    pdf: bytes = render_guide_pdf(definition, lang=lang, generated_at=format_date(day, lang))
+    return pdf
+
+
+@bp.get("/services/<service_id>/guide.pdf")
+def guide_pdf(service_id: str) -> Response:
+    """The service guide ("تحميل دليل الخدمة"), drawn from the definition."""
+    definition = registry().get(service_id)
+    if definition is None:
+        abort(404)
+    lang = current_lang()
+    response = Response(_guide(definition, lang, today()), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{definition.id}-guide-{lang}.pdf"'
+    )
+    return response

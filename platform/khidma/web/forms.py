@@ -26,6 +26,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms import validators as v
+from wtforms.fields.choices import SelectChoice
 from wtforms.form import BaseForm
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -91,7 +92,7 @@ def _wtforms_field(view: FieldView) -> WTField:
     if f.setting("max_length"):
         checks.append(v.Length(min=f.setting("min_length") or -1, max=f.setting("max_length")))
     kind = f.type_name
-    choices = [(o.value, tr(o.label)) for o in view.options]
+    choices = [SelectChoice(o.value, tr(o.label)) for o in view.options]
     render: dict[str, Any] = {}
     if kind in INPUT_TYPES:
         render["type"] = INPUT_TYPES[kind]
@@ -104,14 +105,15 @@ def _wtforms_field(view: FieldView) -> WTField:
     if f.placeholder:
         render["placeholder"] = tr(f.placeholder)
     if kind == "select":
-        return SelectField(choices=[("", "—"), *choices], validators=checks, render_kw=render)
+        return SelectField(choices=[SelectChoice("", "—"), *choices], validators=checks,
+                           render_kw=render)
     if kind in ("radio", "yes_no"):
         if kind == "yes_no":
             yes = f.setting("yes_label")
             no = f.setting("no_label")
             choices = [
-                ("yes", tr(yes) if yes else ("نعم" if current_lang() == "ar" else "Yes")),
-                ("no", tr(no) if no else ("لا" if current_lang() == "ar" else "No")),
+                SelectChoice("yes", tr(yes) if yes else ("نعم" if current_lang() == "ar" else "Yes")),
+                SelectChoice("no", tr(no) if no else ("لا" if current_lang() == "ar" else "No")),
             ]
         return RadioField(choices=choices, validators=checks, render_kw=render)
     if kind == "checkboxes":

@@ -291,7 +291,11 @@ def _post_step(
 ) -> Any:
     action = request.form.get("action", "next")
     upload_errors: list[FieldError] = []
-    raw_input = _form_input(session, draft, step, upload_errors)
+    try:
+        raw_input = _form_input(session, draft, step, upload_errors)
+    finally:
+        for _, upload in request.files.items(multi=True):
+            upload.close()  # large uploads are spooled to temporary files
     answers, errors = validate_step(
         definition,
         step.id,

@@ -1,0 +1,467 @@
+"""My account: the signed-in citizen's requests and drafts, one request's page, its PDF
+summary and its rating.
+
+Every lookup is by the unguessable token *and* the signed-in user's id, so another
+person's token answers 404 exactly like a token that does not exist. Nothing here signs
+anyone in: the identity layer puts the user on `g.user` (and its access table keeps
+anonymous visitors out); without one the pages answer 404 rather than guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response as BaseResponse
+
+from khidma.definitions.errors import DefinitionError
+from khidma.definitions.model import ServiceDefinition
+from khidma.engine.dates import format_date, format_gregorian, to_hijri
+from khidma.engine.summary import Summary, build_summary
+from khidma.engine.wizard import plan
+from khidma.storage.models import (
+    Attachment,
+    Draft,
+    Message,
+    Rating,
+    Role,
+    StatusEvent,
+    Submission,
+    User,
+)
+from khidma.web.context import RIYADH, database, now, registry, today
+from khidma.web.i18n import current_lang, t, tr
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+STARS = (1, 2, 3, 4, 5)
+COMMENT_MAX = 1000
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """A stored (UTC) timestamp as the time in Saudi Arabia."""
+    return moment.astimezone(RIYADH)
+
+
+def _as_moment(value: dt.datetime | dt.date | str | None) -> dt.datetime | dt.date | None:
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value
+
+
+def day_text(value: dt.datetime | dt.date | str | None, lang: str | None = None) -> str:
+    """The day of a timestamp or date, Hijri with the Gregorian beside it."""
+    moment = _as_moment(value)
+    if moment is None:
+        return "" if value is None else str(value)
+    if isinstance(moment, dt.datetime):
+        moment = local_time(moment).date() if moment.tzinfo else moment.date()
+    return format_date(moment, lang or current_lang())
+
+
+def when_text(value: dt.datetime | str | None, lang: str | None = None) -> str:
+    """A timestamp as Saudi local time: the day (Hijri and Gregorian) and hh:mm."""
+    moment = _as_moment(value)
+    if moment is None:
+        return "" if value is None else str(value)
+    if not isinstance(moment, dt.datetime):
+        return day_text(moment, lang)
+    if moment.tzinfo is not None:
+        moment = local_time(moment)
+    return f"{format_date(moment.date(), lang or current_lang())} {moment:%H:%M}"
+
+
+def date_pair(moment: dt.datetime | dt.date, lang: str) -> tuple[str, str]:
+    """(Hijri, Gregorian) texts of a day, as the PDFs print them side by side."""
+    day = local_time(moment).date() if isinstance(moment, dt.datetime) else moment
+    hijri = to_hijri(day)
+    gregorian = format_gregorian(day, lang)
+    if hijri is None:
+        return gregorian, ""
+    era = "هـ" if lang == "ar" else "AH"
+    return f"{hijri.day} {hijri.month_name(lang)} {hijri.year} {era}", gregorian
+
+
+@bp.app_template_filter("khidma_day")
+def _day_filter(value: Any) -> str:
+    return day_text(value)
+
+
+@bp.app_template_filter("khidma_when")
+def _when_filter(value: Any) -> str:
+    return when_text(value)
+
+
+# --------------------------------------------------------------------------- definitions
+
+
+def definition_of(service_id: str, content_hash: str) -> ServiceDefinition | None:
+    """The definition version a draft or request was made with (see
+    `wizard.pinned_definition`). When that version cannot be had (its stored source no
+    longer compiles), the current version stands in so the citizen still sees their
+    request; None only for a service the platform no longer knows at all."""
+    from khidma.web.wizard import pinned_definition
+
+    try:
+        return pinned_definition(service_id, content_hash)
+    except (DefinitionError, NotFound):
+        log.warning("version %s of %s is not available", content_hash[:12], service_id)
+        return registry().get(service_id)
+
+
+def status_label(definition: ServiceDefinition | None, status: str) -> str:
+    """The status's label in the user's language (its id when the workflow lacks it)."""
+    if definition is None:
+        return status
+    try:
+        return tr(definition.workflow.status(status).label)
+    except StopIteration:
+        return status
+
+
+def service_title(definition: ServiceDefinition | None, service_id: str) -> str:
+    return tr(definition.title) if definition is not None else service_id
+
+
+# --------------------------------------------------------------------------- who
+
+
+def signed_in() -> User:
+    """The signed-in user; 404 for anyone else (the identity layer's access table sends
+    anonymous visitors to sign in before a view runs)."""
+    user = g.get("user")
+    if user is None or getattr(user, "id", None) is None:
+        abort(404)
+    assert isinstance(user, User)
+    return user
+
+
+def own_submission(session: Session, token: str, user: User) -> Submission:
+    submission = session.scalar(
+        select(Submission).where(Submission.token == token, Submission.user_id == user.id)
+    )
+    if submission is None:
+        abort(404)
+    return submission
+
+
+def _endpoint_url(endpoint: str, **values: Any) -> str | None:
+    """`url_for`, or None while the blueprint that serves `endpoint` is not registered."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+# --------------------------------------------------------------------------- the list
+
+
+@dataclass(frozen=True)
+class RequestLine:
+    token: str
+    reference: str
+    service: str
+    submitted_at: dt.datetime
+    status: str
+    has_message: bool
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    token: str
+    service: str
+    updated_at: dt.datetime
+    expires_at: dt.datetime | None
+    resume_url: str | None
+
+
+def _unread(session: Session, submission_ids: Sequence[int]) -> set[int]:
+    if not submission_ids:
+        return set()
+    rows = session.scalars(
+        select(Message.submission_id).where(
+            Message.submission_id.in_(submission_ids),
+            Message.read_at.is_(None),
+            Message.author_role != Role.CITIZEN.value,
+        )
+    )
+    return set(rows)
+
+
+def _first_page(definition: ServiceDefinition, draft: Draft) -> str:
+    wizard = plan(
+        definition,
+        draft.answers,
+        today=today(),
+        instructions_accepted=draft.accepted_instructions_at is not None,
+    )
+    return wizard.pages[0].id if wizard.pages else definition.steps[0].id
+
+
+@bp.get("")
+def index() -> str:
+    user = signed_in()
+    with database().session() as session:
+        submissions = list(
+            session.scalars(
+                select(Submission)
+                .where(Submission.user_id == user.id)
+                .order_by(Submission.submitted_at.desc(), Submission.id.desc())
+            )
+        )
+        unread = _unread(session, [s.id for s in submissions])
+        requests = []
+        for s in submissions:
+            definition = definition_of(s.service_id, s.definition_hash)
+            requests.append(
+                RequestLine(
+                    token=s.token,
+                    reference=s.reference,
+                    service=service_title(definition, s.service_id),
+                    submitted_at=s.submitted_at,
+                    status=status_label(definition, s.status),
+                    has_message=s.id in unread,
+                )
+            )
+        drafts = []
+        moment = now()
+        for d in session.scalars(
+            select(Draft)
+            .where(Draft.user_id == user.id)
+            .order_by(Draft.updated_at.desc(), Draft.id.desc())
+        ):
+            if d.expires_at is not None and d.expires_at <= moment:
+                continue
+            definition = definition_of(d.service_id, d.definition_hash)
+            if definition is None:
+                continue
+            page_id = d.current_step or _first_page(definition, d)
+            drafts.append(
+                DraftLine(
+                    token=d.token,
+                    service=tr(definition.title),
+                    updated_at=d.updated_at,
+                    expires_at=d.expires_at,
+                    resume_url=_endpoint_url("wizard.page", token=d.token, page_id=page_id),
+                )
+            )
+    return render_template("account/index.html", requests=requests, drafts=drafts)
+
+
+@bp.post("/drafts/<token>/discard")
+def discard_draft(token: str) -> BaseResponse:
+    user = signed_in()
+    with database().session(write=True) as session:
+        draft = session.scalar(select(Draft).where(Draft.token == token, Draft.user_id == user.id))
+        if draft is None:
+            abort(404)
+        session.delete(draft)
+    flash(t("account.draft_discarded"), "success")
+    return redirect(url_for("account.index"), code=303)
+
+
+# --------------------------------------------------------------------------- one request
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    status: str
+    at: dt.datetime
+    note: str | None
+
+
+@dataclass(frozen=True)
+class FileLink:
+    name: str
+    size: int
+    url: str | None
+
+
+def _summary(definition: ServiceDefinition, submission: Submission, lang: str) -> Summary:
+    return build_summary(
+        definition,
+        submission.answers,
+        lang,
+        declarations_accepted=submission.declarations,
+        today=local_time(submission.submitted_at).date(),
+    )
+
+
+def _request_page(
+    submission: Submission,
+    session: Session,
+    *,
+    rating_errors: dict[str, str] | None = None,
+    rating_input: dict[str, str] | None = None,
+) -> str:
+    definition = definition_of(submission.service_id, submission.definition_hash)
+    history = [
+        HistoryLine(status_label(definition, e.to_status), e.created_at, e.note)
+        for e in session.scalars(
+            select(StatusEvent)
+            .where(StatusEvent.submission_id == submission.id)
+            .order_by(StatusEvent.created_at, StatusEvent.id)
+        )
+    ]
+    files = [
+        FileLink(a.filename, a.size, _endpoint_url("wizard.file", token=a.token))
+        for a in session.scalars(
+            select(Attachment)
+            .where(Attachment.submission_id == submission.id)
+            .order_by(Attachment.field_id, Attachment.item_index, Attachment.id)
+        )
+    ]
+    messages = list(
+        session.scalars(
+            select(Message)
+            .where(Message.submission_id == submission.id)
+            .order_by(Message.created_at, Message.id)
+        )
+    )
+    rating = session.scalar(select(Rating).where(Rating.submission_id == submission.id))
+    return render_template(
+        "account/request.html",
+        submission=submission,
+        definition=definition,
+        service=service_title(definition, submission.service_id),
+        agency=tr(definition.agency.name) if definition else "",
+        status=status_label(definition, submission.status),
+        summary=_summary(definition, submission, current_lang()) if definition else None,
+        history=history,
+        files=files,
+        messages=messages,
+        unread={m.id for m in messages if m.read_at is None and m.author_role != Role.CITIZEN},
+        rating=rating,
+        rating_enabled=definition is not None and definition.rating_enabled,
+        rating_errors=rating_errors or {},
+        rating_input=rating_input or {},
+        stars=STARS,
+        comment_max=COMMENT_MAX,
+    )
+
+
+def _mark_read(submission_id: int) -> None:
+    with database().session(write=True) as session:
+        for message in session.scalars(
+            select(Message).where(
+                Message.submission_id == submission_id,
+                Message.read_at.is_(None),
+                Message.author_role != Role.CITIZEN.value,
+            )
+        ):
+            message.read_at = now()
+
+
+@bp.get("/requests/<token>", endpoint="request")
+def request_page(token: str) -> str:
+    user = signed_in()
+    with database().session() as session:
+        submission = own_submission(session, token, user)
+        page = _request_page(submission, session)
+        unread = _unread(session, [submission.id])
+    if unread:  # opening the request is reading its messages (shown as new this once)
+        _mark_read(submission.id)
+    return page
+
+
+def _pdf_filename(submission: Submission) -> str:
+    reference = submission.reference.replace("/", "-")
+    return f"{submission.service_id}-{reference}.pdf"
+
+
+@bp.get("/requests/<token>/summary.pdf")
+def request_pdf(token: str) -> Response:
+    from khidma.renderer.pdf import render_summary_pdf
+
+    user = signed_in()
+    lang = current_lang()
+    with database().session() as session:
+        submission = own_submission(session, token, user)
+        definition = definition_of(submission.service_id, submission.definition_hash)
+    if definition is None:
+        abort(404)
+    pdf = render_summary_pdf(
+        _summary(definition, submission, lang),
+        lang=lang,
+        reference=submission.reference,
+        status_label=status_label(definition, submission.status),
+        submitted_at=date_pair(submission.submitted_at, lang),
+        generated_at=date_pair(now(), lang),
+    )
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{_pdf_filename(submission)}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/requests/<token>/rate")
+def rate(token: str) -> Any:
+    user = signed_in()
+    stars_text = request.form.get("stars", "").strip()
+    comment = request.form.get("comment", "").strip()
+    errors: dict[str, str] = {}
+    stars = int(stars_text) if stars_text.isascii() and stars_text.isdigit() else 0
+    if stars not in STARS:
+        errors["stars"] = t("rating.error.stars")
+    if len(comment) > COMMENT_MAX:
+        errors["comment"] = t("rating.error.comment", max=COMMENT_MAX)
+    with database().session() as session:
+        submission = own_submission(session, token, user)
+        definition = definition_of(submission.service_id, submission.definition_hash)
+        if definition is None or not definition.rating_enabled:
+            abort(404)
+        already = session.scalar(select(Rating.id).where(Rating.submission_id == submission.id))
+        if already is None and errors:
+            page = _request_page(
+                submission,
+                session,
+                rating_errors=errors,
+                rating_input={"stars": stars_text, "comment": comment},
+            )
+            return page, 400
+    if already is None:
+        try:
+            with database().session(write=True) as session:
+                session.add(
+                    Rating(
+                        service_id=submission.service_id,
+                        stars=stars,
+                        user_id=user.id,
+                        submission_id=submission.id,
+                        comment=comment or None,
+                        created_at=now(),
+                    )
+                )
+        except IntegrityError:  # rated meanwhile (another tab): one rating per request
+            already = -1
+    if already is not None:
+        flash(t("rating.already"), "info")
+    else:
+        flash(t("rating.thanks"), "success")
+    return redirect(url_for("account.request", token=token, _anchor="rating"), code=303)

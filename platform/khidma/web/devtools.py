@@ -1,0 +1,32 @@
+"""Development tools: the notifications the platform has "sent", newest first.
+
+Only in development mode (`DEV`): elsewhere the page does not exist (404), whatever the
+access table says. No gateway is involved; the page reads the outbox rows themselves.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template
+from sqlalchemy import select
+
+from khidma.storage.models import OutboxMessage
+from khidma.web.context import database
+
+bp = Blueprint("devtools", __name__, url_prefix="/dev")
+
+SHOWN = 200
+
+
+@bp.get("/outbox")
+def outbox() -> str:
+    if not current_app.config.get("DEV"):
+        abort(404)
+    with database().session() as session:
+        messages = list(
+            session.scalars(
+                select(OutboxMessage)
+                .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+                .limit(SHOWN)
+            )
+        )
+    return render_template("devtools/outbox.html", messages=messages, shown=SHOWN)

@@ -1,0 +1,504 @@
+"""My account: a citizen sees their own requests and drafts, and nobody else's.
+
+Users, drafts and submissions are written straight into the database (the wizard has its
+own tests); the answers are a complete emirate_visit request that `validate_submission`
+accepts, with a script payload in the free-text answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from tests.renderer.pdftext import pdf_segments
+
+from khidma.app import create_app
+from khidma.definitions.snapshot import snapshot
+from khidma.engine.identifiers import make_national_id
+from khidma.engine.validate import validate_submission
+from khidma.storage.models import (
+    Attachment,
+    Draft,
+    Message,
+    Rating,
+    Role,
+    StatusEvent,
+    Submission,
+    User,
+)
+from khidma.storage.snapshots import save_definition
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # 13 Jumada II 1448
+PAYLOAD = "<script>alert(1)</script>"
+SHA = hashlib.sha256(b"letter").hexdigest()
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "DEV": True,
+            "SERVICES_DIR": str(ROOT / "services.d"),
+            "SECRET_KEY": "test-" + "x" * 40,
+            "NOW": NOW,
+        },
+        instance_path=tmp_path / "instance",
+    )
+    app.config["TESTING"] = True
+    app.extensions["khidma.db"].upgrade()
+    yield app
+    app.extensions["khidma.db"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def db(app: Flask) -> Any:
+    return app.extensions["khidma.db"]
+
+
+def make_user(app: Flask, seq: str, name: str = "محمد عبدالله سعد القحطاني") -> User:
+    with db(app).session(write=True) as session:
+        user = User(
+            national_id=make_national_id(seq),
+            name_ar=name,
+            name_en="Mohammed Abdullah Saad Alqahtani",
+            mobile="+966501234567",
+            role=Role.CITIZEN,
+        )
+        session.add(user)
+    return user
+
+
+def sign_in(client: FlaskClient, user: User) -> None:
+    """The session the identity layer writes when a user signs in."""
+    at = NOW.timestamp()
+    with client.session_transaction() as s:
+        s.update(uid=user.id, utok=user.token, sid="s-" + user.token, auth_at=at, seen=at)
+
+
+def file_ref(token: str, name: str) -> dict[str, Any]:
+    return {"id": token, "name": name, "size": 2048, "kind": "pdf", "sha256": SHA}
+
+
+def emirate_answers(user: User, subject: str = PAYLOAD + " أرغب في مناقشة موضوع") -> dict[str, Any]:
+    return {
+        "applicant_type": "individual",
+        "full_name": user.name_ar,
+        "national_id": user.national_id,
+        "mobile": "0501234567",
+        "email": "citizen@example.com",
+        "governorate": "najran",
+        "appointment_type": "department",
+        "visit_destination": "support_services",
+        "department": "information_technology",
+        "entry_gate": "main_gate",
+        "visit_reason": "other",
+        "visit_subject": subject,
+        "visit_letter": [file_ref("letter-" + user.token, "letter.pdf")],
+        "applicant_id_copy": [file_ref("idcopy-" + user.token, "id.pdf")],
+        "has_other_items": False,
+        "companions": [
+            {
+                "companion_name": PAYLOAD,
+                "companion_national_id": make_national_id("200000001"),
+                "companion_id_image": [file_ref("comp-" + user.token, "companion.pdf")],
+            }
+        ],
+    }
+
+
+def definition(app: Flask, service_id: str = "emirate_visit") -> Any:
+    return app.extensions["khidma.registry"].current(service_id)
+
+
+def make_submission(
+    app: Flask, user: User, seq: int, *, status: str = "submitted", note: str | None = None
+) -> Submission:
+    d = definition(app)
+    answers, errors = validate_submission(
+        d, emirate_answers(user), today=NOW.date(), identity={"national_id": user.national_id}
+    )
+    assert errors == []
+    with db(app).session(write=True) as session:
+        save_definition(session, d, snapshot(d))
+        submission = Submission(
+            service_id=d.id,
+            definition_version=d.version,
+            definition_hash=d.hash,
+            reference_seq=seq,
+            hijri_year=1448,
+            reference=f"{seq}/1448",
+            status=status,
+            user_id=user.id,
+            answers=answers,
+            declarations={"data_accuracy": (NOW - dt.timedelta(days=1)).isoformat()},
+            applicant_name=user.name_ar,
+            submitted_at=NOW - dt.timedelta(days=1),
+        )
+        session.add(submission)
+        session.flush()
+        submission.events.append(
+            StatusEvent(
+                submission=submission,
+                to_status="submitted",
+                actor_role="citizen",
+                actor_user_id=user.id,
+                created_at=NOW - dt.timedelta(days=1),
+            )
+        )
+        if status != "submitted":
+            submission.events.append(
+                StatusEvent(
+                    submission=submission,
+                    from_status="submitted",
+                    to_status=status,
+                    actor_role="staff",
+                    note=note,
+                    created_at=NOW - dt.timedelta(hours=2),
+                )
+            )
+        for field_id, ref in (
+            ("visit_letter", answers["visit_letter"][0]),
+            ("applicant_id_copy", answers["applicant_id_copy"][0]),
+        ):
+            session.add(
+                Attachment(
+                    field_id=field_id,
+                    filename=ref["name"],
+                    content_type="application/pdf",
+                    size=ref["size"],
+                    sha256=ref["sha256"],
+                    blob_key=SHA,
+                    token=ref["id"],
+                    owner_user_id=user.id,
+                    submission=submission,
+                )
+            )
+    return submission
+
+
+def make_draft(
+    app: Flask,
+    user: User,
+    *,
+    expires_in: dt.timedelta | None = None,
+    step: str | None = "appointment",
+) -> Draft:
+    d = definition(app)
+    with db(app).session(write=True) as session:
+        save_definition(session, d, snapshot(d))
+        draft = Draft(
+            service_id=d.id,
+            definition_hash=d.hash,
+            user_id=user.id,
+            answers={"applicant_type": "individual"},
+            current_step=step,
+            updated_at=NOW - dt.timedelta(hours=3),
+            expires_at=NOW + expires_in if expires_in is not None else None,
+        )
+        session.add(draft)
+    return draft
+
+
+def csrf_from(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token in the page"
+    return found[1]
+
+
+@pytest.fixture
+def citizens(app: Flask) -> tuple[User, User]:
+    return make_user(app, "100000000"), make_user(app, "100000001", "سارة أحمد علي الزهراني")
+
+
+# --------------------------------------------------------------------------- the list
+
+
+def test_my_account_lists_only_my_requests_and_drafts(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, other = citizens
+    mine = make_submission(app, me, 7, status="in_progress")
+    theirs = make_submission(app, other, 8)
+    my_draft = make_draft(app, me, expires_in=dt.timedelta(days=10))
+    their_draft = make_draft(app, other, expires_in=dt.timedelta(days=10))
+    sign_in(client, me)
+
+    page = client.get("/account?lang=ar").get_data(as_text=True)
+    assert "7/1448" in page and "8/1448" not in page
+    assert "طلب موعد مع الامارة" in page
+    assert "تحت الاجراء" in page  # the workflow's label, not the status id
+    assert "12 جمادى الآخرة 1448 هـ (2026/11/22)" in page
+    assert f"/account/requests/{mine.token}" in page
+    assert theirs.token not in page
+    assert f"/drafts/{my_draft.token}/appointment" in page  # resume where they stopped
+    assert their_draft.token not in page
+    assert "لديك رسالة" not in page
+
+    english = client.get("/account?lang=en").get_data(as_text=True)
+    assert "In progress" in english and "Request an appointment with the Emirate" in english
+    assert "Jumada al-Akhirah 1448 AH" in english
+
+
+def test_unread_message_marker_until_the_request_is_opened(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    submission = make_submission(app, me, 3, status="needs_info")
+    with db(app).session(write=True) as session:
+        stored = session.get(Submission, submission.id)
+        stored.messages.append(
+            Message(
+                submission=stored,
+                author_role="staff",
+                body="يرجى إرفاق خطاب موقع",
+                created_at=NOW - dt.timedelta(hours=1),
+            )
+        )
+    sign_in(client, me)
+    assert "لديك رسالة" in client.get("/account").get_data(as_text=True)
+    assert "You have a message" in client.get("/account?lang=en").get_data(as_text=True)
+
+    request_page = client.get(f"/account/requests/{submission.token}?lang=ar").get_data(
+        as_text=True
+    )
+    assert "يرجى إرفاق خطاب موقع" in request_page and "رسالة جديدة" in request_page
+    assert "لديك رسالة" not in client.get("/account").get_data(as_text=True)
+
+
+def test_expired_drafts_are_not_offered(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    expired = make_draft(app, me, expires_in=dt.timedelta(days=-1))
+    kept = make_draft(app, me, step=None)
+    sign_in(client, me)
+    page = client.get("/account").get_data(as_text=True)
+    assert kept.token in page and expired.token not in page
+    assert f"/drafts/{kept.token}/applicant" in page  # never saved a step: the first page
+
+
+def test_discard_a_draft(app: Flask, client: FlaskClient, citizens: tuple[User, User]) -> None:
+    me, other = citizens
+    mine, theirs = make_draft(app, me), make_draft(app, other)
+    sign_in(client, me)
+    token = csrf_from(client.get("/account").get_data(as_text=True))
+
+    refused = client.post(f"/account/drafts/{theirs.token}/discard", data={"csrf_token": token})
+    assert refused.status_code == 404
+    done = client.post(
+        f"/account/drafts/{mine.token}/discard", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "تم حذف المسودة" in done.get_data(as_text=True)
+    with db(app).session() as session:
+        left = set(session.scalars(select(Draft.token)))
+    assert left == {theirs.token}
+
+
+# --------------------------------------------------------------------------- ownership
+
+
+def test_another_citizens_request_is_not_found(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, other = citizens
+    mine = make_submission(app, me, 1)
+    theirs = make_submission(app, other, 2)
+    sign_in(client, me)
+    token = csrf_from(client.get(f"/account/requests/{mine.token}").get_data(as_text=True))
+    for url in (
+        f"/account/requests/{theirs.token}",
+        f"/account/requests/{theirs.token}/summary.pdf",
+        "/account/requests/no-such-token",
+        "/account/requests/no-such-token/summary.pdf",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert b"2/1448" not in response.data
+    rated = client.post(
+        f"/account/requests/{theirs.token}/rate", data={"csrf_token": token, "stars": "5"}
+    )
+    assert rated.status_code == 404
+    with db(app).session() as session:
+        assert session.scalar(select(func.count()).select_from(Rating)) == 0
+
+
+# --------------------------------------------------------------------------- one request
+
+
+def test_request_page_shows_answers_history_and_files_escaped(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    submission = make_submission(
+        app, me, 12, status="approved", note="موعدكم يوم الأحد الساعة 10 صباحًا"
+    )
+    sign_in(client, me)
+    response = client.get(f"/account/requests/{submission.token}?lang=ar")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert PAYLOAD not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # answers through the shared summary: sections, rows, the companions' table, files
+    assert "بيانات مقدم الطلب" in page and "الإسم الرباعي" in page
+    assert "الإدارة العامة لتقنية المعلومات" in page  # option label, not the value
+    assert "<caption>المرافقون</caption>" in page
+    assert SHA[:16] in page and "2 كيلوبايت" in page
+    assert "أقر وأتعهد بصحة البيانات المقدمة" in page and "تم الإقرار في" in page
+    assert "تغيير" not in page  # no change links after submitting
+    # status history with dates and the staff note
+    assert "مقدم" in page and "تم تحديد الموعد" in page
+    assert "موعدكم يوم الأحد الساعة 10 صباحًا" in page
+    assert "1448 هـ" in page
+    # attachments download through the wizard's file endpoint, by the file's own token
+    assert f'href="/files/letter-{me.token}"' in page
+    assert f'href="/account/requests/{submission.token}/summary.pdf"' in page
+
+    english = client.get(f"/account/requests/{submission.token}?lang=en").get_data(as_text=True)
+    assert "Status history" in english and "Appointment set" in english
+    assert "Full name (four parts)" in english
+
+
+def test_request_summary_pdf(app: Flask, client: FlaskClient, citizens: tuple[User, User]) -> None:
+    me, _ = citizens
+    submission = make_submission(app, me, 67, status="in_progress")
+    sign_in(client, me)
+    response = client.get(f"/account/requests/{submission.token}/summary.pdf?lang=ar")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert "67-1448" in response.headers["Content-Disposition"]
+    assert response.data.startswith(b"%PDF")
+    lines = [line for page in pdf_segments(response.data, rtl=True) for line in page]
+    text = "\n".join(lines)
+    assert "67/1448" in text
+    assert "تحت الاجراء" in text
+    assert PAYLOAD in lines  # the companion's name: drawn as text, never run as markup
+    assert "محمد عبدالله سعد القحطاني" in text
+
+
+def test_service_guide_pdf(client: FlaskClient) -> None:
+    card = client.get("/services/emirate_visit").get_data(as_text=True)
+    assert 'href="/services/emirate_visit/guide.pdf"' in card
+    response = client.get("/services/emirate_visit/guide.pdf?lang=ar")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "emirate_visit-guide-ar.pdf" in response.headers["Content-Disposition"]
+    text = "\n".join(line for page in pdf_segments(response.data, rtl=True) for line in page)
+    assert "طلب موعد مع الامارة" in text
+    assert client.get("/services/nothing/guide.pdf").status_code == 404
+
+
+# --------------------------------------------------------------------------- rating
+
+
+def test_rate_once_with_clear_messages(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    submission = make_submission(app, me, 5)
+    sign_in(client, me)
+    url = f"/account/requests/{submission.token}"
+    token = csrf_from(client.get(url).get_data(as_text=True))
+
+    missing = client.post(f"{url}/rate?lang=ar", data={"csrf_token": token, "comment": "جيد"})
+    assert missing.status_code == 400
+    body = missing.get_data(as_text=True)
+    assert "اختر تقييمًا من نجمة واحدة إلى 5 نجوم." in body
+    assert 'class="error-summary"' in body and 'href="#stars-1"' in body
+    assert ">جيد</textarea>" in body  # what was typed is kept
+
+    wrong = client.post(f"{url}/rate?lang=en", data={"csrf_token": token, "stars": "9"})
+    assert wrong.status_code == 400
+    assert "Choose a rating from 1 to 5 stars." in wrong.get_data(as_text=True)
+    too_long = client.post(
+        f"{url}/rate?lang=en", data={"csrf_token": token, "stars": "3", "comment": "x" * 1001}
+    )
+    assert "Comments must be 1000 characters or fewer." in too_long.get_data(as_text=True)
+
+    done = client.post(
+        f"{url}/rate?lang=ar",
+        data={"csrf_token": token, "stars": "4", "comment": PAYLOAD},
+        follow_redirects=True,
+    )
+    page = done.get_data(as_text=True)
+    assert "شكرًا لك، تم استلام تقييمك." in page and "تقييمك: 4 من 5" in page
+    assert PAYLOAD not in page
+    assert 'name="stars"' not in page  # the form is gone once rated
+
+    again = client.post(
+        f"{url}/rate?lang=ar", data={"csrf_token": token, "stars": "1"}, follow_redirects=True
+    )
+    assert "سبق أن قيّمت الخدمة لهذا الطلب" in again.get_data(as_text=True)
+    with db(app).session() as session:
+        ratings = list(session.scalars(select(Rating)))
+    assert [(r.stars, r.comment, r.user_id) for r in ratings] == [(4, PAYLOAD, me.id)]
+
+
+def test_posts_without_csrf_token_are_refused(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    submission = make_submission(app, me, 9)
+    draft = make_draft(app, me)
+    sign_in(client, me)
+    rated = client.post(f"/account/requests/{submission.token}/rate", data={"stars": "5"})
+    assert rated.status_code == 400
+    assert client.post(f"/account/drafts/{draft.token}/discard").status_code == 400
+    with db(app).session() as session:
+        assert session.scalar(select(func.count()).select_from(Rating)) == 0
+        assert session.scalar(select(func.count()).select_from(Draft)) == 1
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, client: FlaskClient) -> None:
+    response = client.get("/account")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/sign-in")
+
+
+# --------------------------------------------------------------------------- the shared partial
+
+
+def test_summary_partial_change_links_and_escaping(app: Flask) -> None:
+    from flask import render_template_string
+
+    from khidma.engine.summary import build_summary
+
+    d = definition(app)
+    user = User(national_id=make_national_id("100000000"), name_ar="محمد عبدالله سعد القحطاني")
+    answers = emirate_answers(user, subject=PAYLOAD + "\nسطر ثان من الموضوع")
+    summary = build_summary(d, answers, "ar", today=NOW.date())
+
+    def change_url(field_id: str) -> str | None:
+        return None if field_id == "national_id" else f"/change/{field_id}"
+
+    with app.test_request_context("/?lang=ar"):
+        app.preprocess_request()
+        html = render_template_string(
+            '{% include "summary/_summary.html" %}', summary=summary, change_url=change_url
+        )
+        plain = render_template_string('{% include "summary/_summary.html" %}', summary=summary)
+    assert (
+        '<a class="summary-change" href="/change/full_name">تغيير'
+        '<span class="visually-hidden"> الإسم الرباعي</span></a>'
+    ) in html
+    assert 'href="/change/companions"' in html and 'href="/change/visit_letter"' in html
+    assert "/change/national_id" not in html  # None: no link for that answer
+    assert PAYLOAD not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>\nسطر ثان من الموضوع" in html
+    assert '<th scope="col">الاسم</th>' in html and "<caption>المرافقون</caption>" in html
+    assert "الإقرارات" not in html  # nothing accepted yet (the review page asks for it)
+    assert "summary-change" not in plain and "تغيير" not in plain
