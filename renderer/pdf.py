@@ -10,6 +10,7 @@ answer is always text in the PDF, never markup.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
 import mimetypes
@@ -208,6 +209,10 @@ def make_url_fetcher() -> Any:
 # out a summary, so each thread keeps one font configuration for its lifetime. Pango and
 # Fontconfig objects are not shared between threads.
 _local = threading.local()
+# Every thread's setup, so they are released at exit while WeasyPrint's modules are still
+# loaded (a FontConfiguration freed during interpreter teardown prints a TypeError).
+_setups: list[tuple[Any, Any, Any]] = []
+atexit.register(_setups.clear)
 
 
 def _font_setup() -> tuple[Any, Any, Any]:
@@ -223,6 +228,7 @@ def _font_setup() -> tuple[Any, Any, Any]:
         css = font_face_css() + "\n" + (STATIC_DIR / "pdf.css").read_text(encoding="utf-8")
         base = CSS(string=css, url_fetcher=fetcher, font_config=font_config)
         cached = _local.setup = (font_config, fetcher, base)
+        _setups.append(cached)
     return cached
 
 
