@@ -312,7 +312,7 @@ def _post_step(
     draft.raw = {**refused_inputs(errors), VISITED: visited}
     draft.current_step = step.id
     draft.expires_at = now() + dt.timedelta(days=int(_config("DRAFT_TTL_DAYS")))
-    if action.startswith(("add:", "remove:", "remove-file:")):
+    if action.startswith(("add:", "remove:", "remove-file:", "update:")):
         if htmx:
             return _render_step(draft, definition, wizard, current, step, [])
         group = action.split(":")[1]
