@@ -143,8 +143,10 @@ def emirate_journey(page: Any, base: str, files: dict[str, Path], *, js: bool) -
     check_both(page, "emirate-step-companions")
     add = page.locator("button[name=action][value^='add:companions']")
     for index, (name, national_id, image) in enumerate(
-        [("سعد محمد علي الشهري", "1000000016", files["id1"]),
-         ("فهد ناصر سعد الدوسري", "2000000006", files["id2"])]
+        [
+            ("سعد محمد علي الشهري", "1000000016", files["id1"]),
+            ("فهد ناصر سعد الدوسري", "2000000006", files["id2"]),
+        ]
     ):
         add.click()
         page.locator(f"#companions-{index}-companion_name").wait_for()
@@ -198,14 +200,17 @@ def test_emirate_visit_with_javascript(page: Any, live_server: Any, files: dict[
     after_submit(page, live_server.url, reference)
 
 
-def test_emirate_visit_without_javascript(nojs_page: Any, live_server: Any,
-                                          files: dict[str, Path]) -> None:
+def test_emirate_visit_without_javascript(
+    nojs_page: Any, live_server: Any, files: dict[str, Path]
+) -> None:
     sign_in(nojs_page, live_server.url, "citizen_female")
     reference = emirate_journey(nojs_page, live_server.url, files, js=False)
     after_submit(nojs_page, live_server.url, reference)
 
 
-def test_mumaris_renewal_with_javascript(page: Any, live_server: Any, files: dict[str, Path]) -> None:
+def test_mumaris_renewal_with_javascript(
+    page: Any, live_server: Any, files: dict[str, Path]
+) -> None:
     base = live_server.url
     sign_in(page, base, "resident")
     start(page, base, "mumaris_renewal")
@@ -226,7 +231,9 @@ def test_mumaris_renewal_with_javascript(page: Any, live_server: Any, files: dic
     assert "/cme" in page.url, page.locator(".error-summary").all_inner_texts()
 
     def remaining() -> int:
-        return int(re.sub(r"\D", "", page.locator("#block-cme_remaining_hours output").inner_text()))
+        return int(
+            re.sub(r"\D", "", page.locator("#block-cme_remaining_hours output").inner_text())
+        )
 
     before = remaining()
     page.locator("button[name=action][value='add:cme_activities']").click()
@@ -239,21 +246,34 @@ def test_mumaris_renewal_with_javascript(page: Any, live_server: Any, files: dic
     page.fill("#cme_activities-0-activity_date", "2026-03-01")
     page.fill("#cme_activities-0-activity_hours", "10")
     page.locator("#cme_activities-0-activity_hours").dispatch_event("change")
-    page.wait_for_function(f"() => !document.querySelector('#block-cme_remaining_hours output').innerText.includes('{before}')")
+    page.wait_for_function(
+        "before => !document.querySelector('#block-cme_remaining_hours output')"
+        ".innerText.includes(String(before))",
+        arg=before,
+    )
     assert remaining() == before - 10
     check_both(page, "mumaris-step-cme")
     shot(page, "mumaris-cme-hours")
 
 
 @pytest.mark.parametrize("service", ["mawid", "traffic"])
-def test_booking_services_run_to_their_booking_step(page: Any, live_server: Any, service: str) -> None:
+def test_booking_services_run_to_their_booking_step(
+    page: Any, live_server: Any, service: str
+) -> None:
     base = live_server.url
     sign_in(page, base)
     start(page, base, service)
     first = page.url
     check_both(page, f"{service}-step-1")
-    for name in ("booking_for", "region", "city", "health_centre", "clinic",
-                 "traffic_branch", "traffic_service"):
+    for name in (
+        "booking_for",
+        "region",
+        "city",
+        "health_centre",
+        "clinic",
+        "traffic_branch",
+        "traffic_service",
+    ):
         radios = page.locator(f"input[type=radio][name={name}]")
         if radios.count():
             radios.first.check()

@@ -24,17 +24,25 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def make_app(tmp_path: Path, **config: Any) -> Any:
     from khidma.app import create_app
 
-    settings = {"DEV": True, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                "SERVICES_DIR": str(ROOT / "services.d"), "SECRET_KEY": "t" * 48,
-                "RATELIMIT_ENABLED": False, **config}
+    settings = {
+        "DEV": True,
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "SERVICES_DIR": str(ROOT / "services.d"),
+        "SECRET_KEY": "t" * 48,
+        "RATELIMIT_ENABLED": False,
+        **config,
+    }
     app = create_app(settings, instance_path=tmp_path / "instance")
     app.extensions["khidma.db"].upgrade()
     return app
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Any:
-    return make_app(tmp_path)
+def app(tmp_path: Path) -> Iterator[Any]:
+    made = make_app(tmp_path)
+    yield made
+    made.extensions["khidma.db"].dispose()
 
 
 @pytest.fixture
@@ -97,7 +105,10 @@ class WizardDriver:
         data: dict[str, Any] = {"action": "next"}
         for name, value in answers.items():
             if isinstance(value, bytes):
-                data[name] = (io.BytesIO(value), f"{name}.{'pdf' if value.startswith(b'%PDF') else 'png'}")
+                data[name] = (
+                    io.BytesIO(value),
+                    f"{name}.{'pdf' if value.startswith(b'%PDF') else 'png'}",
+                )
             else:
                 data[name] = value
         response = self.post(data)
@@ -122,8 +133,9 @@ SAMPLE_TEXT = {
 }
 
 
-def valid_input(definition: ServiceDefinition, step: Step, answers: dict[str, Any],
-                **overrides: Any) -> dict[str, Any]:
+def valid_input(
+    definition: ServiceDefinition, step: Step, answers: dict[str, Any], **overrides: Any
+) -> dict[str, Any]:
     """Form input that passes `step`: each visible field gets a valid value, choices taken
     from the options the engine offers once the earlier fields are answered."""
     import datetime as dt
@@ -137,9 +149,12 @@ def valid_input(definition: ServiceDefinition, step: Step, answers: dict[str, An
         state = evaluate(definition, current, today=today)
         if f.id in overrides:
             posted[f.id] = overrides[f.id]
-        elif not state.is_visible(f.id) or not f.type.holds_value or f.readonly:
-            continue
-        elif f.type_name in ("hidden", "computed", "group"):
+        elif (
+            not state.is_visible(f.id)
+            or not f.type.holds_value
+            or f.readonly
+            or f.type_name in ("hidden", "computed", "group")
+        ):
             continue
         else:
             value = _sample(f, state.options_for(f.id))
@@ -147,7 +162,9 @@ def valid_input(definition: ServiceDefinition, step: Step, answers: dict[str, An
                 continue
             posted[f.id] = value
         stored = posted[f.id]
-        current[f.id] = {"yes": True, "no": False}.get(stored, stored) if isinstance(stored, str) else stored
+        current[f.id] = (
+            {"yes": True, "no": False}.get(stored, stored) if isinstance(stored, str) else stored
+        )
     return posted
 
 

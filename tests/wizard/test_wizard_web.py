@@ -28,15 +28,17 @@ def complete_emirate(app: Any, client: Any, **overrides: Any) -> WizardDriver:
         step = w.step()
         data = valid_input(w.definition, step, answers, **overrides.get(step.id, {}))
         if step.id == "companions_step":
-            data.update({
-                "companions-count": "2",
-                "companions-0-companion_name": "سعد محمد علي الشهري",
-                "companions-0-companion_national_id": "1000000016",
-                "companions-0-companion_id_image": PNG,
-                "companions-1-companion_name": "فهد ناصر سعد الدوسري",
-                "companions-1-companion_national_id": "2000000006",
-                "companions-1-companion_id_image": PNG,
-            })
+            data.update(
+                {
+                    "companions-count": "2",
+                    "companions-0-companion_name": "سعد محمد علي الشهري",
+                    "companions-0-companion_national_id": "1000000016",
+                    "companions-0-companion_id_image": PNG,
+                    "companions-1-companion_name": "فهد ناصر سعد الدوسري",
+                    "companions-1-companion_national_id": "2000000006",
+                    "companions-1-companion_id_image": PNG,
+                }
+            )
         response = w.fill_step(**data)
         assert response.status_code == 302, (step.id, errors_in(response.data.decode()))
         answers.update(data)
@@ -131,18 +133,28 @@ def test_groups_add_and_remove_items_keeping_files(app: Any, citizen: Any) -> No
     companions = citizen.get(f"/drafts/{w.token}/companions_step")
     assert "سعد محمد علي الشهري" in companions.data.decode()
     w.url = f"/drafts/{w.token}/companions_step"
-    w.post({"action": "add:companions", "companions-count": "2",
+    w.post(
+        {
+            "action": "add:companions",
+            "companions-count": "2",
             "companions-0-companion_name": "سعد محمد علي الشهري",
             "companions-0-companion_national_id": "1000000016",
             "companions-1-companion_name": "فهد ناصر سعد الدوسري",
-            "companions-1-companion_national_id": "2000000006"})
+            "companions-1-companion_national_id": "2000000006",
+        }
+    )
     with app.extensions["khidma.db"].session() as s:
         draft = s.scalar(select(Draft))
         assert len(draft.answers["companions"]) == 3
         assert draft.answers["companions"][1]["companion_id_image"][0]["kind"] == "png"
-    w.post({"action": "remove:companions:0", "companions-count": "3",
+    w.post(
+        {
+            "action": "remove:companions:0",
+            "companions-count": "3",
             "companions-1-companion_name": "فهد ناصر سعد الدوسري",
-            "companions-1-companion_national_id": "2000000006"})
+            "companions-1-companion_national_id": "2000000006",
+        }
+    )
     with app.extensions["khidma.db"].session() as s:
         items = s.scalar(select(Draft)).answers["companions"]
         assert [i.get("companion_name") for i in items][:1] == ["فهد ناصر سعد الدوسري"]
@@ -159,22 +171,33 @@ def test_mumaris_cme_hours_fall_as_activities_are_added(app: Any) -> None:
 
     def shown() -> str:
         html = client.get(w.url).data.decode()
-        block = re.search(r'id="block-cme_remaining_hours".*?<output[^>]*>(.*?)</output>', html, re.S)
+        block = re.search(
+            r'id="block-cme_remaining_hours".*?<output[^>]*>(.*?)</output>', html, re.S
+        )
         assert block, remaining.id
         return block.group(1).strip()
 
     start = shown()
     w.post({"action": "add:cme_activities"})
-    w.post({"action": "save", "cme_activities-count": "1",
+    w.post(
+        {
+            "action": "save",
+            "cme_activities-count": "1",
             "cme_activities-0-activity_hours": "10",
-            "cme_activities-0-activity_name": "مؤتمر طبي"})
+            "cme_activities-0-activity_name": "مؤتمر طبي",
+        }
+    )
     after = shown()
     assert int(re.sub(r"\D", "", after)) == int(re.sub(r"\D", "", start)) - 10
 
 
 def test_script_payload_is_escaped_on_the_review_page(app: Any, citizen: Any) -> None:
-    w = complete_emirate(app, citizen, applicant={"organisation_name": SCRIPT},
-                         appointment={"visit_subject": SCRIPT + " موضوع الزيارة"})
+    w = complete_emirate(
+        app,
+        citizen,
+        applicant={"organisation_name": SCRIPT},
+        appointment={"visit_subject": SCRIPT + " موضوع الزيارة"},
+    )
     html = citizen.get(w.url).data.decode()
     assert SCRIPT not in html
     assert "&lt;script&gt;" in html
@@ -184,7 +207,8 @@ def test_tampered_and_hidden_values_do_not_reach_the_submission(app: Any, citize
     kinds = app.extensions["khidma.registry"].current("emirate_visit").field("appointment_type")
     other = next(o.value for o in kinds.options or () if "إدارة محددة" not in o.label.ar)
     w = complete_emirate(
-        app, citizen,
+        app,
+        citizen,
         applicant={"national_id": "1000000024"},  # read-only, prefilled from the identity
         appointment={"appointment_type": other, "department": "anything"},  # hidden field
     )
@@ -198,8 +222,9 @@ def test_tampered_and_hidden_values_do_not_reach_the_submission(app: Any, citize
 def test_renamed_executable_and_oversize_file_are_refused(app: Any, citizen: Any) -> None:
     w = complete_emirate(app, citizen)
     w.url = f"/drafts/{w.token}/attachments"
-    response = w.post({"action": "next", "has_other_items": "no",
-                       "visit_letter": (io.BytesIO(EXE), "letter.pdf")})
+    response = w.post(
+        {"action": "next", "has_other_items": "no", "visit_letter": (io.BytesIO(EXE), "letter.pdf")}
+    )
     html = response.data.decode()
     assert response.status_code == 200
     assert any("letter.pdf" in e for e in errors_in(html))
@@ -209,8 +234,13 @@ def test_renamed_executable_and_oversize_file_are_refused(app: Any, citizen: Any
         # Werkzeug's test client spools a body this large to a temporary file it never
         # closes; collect it here (the app closes every upload it reads)
         warnings.simplefilter("ignore", ResourceWarning)
-        response = w.post({"action": "next", "has_other_items": "no",
-                           "visit_letter": (io.BytesIO(big), "big.pdf")})
+        response = w.post(
+            {
+                "action": "next",
+                "has_other_items": "no",
+                "visit_letter": (io.BytesIO(big), "big.pdf"),
+            }
+        )
         status, html = response.status_code, response.data.decode()
         response.close()
         del response
