@@ -75,7 +75,14 @@ def create_app(
 
     i18n.init_app(app)
     errors.init_app(app)
+    from khidma.web.auth import identity_init_app
+    identity_init_app(app)
     app.register_blueprint(catalog.bp)
+    from khidma.web import account, devtools, inquiry
+
+    app.register_blueprint(account.bp)
+    app.register_blueprint(inquiry.bp)
+    app.register_blueprint(devtools.bp)
     from khidma.web import submit, wizard
 
     app.register_blueprint(wizard.bp)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from khidma.definitions import schema as schemas
+from khidma.identity.cli import users
 
 
 @click.group()
@@ -107,6 +108,8 @@ def _demo(app: object) -> None:
         click.echo(f"  {role:<8} {username:<22} {password:<18} {note}")
     click.echo("or sign in as a test persona of the national SSO stand-in: /auth/dev-sso")
 
+
+main.add_command(users)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

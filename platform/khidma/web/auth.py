@@ -1,0 +1,461 @@
+"""Account pages: sign in, create an account, reset a password, national SSO, sign out.
+
+Every form is a plain POST followed by a redirect (or the same page again with its
+errors), so each journey works without JavaScript. The multi-step journeys keep their
+progress in the session (`signup`, `reset`) for half an hour; the code itself is in the
+database, hashed. Who may open these pages is in `khidma.web.access.ACCESS` like every
+other page; `identity_init_app` wires the whole identity layer into the app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from khidma.engine.dates import format_date
+from khidma.engine.identifiers import format_saudi_mobile
+from khidma.identity import accounts, codes
+from khidma.identity.claims import identity_claims
+from khidma.identity.forms import (
+    ActionForm,
+    CodeForm,
+    DetailsForm,
+    NewPasswordForm,
+    ResetForm,
+    SignInForm,
+    SignUpForm,
+)
+from khidma.identity.personas import persona, personas
+from khidma.identity.providers import DevStandIn, IdentityProvider, SsoError, build_provider
+from khidma.identity.throttle import Throttle, remote_address, throttle
+from khidma.storage import outbox
+from khidma.storage.models import Channel, CodePurpose, User
+from khidma.web import access
+from khidma.web.context import RIYADH, database, now, registry
+from khidma.web.i18n import current_lang, t
+
+log = logging.getLogger(__name__)
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+FLOW_TTL = dt.timedelta(minutes=30)
+
+
+# --- wiring -----------------------------------------------------------------------------
+def identity_init_app(app: Flask) -> None:
+    """The identity layer: the access table's hook, these pages, rate limits and the
+    national SSO provider (which refuses to start when it cannot run)."""
+    access.init_app(app)
+    app.register_blueprint(bp)
+    app.extensions["khidma.throttle"] = Throttle.for_app(app)
+    app.extensions["khidma.sso"] = build_provider(app)
+
+
+def sso_provider() -> IdentityProvider | None:
+    provider: IdentityProvider | None = current_app.extensions.get("khidma.sso")
+    return provider
+
+
+# --- helpers ----------------------------------------------------------------------------
+def _secret() -> str:
+    return str(current_app.config["SECRET_KEY"])
+
+
+def _next() -> str | None:
+    return access.safe_next(request.values.get("next"))
+
+
+def _when(at: dt.datetime) -> dict[str, Any]:
+    """Parameters of a "try again after…" message: the Saudi clock time and minutes."""
+    minutes = max(1, math.ceil((at - now()).total_seconds() / 60))
+    return {"time": at.astimezone(RIYADH).strftime("%H:%M"), "minutes": minutes}
+
+
+def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    return render_template(template, **context), status
+
+
+def _flow(name: str) -> dict[str, Any] | None:
+    state = session.get(name)
+    if not isinstance(state, dict):
+        return None
+    if now().timestamp() - float(state.get("started", 0)) > FLOW_TTL.total_seconds():
+        session.pop(name, None)
+        return None
+    return state
+
+
+def _update_flow(name: str, **changes: Any) -> None:
+    session[name] = {**session.get(name, {}), **changes}
+
+
+def _send_code(
+    mobile: str, purpose: CodePurpose, user_id: int | None = None
+) -> tuple[int | None, dt.datetime | None]:
+    """Text a new code to `mobile` through the outbox: (code id, None), or (None, when to
+    try again) when the rate limit says no."""
+    retry = throttle().hit("code_send.address", remote_address()) or throttle().hit(
+        "code_send.mobile", mobile
+    )
+    if retry:
+        return None, retry
+    with database().session(write=True) as db:
+        row, code = codes.issue(
+            db, mobile=mobile, purpose=purpose, secret=_secret(), now=now(), user_id=user_id
+        )
+        minutes = int(codes.CODE_TTL.total_seconds() // 60)
+        outbox.enqueue(
+            db,
+            Channel.SMS,
+            mobile,
+            t(f"auth.sms.{purpose.value}", code=code, minutes=minutes),
+            event=f"verification_code.{purpose.value}",
+        )
+        return row.id, None
+
+
+def _check_code(
+    form: CodeForm, state: dict[str, Any], purpose: CodePurpose
+) -> codes.CodeCheck | None:
+    """Check the typed code; None when the rate limit refused (the form says when)."""
+    mobile = str(state["mobile"])
+    retry = throttle().hit("code_check.address", remote_address()) or throttle().check(
+        "code_check.mobile", mobile
+    )
+    if retry:
+        form.problem(t("auth.error.too_many", **_when(retry)), form.code)
+        return None
+    with database().session(write=True) as db:
+        result = codes.check(
+            db, state.get("code"), form.cleaned["code"], mobile=mobile, purpose=purpose,
+            secret=_secret(), now=now(),
+        )
+    if result is not codes.CodeCheck.OK:
+        throttle().hit("code_check.mobile", mobile)
+        form.fail(form.code, t(f"auth.error.{result.value}"))
+    return result
+
+
+# --- sign in and out --------------------------------------------------------------------
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> Any:
+    form = SignInForm(next=_next())
+    if access.current_user() is not None and request.method == "GET":
+        return redirect(_next() or access.home_for(access.current_user()))  # type: ignore[arg-type]
+    status = 200
+    if form.validate_on_submit():
+        identifier = form.identifier.data or ""
+        account_key = accounts.normalise_username(identifier)
+        # Only failures count: a government office behind one address signs many in.
+        retry = throttle().check("sign_in.address", remote_address()) or throttle().check(
+            "sign_in.account", account_key
+        )
+        if retry:
+            form.problem(t("auth.error.too_many", **_when(retry)), form.identifier)
+            status = 429
+        else:
+            with database().session(write=True) as db:
+                result = accounts.sign_in(db, identifier, form.password.data or "", now())
+                if result.outcome is accounts.Outcome.LOCKED and result.user is not None:
+                    accounts.record(db, "sign_in_refused_locked", user_id=result.user.id,
+                                    now=now(), ip=remote_address())
+            if result.outcome is accounts.Outcome.OK and result.user is not None:
+                access.start_session(result.user, "password")
+                return redirect(_next() or access.home_for(result.user), 303)
+            throttle().hit("sign_in.address", remote_address())
+            throttle().hit("sign_in.account", account_key)
+            if result.outcome is accounts.Outcome.LOCKED and result.locked_until:
+                form.problem(
+                    t("auth.error.locked", count=accounts.LOCK_AFTER,
+                      **_when(result.locked_until)),
+                    form.identifier,
+                )
+                status = 429
+            else:
+                form.problem(t("auth.error.wrong_password", count=accounts.LOCK_AFTER),
+                             form.identifier)
+    return _page("auth/sign_in.html", status, form=form, sso=sso_provider() is not None)
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    ActionForm()  # the CSRF token is checked for every POST by CSRFProtect
+    access.end_session()
+    return redirect(url_for("auth.signed_out"), 303)
+
+
+@bp.get("/signed-out")
+def signed_out() -> tuple[str, int]:
+    return _page("auth/signed_out.html")
+
+
+@bp.get("/session-expired")
+def session_expired() -> tuple[str, int]:
+    minutes = current_app.config["SESSION_IDLE_MINUTES"]
+    return _page("auth/session_expired.html", next=_next(), minutes=minutes,
+                 sso=sso_provider() is not None)
+
+
+@bp.get("/profile")
+def profile() -> tuple[str, int]:
+    user = access.current_user()
+    assert user is not None  # the access table lets only signed-in users here
+    birth = format_date(user.date_of_birth, current_lang()) if user.date_of_birth else None
+    return _page("auth/profile.html", claims=identity_claims(user), user=user, birth=birth,
+                 mobile=format_saudi_mobile(user.mobile) if user.mobile else None)
+
+
+# --- create an account ------------------------------------------------------------------
+@bp.route("/sign-up", methods=["GET", "POST"])
+def sign_up() -> Any:
+    form = SignUpForm()
+    status = 200
+    if form.validate_on_submit():
+        national_id, mobile = form.cleaned["national_id"], form.cleaned["mobile"]
+        with database().session() as db:
+            taken = accounts.national_id_taken(db, national_id)
+        if taken:
+            form.fail(form.national_id, t("auth.error.account.national_id_taken"))
+        else:
+            code_id, retry = _send_code(mobile, CodePurpose.SIGNUP)
+            if retry:
+                form.problem(t("auth.error.too_many", **_when(retry)), form.mobile)
+                status = 429
+            else:
+                session["signup"] = {
+                    "nid": national_id, "mobile": mobile, "code": code_id, "verified": False,
+                    "next": _next(), "started": now().timestamp(),
+                }
+                return redirect(url_for("auth.sign_up_verify"), 303)
+    return _page("auth/sign_up.html", status, form=form, next=_next())
+
+
+@bp.route("/sign-up/verify", methods=["GET", "POST"])
+def sign_up_verify() -> Any:
+    state = _flow("signup")
+    if state is None:
+        flash(t("auth.flow_restart"), "info")
+        return redirect(url_for("auth.sign_up"))
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        result = _check_code(form, state, CodePurpose.SIGNUP)
+        if result is None:
+            status = 429
+        elif result is codes.CodeCheck.OK:
+            _update_flow("signup", verified=True)
+            return redirect(url_for("auth.sign_up_details"), 303)
+    return _page(
+        "auth/verify.html", status, form=form, flow="sign_up",
+        mobile=format_saudi_mobile(str(state["mobile"])),
+        resend_url=url_for("auth.sign_up_resend"), resend=ActionForm(),
+        minutes=int(codes.CODE_TTL.total_seconds() // 60),
+    )
+
+
+@bp.post("/sign-up/resend")
+def sign_up_resend() -> Response:
+    return _resend("signup", CodePurpose.SIGNUP, "auth.sign_up", "auth.sign_up_verify")
+
+
+def _resend(flow: str, purpose: CodePurpose, start: str, verify: str) -> Response:
+    state = _flow(flow)
+    if state is None:
+        flash(t("auth.flow_restart"), "info")
+        return redirect(url_for(start), 303)
+    code_id, retry = _send_code(str(state["mobile"]), purpose, state.get("uid"))
+    if retry:
+        flash(t("auth.error.too_many", **_when(retry)), "error")
+    else:
+        _update_flow(flow, code=code_id, verified=False)
+        flash(t("auth.code_resent"), "info")
+    return redirect(url_for(verify), 303)
+
+
+@bp.route("/sign-up/details", methods=["GET", "POST"])
+def sign_up_details() -> Any:
+    state = _flow("signup")
+    if state is None or not state.get("verified"):
+        flash(t("auth.flow_restart"), "info")
+        return redirect(url_for("auth.sign_up"))
+    form = DetailsForm()
+    form.national_id_value = str(state["nid"])
+    if form.validate_on_submit():
+        try:
+            with database().session(write=True) as db:
+                user = accounts.create_local_account(
+                    db,
+                    national_id=str(state["nid"]),
+                    mobile=str(state["mobile"]),
+                    name_ar=form.name_ar(),
+                    name_en=form.cleaned["name_en"],
+                    email=form.cleaned["email"],
+                    username=form.cleaned["username"],
+                    password=form.password.data or "",
+                    now=now(),
+                )
+                accounts.record(db, "account_created", user_id=user.id, now=now(),
+                                ip=remote_address())
+        except accounts.AccountConflict as conflict:
+            message = t(f"auth.error.{conflict.code}")
+            if conflict.field in form:
+                form.fail(form[conflict.field], message)
+            else:
+                form.problem(message)
+        else:
+            session.pop("signup", None)
+            access.start_session(user, "password")
+            flash(t("auth.account_created"), "success")
+            return redirect(access.safe_next(state.get("next")) or url_for("auth.profile"), 303)
+    return _page("auth/sign_up_details.html", form=form,
+                 national_id=state["nid"], mobile=format_saudi_mobile(str(state["mobile"])))
+
+
+# --- reset a forgotten password ---------------------------------------------------------
+@bp.route("/reset", methods=["GET", "POST"])
+def reset() -> Any:
+    form = ResetForm()
+    status = 200
+    if form.validate_on_submit():
+        with database().session() as db:
+            user = accounts.find_for_reset(db, form.username.data or "",
+                                           form.cleaned["national_id"])
+        if user is None or user.mobile is None:
+            throttle().hit("code_send.address", remote_address())
+            form.problem(t("auth.error.no_such_account"), form.username)
+        else:
+            code_id, retry = _send_code(user.mobile, CodePurpose.RESET, user.id)
+            if retry:
+                form.problem(t("auth.error.too_many", **_when(retry)), form.username)
+                status = 429
+            else:
+                session["reset"] = {
+                    "uid": user.id, "mobile": user.mobile, "code": code_id, "verified": False,
+                    "next": _next(), "started": now().timestamp(),
+                }
+                return redirect(url_for("auth.reset_verify"), 303)
+    return _page("auth/reset.html", status, form=form)
+
+
+@bp.route("/reset/verify", methods=["GET", "POST"])
+def reset_verify() -> Any:
+    state = _flow("reset")
+    if state is None:
+        flash(t("auth.flow_restart"), "info")
+        return redirect(url_for("auth.reset"))
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        result = _check_code(form, state, CodePurpose.RESET)
+        if result is None:
+            status = 429
+        elif result is codes.CodeCheck.OK:
+            _update_flow("reset", verified=True)
+            return redirect(url_for("auth.reset_password"), 303)
+    return _page(
+        "auth/verify.html", status, form=form, flow="reset",
+        mobile=format_saudi_mobile(str(state["mobile"])),
+        resend_url=url_for("auth.reset_resend"), resend=ActionForm(),
+        minutes=int(codes.CODE_TTL.total_seconds() // 60),
+    )
+
+
+@bp.post("/reset/resend")
+def reset_resend() -> Response:
+    return _resend("reset", CodePurpose.RESET, "auth.reset", "auth.reset_verify")
+
+
+@bp.route("/reset/password", methods=["GET", "POST"])
+def reset_password() -> Any:
+    state = _flow("reset")
+    if state is None or not state.get("verified"):
+        flash(t("auth.flow_restart"), "info")
+        return redirect(url_for("auth.reset"))
+    with database().session() as db:
+        user = db.get(User, state.get("uid"))
+    if user is None:
+        session.pop("reset", None)
+        return redirect(url_for("auth.reset"))
+    form = NewPasswordForm()
+    form.username_value, form.national_id_value = user.username, user.national_id
+    if form.validate_on_submit():
+        with database().session(write=True) as db:
+            fresh = db.get_one(User, user.id)
+            accounts.set_password(fresh, form.password.data or "")
+            accounts.record(db, "password_reset", user_id=user.id, now=now(),
+                            ip=remote_address())
+        session.pop("reset", None)
+        flash(t("auth.reset_done"), "success")
+        return redirect(url_for("auth.sign_in", next=access.safe_next(state.get("next"))), 303)
+    return _page("auth/reset_password.html", form=form)
+
+
+# --- national single sign-on ------------------------------------------------------------
+@bp.get("/sso")
+def sso_start() -> Response:
+    provider = sso_provider()
+    if provider is None:
+        abort(404)
+    session["sso_next"] = _next()
+    return provider.start(url_for("auth.sso_callback", _external=True))
+
+
+@bp.get("/sso/callback")
+def sso_callback() -> Any:
+    provider = sso_provider()
+    if provider is None or isinstance(provider, DevStandIn):
+        abort(404)
+    try:
+        claims = provider.finish()
+    except SsoError as error:
+        log.warning("national SSO sign-in refused: %s", error)
+        return _page("auth/sso_failed.html", 400)
+    return _finish_sso(claims, via="sso", back=access.safe_next(session.get("sso_next")))
+
+
+def _finish_sso(claims: Any, *, via: str, back: str | None, **role: Any) -> Response:
+    with database().session(write=True) as db:
+        user, claimed = accounts.upsert_from_claims(db, claims, now=now(), **role)
+        if claimed:
+            accounts.record(db, "account_claimed", user_id=user.id, now=now(),
+                            ip=remote_address())
+    if not user.is_active:
+        abort(403)
+    access.start_session(user, via)
+    return redirect(back or access.home_for(user), 303)
+
+
+@bp.route("/dev-sso", methods=["GET", "POST"])
+def dev_sso() -> Any:
+    if not current_app.config.get("DEV"):
+        abort(404)  # the access table says so too; never rely on one lock alone
+    stand_in = DevStandIn(current_app)
+    form = ActionForm()
+    if form.validate_on_submit():
+        chosen = persona(registry(), request.form.get("persona", ""))
+        if chosen is None:
+            abort(400)
+        claims = stand_in.finish()
+        response = _finish_sso(claims, via="dev", back=_next(), role=chosen.role,
+                               agency_id=chosen.agency_id)
+        with database().session(write=True) as db:
+            user = db.get_one(User, session["uid"])
+            if user.username is None and not accounts.username_taken(db, chosen.username):
+                user.username = chosen.username
+        return response
+    return _page("auth/dev_sso.html", form=form, personas=personas(registry()), next=_next())
