@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import gc
 import logging
 import mimetypes
 import sys
@@ -212,7 +213,13 @@ _local = threading.local()
 # Every thread's setup, so they are released at exit while WeasyPrint's modules are still
 # loaded (a FontConfiguration freed during interpreter teardown prints a TypeError).
 _setups: list[tuple[Any, Any, Any]] = []
-atexit.register(_setups.clear)
+
+
+@atexit.register
+def _release_setups() -> None:
+    _setups.clear()
+    _local.__dict__.clear()
+    gc.collect()
 
 
 def _font_setup() -> tuple[Any, Any, Any]:

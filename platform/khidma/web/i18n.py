@@ -6,6 +6,7 @@ Arabic is the default. The choice is kept in a cookie; `?lang=en` on any page sw
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, g, request
 from markupsafe import Markup
@@ -91,6 +92,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "try again shortly.",
     ),
     "back_home": ("العودة إلى الرئيسية", "Back to the home page"),
+    "inquiry_link": ("الاستعلام عن معاملة", "Track a request"),
     # -- the wizard --
     "wizard.progress": ("مراحل الطلب", "Steps of the request"),
     "wizard.completed": ("مكتملة", "completed"),
@@ -570,6 +572,12 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Content-Language", current_lang())
         return response
 
+    def lang_url(target: str) -> str:
+        """This page in `target` language: the same path and query, `lang` replaced."""
+        args = request.args.to_dict(flat=False)
+        args["lang"] = [target]
+        return request.path + "?" + urlencode(args, doseq=True)
+
     @app.context_processor
     def language_context() -> dict[str, Any]:
         lang = current_lang()
@@ -579,6 +587,7 @@ def init_app(app: Flask) -> None:
             "other_lang": "en" if lang == "ar" else "ar",
             "t": t,
             "tr": tr,
+            "lang_url": lang_url,
         }
 
     app.jinja_env.filters["tr"] = tr
