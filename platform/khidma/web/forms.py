@@ -109,11 +109,11 @@ def _wtforms_field(view: FieldView) -> WTField:
                            render_kw=render)
     if kind in ("radio", "yes_no"):
         if kind == "yes_no":
-            yes = f.setting("yes_label")
-            no = f.setting("no_label")
+            arabic = current_lang() == "ar"
+            yes, no = f.setting("yes_label"), f.setting("no_label")
             choices = [
-                SelectChoice("yes", tr(yes) if yes else ("نعم" if current_lang() == "ar" else "Yes")),
-                SelectChoice("no", tr(no) if no else ("لا" if current_lang() == "ar" else "No")),
+                SelectChoice("yes", tr(yes) if yes else ("نعم" if arabic else "Yes")),
+                SelectChoice("no", tr(no) if no else ("لا" if arabic else "No")),
             ]
         return RadioField(choices=choices, validators=checks, render_kw=render)
     if kind == "checkboxes":
