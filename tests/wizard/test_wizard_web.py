@@ -9,6 +9,7 @@ import re
 import warnings
 from typing import Any
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from khidma.storage.models import Attachment, Draft, OutboxMessage, StatusEvent, Submission
@@ -191,16 +192,45 @@ def test_mumaris_cme_hours_fall_as_activities_are_added(app: Any) -> None:
     assert int(re.sub(r"\D", "", after)) == int(re.sub(r"\D", "", start)) - 10
 
 
-def test_script_payload_is_escaped_on_the_review_page(app: Any, citizen: Any) -> None:
-    w = complete_emirate(
-        app,
-        citizen,
-        applicant={"organisation_name": SCRIPT},
-        appointment={"visit_subject": SCRIPT + " موضوع الزيارة"},
+def test_script_payload_in_every_text_field_stays_text(app: Any, citizen: Any) -> None:
+    """Every free-text field (no pattern to refuse it) gets a script payload: the review
+    page, the my-account request page and the PDF show it as text."""
+    definition = app.extensions["khidma.registry"].current("emirate_visit")
+    sector = next(
+        o.value for o in definition.field("applicant_type").options or () if "قطاع" in o.label.ar
     )
-    html = citizen.get(w.url).data.decode()
-    assert SCRIPT not in html
-    assert "&lt;script&gt;" in html
+    short = "<script>1</script>"  # for fields whose max_length is shorter than SCRIPT
+    payload = {
+        f.id: SCRIPT + " نص" if (f.setting("max_length") or 999) > len(SCRIPT) + 3 else short
+        for f in definition.all_fields()
+        if f.group is None
+        and f.type_name in ("text", "textarea")
+        and not f.setting("pattern")
+        and not f.readonly
+    }
+    assert {"organisation_name", "visit_subject"} <= set(payload)
+    by_step: dict[str, dict[str, Any]] = {}
+    for field_id, value in payload.items():
+        by_step.setdefault(definition.field(field_id).step, {})[field_id] = value
+    by_step.setdefault("applicant", {})["applicant_type"] = sector
+    car = next(
+        o.value for o in definition.field("visitor_items").options or () if "سيارة" in o.label.ar
+    )
+    by_step.setdefault("attachments", {}).update(has_other_items="yes", visitor_items=[car])
+    w = complete_emirate(app, citizen, **by_step)
+    review = citizen.get(w.url).data.decode()
+    assert SCRIPT not in review and short not in review
+    assert review.count("&lt;script&gt;") >= len(payload)
+    assert w.submit().status_code == 302
+    with app.extensions["khidma.db"].session() as s:
+        token = s.scalar(select(Submission)).token
+    page = citizen.get(f"/account/requests/{token}").data.decode()
+    assert SCRIPT not in page and short not in page
+    assert page.count("&lt;script&gt;") >= len(payload)
+    pdf = citizen.get(f"/account/requests/{token}/summary.pdf").data
+    assert b"<script" not in pdf
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert text.count("script") >= len(payload)  # printed, as text
 
 
 def test_tampered_and_hidden_values_do_not_reach_the_submission(app: Any, citizen: Any) -> None:
