@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from sqlalchemy import func, select
 
 from khidma.definitions.model import ServiceDefinition
-from khidma.web.context import registry, today
+from khidma.storage.models import Rating
+from khidma.web.context import database, registry, today
 from khidma.web.i18n import current_lang
 
 bp = Blueprint("catalog", __name__)
@@ -52,6 +55,23 @@ def index() -> str:
     )
 
 
+@dataclass(frozen=True)
+class ServiceRating:
+    average: float
+    count: int
+
+
+def service_rating(service_id: str) -> ServiceRating:
+    """The average of the stars citizens gave the service, and how many did."""
+    with database().session() as session:
+        average, count = session.execute(
+            select(func.avg(Rating.stars), func.count(Rating.id)).where(
+                Rating.service_id == service_id
+            )
+        ).one()
+    return ServiceRating(float(average or 0), int(count))
+
+
 @bp.get("/services/<service_id>")
 def service_card(service_id: str) -> str:
     definition = registry().get(service_id)
@@ -60,7 +80,7 @@ def service_card(service_id: str) -> str:
     return render_template(
         "catalog/service.html",
         d=definition,
-        rating=None,
+        rating=service_rating(definition.id) if definition.rating_enabled else None,
         guide_url=url_for("catalog.guide_pdf", service_id=definition.id),
     )
 
