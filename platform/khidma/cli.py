@@ -99,14 +99,11 @@ def run(demo: bool, host: str, port: int, instance: Path) -> None:
 def _demo(app: object) -> None:
     from flask import Flask
 
-    from khidma.identity.demo import create_demo_users
+    from khidma.identity.demo import create_demo_users, describe
 
     assert isinstance(app, Flask)
     accounts = create_demo_users(app.extensions["khidma.db"], app.extensions["khidma.registry"])
-    click.echo("demo accounts (development mode only):")
-    for role, username, password, note in accounts:
-        click.echo(f"  {role:<8} {username:<22} {password:<18} {note}")
-    click.echo("or sign in as a test persona of the national SSO stand-in: /auth/dev-sso")
+    click.echo(describe(accounts))
 
 
 main.add_command(users)
