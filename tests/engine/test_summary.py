@@ -218,3 +218,27 @@ def test_date_bounds(bound: str, expected: dt.date) -> None:
 def test_only_real_iso_dates_parse(text: str) -> None:
     with pytest.raises(ValueError):
         parse_iso_date(text)
+
+
+def test_files_inside_group_items_are_listed_with_size_and_hash() -> None:
+    from pathlib import Path
+
+    from khidma.definitions.loader import load
+    from khidma.engine.summary import Files, build_summary
+
+    root = Path(__file__).resolve().parents[2]
+    d = next(s for s in load([root / "services.d"]).services if s.id == "emirate_visit")
+    ref = {"id": "a1", "name": "هوية.png", "size": 2048, "kind": "png", "sha256": "ab" * 32}
+    answers = {
+        "companions": [
+            {
+                "companion_name": "سعد محمد علي الشهري",
+                "companion_national_id": "1000000016",
+                "companion_id_image": [ref],
+            }
+        ]
+    }
+    summary = build_summary(d, answers, "ar")
+    files = [b for s in summary.sections for b in s.blocks if isinstance(b, Files)]
+    assert [f.files[0].sha256 for f in files] == ["ab" * 32]
+    assert files[0].label.startswith(d.field("companions").label.ar)  # type: ignore[union-attr]

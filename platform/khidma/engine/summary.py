@@ -136,17 +136,33 @@ def _files(field: Field, value: Any, lang: str) -> Files:
     return Files(field.id, _label(field, lang), lines)
 
 
-def _block(field: Field, state: State, lang: str) -> Block | None:
+def _blocks(field: Field, state: State, lang: str) -> list[Block]:
     if field.id not in state.visible or not _shown(field):
-        return None
+        return []
     if field.type_name == "group":
-        return _table(field, state, lang)
+        table = _table(field, state, lang)
+        return [table, *_item_files(field, state, lang)] if table is not None else []
     value = state.values.get(field.id)
     if is_empty(value):
-        return None
+        return []
     if field.type_name == "file" and isinstance(value, list):
-        return _files(field, value, lang)
-    return Row(field.id, _label(field, lang), display_value(field, value, lang))
+        return [_files(field, value, lang)]
+    return [Row(field.id, _label(field, lang), display_value(field, value, lang))]
+
+
+def _item_files(group: Field, state: State, lang: str) -> list[Block]:
+    """The files inside a group's items, each item's with their size and SHA-256 (the
+    table names them only)."""
+    found: list[Block] = []
+    for number, item in enumerate(state.items.get(group.id, ()), start=1):
+        for child in group.fields:
+            value = item.values.get(child.id)
+            shown = child.type_name == "file" and child.id in item.visible
+            if shown and isinstance(value, list) and value:
+                block = _files(child, value, lang)
+                title = f"{_label(group, lang)} {number} — {block.label}"
+                found.append(Files(child.id, title, block.files))
+    return found
 
 
 def build_summary(
@@ -168,7 +184,7 @@ def build_summary(
     for step in definition.steps:
         if step.id not in state.visible_steps:
             continue
-        blocks = tuple(b for f in step.fields if (b := _block(f, state, lang)) is not None)
+        blocks = tuple(b for f in step.fields for b in _blocks(f, state, lang))
         if blocks:
             sections.append(Section(step.id, step.title.get(lang), blocks))
     accepted = declarations_accepted or {}
