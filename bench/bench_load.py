@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_corpus(folder: Path, count: int) -> int:
-    sources = sorted((ROOT / "services.d").glob("*.yaml"))
+def make_corpus(folder: Path, count: int, source: Path | None = None) -> int:
+    sources = [source] if source else sorted((ROOT / "services.d").glob("*.yaml"))
     services = []
     for src in sources:
         text = src.read_text(encoding="utf-8")
@@ -46,6 +46,12 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
+        "--source",
+        type=Path,
+        default=None,
+        help="copy this one service file instead of the seed services",
+    )
+    parser.add_argument(
         "--cache",
         action="store_true",
         help="use the definition cache: the first run fills it, later runs hit it",
@@ -57,7 +63,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as cache_dir:
         folder = Path(tmp)
         cache = DefinitionCache(cache_dir) if args.cache else None
-        size = make_corpus(folder, args.files)
+        size = make_corpus(folder, args.files, args.source)
         times = []
         for run in range(args.repeat):
             start = time.perf_counter()
