@@ -138,10 +138,26 @@ def next_page(page: Any) -> None:
     page.wait_for_load_state()
 
 
+def settle(page: Any, name: str) -> None:
+    """Wait until htmx has initialised the (possibly just swapped-in) control `name`, so a
+    change is sent; a person never answers within the few milliseconds that takes."""
+    if getattr(page, "khidma_nojs", False):
+        return  # no htmx without JavaScript: the form posts instead
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "name => { const e = document.querySelector(`[name='${name}']`);"
+        " return !e || !e.hasAttribute('hx-post')"
+        " || !!(e['htmx-internal-data'] && e['htmx-internal-data'].initHash); }",
+        arg=name,
+    )
+
+
 def choose_first(page: Any, name: str) -> None:
+    settle(page, name)
     select = page.locator(f"select[name='{name}']")
     values = [v for v in select.locator("option").evaluate_all("els => els.map(e => e.value)") if v]
     select.select_option(values[0])
+    page.wait_for_load_state("networkidle")
 
 
 def choose_option(page: Any, name: str, label_part: str) -> None:
