@@ -247,23 +247,30 @@ def sign_up() -> Any:
 
 @bp.route("/sign-up/verify", methods=["GET", "POST"])
 def sign_up_verify() -> Any:
-    state = _flow("signup")
+    return _verify("signup", CodePurpose.SIGNUP, start="auth.sign_up",
+                   then="auth.sign_up_details", resend="auth.sign_up_resend", page="sign_up")
+
+
+def _verify(flow: str, purpose: CodePurpose, *, start: str, then: str, resend: str,
+            page: str) -> Any:
+    """The "enter the code we sent" step of a flow (sign-up, reset)."""
+    state = _flow(flow)
     if state is None:
         flash(t("auth.flow_restart"), "info")
-        return redirect(url_for("auth.sign_up"))
+        return redirect(url_for(start))
     form = CodeForm()
     status = 200
     if form.validate_on_submit():
-        result = _check_code(form, state, CodePurpose.SIGNUP)
+        result = _check_code(form, state, purpose)
         if result is None:
             status = 429
         elif result is codes.CodeCheck.OK:
-            _update_flow("signup", verified=True)
-            return redirect(url_for("auth.sign_up_details"), 303)
+            _update_flow(flow, verified=True)
+            return redirect(url_for(then), 303)
     return _page(
-        "auth/verify.html", status, form=form, flow="sign_up",
+        "auth/verify.html", status, form=form, flow=page,
         mobile=format_saudi_mobile(str(state["mobile"])),
-        resend_url=url_for("auth.sign_up_resend"), resend=ActionForm(),
+        resend_url=url_for(resend), resend=ActionForm(),
         minutes=int(codes.CODE_TTL.total_seconds() // 60),
     )
 
@@ -354,25 +361,8 @@ def reset() -> Any:
 
 @bp.route("/reset/verify", methods=["GET", "POST"])
 def reset_verify() -> Any:
-    state = _flow("reset")
-    if state is None:
-        flash(t("auth.flow_restart"), "info")
-        return redirect(url_for("auth.reset"))
-    form = CodeForm()
-    status = 200
-    if form.validate_on_submit():
-        result = _check_code(form, state, CodePurpose.RESET)
-        if result is None:
-            status = 429
-        elif result is codes.CodeCheck.OK:
-            _update_flow("reset", verified=True)
-            return redirect(url_for("auth.reset_password"), 303)
-    return _page(
-        "auth/verify.html", status, form=form, flow="reset",
-        mobile=format_saudi_mobile(str(state["mobile"])),
-        resend_url=url_for("auth.reset_resend"), resend=ActionForm(),
-        minutes=int(codes.CODE_TTL.total_seconds() // 60),
-    )
+    return _verify("reset", CodePurpose.RESET, start="auth.reset",
+                   then="auth.reset_password", resend="auth.reset_resend", page="reset")
 
 
 @bp.post("/reset/resend")
