@@ -170,8 +170,9 @@ class Workflow:
     statuses: tuple[Status, ...]
     transitions: tuple[Transition, ...]
 
-    def status(self, status_id: str) -> Status:
-        return next(s for s in self.statuses if s.id == status_id)
+    def status(self, status_id: str) -> Status | None:
+        """The status with this id, or None (a request may outlive its workflow's change)."""
+        return next((s for s in self.statuses if s.id == status_id), None)
 
     def allowed(self, current: str, role: str) -> tuple[Transition, ...]:
         """The transitions `role` may make from `current`."""

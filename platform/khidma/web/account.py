@@ -48,7 +48,7 @@ from khidma.storage.models import (
     Submission,
     User,
 )
-from khidma.web.context import RIYADH, database, now, registry, today
+from khidma.web.context import RIYADH, database, now, pinned_definition, registry, today
 from khidma.web.i18n import current_lang, t, tr
 
 log = logging.getLogger(__name__)
@@ -127,8 +127,6 @@ def definition_of(service_id: str, content_hash: str) -> ServiceDefinition | Non
     `wizard.pinned_definition`). When that version cannot be had (its stored source no
     longer compiles), the current version stands in so the citizen still sees their
     request; None only for a service the platform no longer knows at all."""
-    from khidma.web.wizard import pinned_definition
-
     try:
         return pinned_definition(service_id, content_hash)
     except (DefinitionError, NotFound):
@@ -138,12 +136,8 @@ def definition_of(service_id: str, content_hash: str) -> ServiceDefinition | Non
 
 def status_label(definition: ServiceDefinition | None, status: str) -> str:
     """The status's label in the user's language (its id when the workflow lacks it)."""
-    if definition is None:
-        return status
-    try:
-        return tr(definition.workflow.status(status).label)
-    except StopIteration:
-        return status
+    found = definition.workflow.status(status) if definition is not None else None
+    return tr(found.label) if found is not None else status
 
 
 def service_title(definition: ServiceDefinition | None, service_id: str) -> str:

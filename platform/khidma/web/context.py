@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from flask import current_app
+from flask import abort, current_app
+
+from khidma.definitions.snapshot import from_snapshot
+from khidma.storage.snapshots import definition_source
 
 if TYPE_CHECKING:
+    from khidma.definitions.model import ServiceDefinition
     from khidma.definitions.registry import DefinitionRegistry
     from khidma.storage.blobs import BlobStore
     from khidma.storage.db import Database
@@ -28,6 +32,20 @@ def database() -> Database:
 def blobs() -> BlobStore:
     store: BlobStore = current_app.extensions["khidma.blobs"]
     return store
+
+
+def pinned_definition(service_id: str, content_hash: str) -> ServiceDefinition:
+    """The version a draft or request was made with: current, or compiled from storage."""
+    found = registry().version(service_id, content_hash)
+    if found is not None:
+        return found
+    with database().session() as session:
+        text = definition_source(session, service_id, content_hash)
+    if text is None:
+        abort(404)
+    definition = from_snapshot(text, f"{service_id}@{content_hash[:12]}")
+    registry().remember(definition)
+    return definition
 
 
 def now() -> dt.datetime:

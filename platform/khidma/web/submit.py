@@ -17,56 +17,16 @@ from sqlalchemy import select
 
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine import wizard as path
-from khidma.engine.errors import FieldError
-from khidma.engine.summary import build_summary
 from khidma.engine.validate import validate_declarations, validate_submission
 from khidma.storage import outbox
 from khidma.storage.models import Attachment, StatusEvent, Submission
 from khidma.storage.references import next_reference
-from khidma.web.context import database, now, today
+from khidma.web.context import database, now, pinned_definition, today
 from khidma.web.i18n import current_lang, tr
-from khidma.web.wizard import _plan, identity, owned_draft, pinned_definition
+from khidma.web.wizard import _plan, identity, owned_draft, review
 
 bp = Blueprint("requests", __name__)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-
-def review(
-    draft: Any,
-    definition: ServiceDefinition,
-    wizard: path.Wizard,
-    current: path.Page,
-    errors: list[FieldError],
-    status: int = 200,
-) -> Any:
-    lang = current_lang()
-    summary = build_summary(definition, draft.answers, lang, today=today(), identity=identity())
-    steps_of = {f.id: f.step for f in definition.all_fields()}
-
-    def change_url(field_id: str) -> str | None:
-        step = steps_of.get(field_id)
-        field = definition.field(field_id) if definition.has_field(field_id) else None
-        if step is None or (
-            field is not None and (field.readonly or field.type_name in ("computed", "hidden"))
-        ):
-            return None
-        url = url_for("wizard.page", token=draft.token, page_id=step)
-        return f"{url}?return=review#block-{field_id}"
-
-    incomplete = [p for p in wizard.steps if p.id not in wizard.complete]
-    messages = [(e, e.message(definition, lang, in_summary=True)) for e in errors]
-    return render_template(
-        "wizard/review.html",
-        d=definition,
-        draft=draft,
-        wizard=wizard,
-        current=current,
-        summary=summary,
-        change_url=change_url,
-        incomplete=incomplete,
-        errors=messages,
-        accepted=draft.declarations,
-    ), status
 
 
 @bp.post("/drafts/<token>/submit")
@@ -145,7 +105,7 @@ def _file_ids(value: Any) -> Iterator[str]:
 def placeholders(
     definition: ServiceDefinition, submission: Submission, lang: str
 ) -> dict[str, str]:
-    status = next((s for s in definition.workflow.statuses if s.id == submission.status), None)
+    status = definition.workflow.status(submission.status)
     return {
         "reference": submission.reference,
         "service_title": definition.title.get(lang),

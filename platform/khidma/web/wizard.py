@@ -12,7 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
@@ -20,17 +30,19 @@ from werkzeug.wrappers import Response as Redirect
 
 from khidma.app import htmx
 from khidma.definitions.model import Field, ServiceDefinition, Step
-from khidma.definitions.snapshot import from_snapshot, snapshot
+from khidma.definitions.snapshot import snapshot
 from khidma.engine import wizard as path
 from khidma.engine.errors import FieldError
 from khidma.engine.evaluate import evaluate
 from khidma.engine.prefill import initial_answers
+from khidma.engine.summary import build_summary
 from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
 from khidma.engine.validate import refused_inputs, validate_step
+from khidma.identity.claims import identity_claims
 from khidma.storage.blobs import blob_key
 from khidma.storage.models import Attachment, Draft
-from khidma.storage.snapshots import definition_source, save_definition
-from khidma.web.context import blobs, database, now, registry, today
+from khidma.storage.snapshots import save_definition
+from khidma.web.context import blobs, database, now, pinned_definition, registry, today
 from khidma.web.forms import build_form, field_views
 from khidma.web.i18n import current_lang
 
@@ -40,24 +52,9 @@ VISITED = "_visited"  # key in Draft.raw (input paths never start with "_")
 
 
 def identity() -> dict[str, Any] | None:
-    from khidma.identity.claims import identity_claims
-
+    """The signed-in user's claims, for prefilled and locked fields."""
     user = g.get("user")
     return identity_claims(user) if user is not None else None
-
-
-def pinned_definition(service_id: str, content_hash: str) -> ServiceDefinition:
-    """The version a draft or request was made with: current, or compiled from storage."""
-    found = registry().version(service_id, content_hash)
-    if found is not None:
-        return found
-    with database().session() as session:
-        text = definition_source(session, service_id, content_hash)
-    if text is None:
-        abort(404)
-    definition = from_snapshot(text, f"{service_id}@{content_hash[:12]}")
-    registry().remember(definition)
-    return definition
 
 
 def owned_draft(session: Session, token: str) -> Draft:
@@ -77,7 +74,6 @@ def start(service_id: str) -> Redirect:
     definition = registry().get(service_id)
     if definition is None:
         abort(404)
-    ttl = dt.timedelta(days=int(_config("DRAFT_TTL_DAYS")))
     with database().session(write=True) as session:
         save_definition(session, definition, snapshot(definition))
         draft = Draft(
@@ -85,7 +81,7 @@ def start(service_id: str) -> Redirect:
             definition_hash=definition.hash,
             user_id=g.user.id,
             answers=initial_answers(definition, identity(), today=today()),
-            expires_at=now() + ttl,
+            expires_at=now() + _draft_ttl(),
         )
         session.add(draft)
         session.flush()
@@ -94,10 +90,8 @@ def start(service_id: str) -> Redirect:
     return redirect(url_for("wizard.page", token=token, page_id=first.id))
 
 
-def _config(key: str) -> Any:
-    from flask import current_app
-
-    return current_app.config[key]
+def _draft_ttl() -> dt.timedelta:
+    return dt.timedelta(days=int(current_app.config["DRAFT_TTL_DAYS"]))
 
 
 def _plan(definition: ServiceDefinition, draft: Draft) -> path.Wizard:
@@ -127,7 +121,7 @@ def page(token: str, page_id: str) -> Any:
         if current.kind == "instructions":
             return _instructions(session, draft, definition, wizard, current)
         if current.kind == "review":
-            return _review(draft, definition, wizard, current, errors=[])
+            return review(draft, definition, wizard, current, errors=[])
         assert current.step is not None
         if request.method == "GET":
             return _render_step(draft, definition, wizard, current, current.step, [])
@@ -311,7 +305,7 @@ def _post_step(
     draft.answers = answers
     draft.raw = {**refused_inputs(errors), VISITED: visited}
     draft.current_step = step.id
-    draft.expires_at = now() + dt.timedelta(days=int(_config("DRAFT_TTL_DAYS")))
+    draft.expires_at = now() + _draft_ttl()
     if action.startswith(("add:", "remove:", "remove-file:", "update:")):
         if htmx:
             return _render_step(draft, definition, wizard, current, step, [])
@@ -497,13 +491,39 @@ def _remove_file(answers: dict[str, Any], where: list[str], file_id: str) -> Non
             }
 
 
-def _review(
-    draft: Draft,
+def review(
+    draft: Any,
     definition: ServiceDefinition,
     wizard: path.Wizard,
     current: path.Page,
     errors: list[FieldError],
+    status: int = 200,
 ) -> Any:
-    from khidma.web import submit
+    lang = current_lang()
+    summary = build_summary(definition, draft.answers, lang, today=today(), identity=identity())
+    steps_of = {f.id: f.step for f in definition.all_fields()}
 
-    return submit.review(draft, definition, wizard, current, errors)
+    def change_url(field_id: str) -> str | None:
+        step = steps_of.get(field_id)
+        field = definition.field(field_id) if definition.has_field(field_id) else None
+        if step is None or (
+            field is not None and (field.readonly or field.type_name in ("computed", "hidden"))
+        ):
+            return None
+        url = url_for("wizard.page", token=draft.token, page_id=step)
+        return f"{url}?return=review#block-{field_id}"
+
+    incomplete = [p for p in wizard.steps if p.id not in wizard.complete]
+    messages = [(e, e.message(definition, lang, in_summary=True)) for e in errors]
+    return render_template(
+        "wizard/review.html",
+        d=definition,
+        draft=draft,
+        wizard=wizard,
+        current=current,
+        summary=summary,
+        change_url=change_url,
+        incomplete=incomplete,
+        errors=messages,
+        accepted=draft.declarations,
+    ), status
