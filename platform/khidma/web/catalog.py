@@ -29,7 +29,9 @@ def fold(text: str) -> str:
     return bare.translate(_FOLD)
 
 
+@lru_cache(maxsize=1024)
 def search_text(d: ServiceDefinition) -> str:
+    """The folded text a search looks in; once per definition version, not per request."""
     parts = [d.id, *d.keywords]
     for text in (d.title, d.summary, d.description, d.agency.name):
         parts += [text.ar, text.en]

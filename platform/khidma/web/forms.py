@@ -87,8 +87,8 @@ class FieldView:
 
 def _wtforms_field(view: FieldView) -> WTField:
     f = view.field
-    checks: list[Any] = [v.InputRequired()] if view.required and not view.locked else []
-    checks.append(v.Optional()) if not checks else None
+    required = view.required and not view.locked
+    checks: list[Any] = [v.InputRequired() if required else v.Optional()]
     if f.setting("max_length"):
         checks.append(v.Length(min=f.setting("min_length") or -1, max=f.setting("max_length")))
     kind = f.type_name
@@ -105,8 +105,9 @@ def _wtforms_field(view: FieldView) -> WTField:
     if f.placeholder:
         render["placeholder"] = tr(f.placeholder)
     if kind == "select":
-        return SelectField(choices=[SelectChoice("", "—"), *choices], validators=checks,
-                           render_kw=render)
+        return SelectField(
+            choices=[SelectChoice("", "—"), *choices], validators=checks, render_kw=render
+        )
     if kind in ("radio", "yes_no"):
         if kind == "yes_no":
             arabic = current_lang() == "ar"
