@@ -106,6 +106,9 @@ class Expression:
     names: frozenset[str]
     functions: frozenset[str]
     _program: Any = field(repr=False, compare=False)
+    _stdlib: Mapping[str, Callable[..., Any]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def evaluate(
         self,
@@ -114,7 +117,7 @@ class Expression:
     ) -> Any:
         """Evaluate with `variables` (every name in `.names` should be present; a missing
         one is an `EvaluationError`) and optional host `functions`."""
-        wanted = {name: _STDLIB[name] for name in self.functions if name in _STDLIB}
+        wanted = dict(self._stdlib)
         if functions:
             wanted.update({n: f for n, f in functions.items() if n in self.functions})
         context = cel.Context(dict(variables), wanted)
@@ -144,4 +147,5 @@ def compile(source: str) -> Expression:
     functions = frozenset(
         f for f in references["functions"] if not f.startswith(("_", "@", "!", "-"))
     )
-    return Expression(source, names, functions, program)
+    stdlib = {name: _STDLIB[name] for name in functions if name in _STDLIB}
+    return Expression(source, names, functions, program, stdlib)
