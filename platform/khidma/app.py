@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
 
@@ -87,6 +87,15 @@ def create_app(
 
     app.register_blueprint(wizard.bp)
     app.register_blueprint(submit.bp)
+
+    @app.after_request
+    def close_unsent_bodies(response: Any) -> Any:
+        # A 304 or a HEAD sends no body, so the WSGI server never iterates (nor closes)
+        # the open file of a static response: close it here.
+        if response.status_code == 304 or request.method == "HEAD":
+            response.close()
+            response.response = []
+        return response
 
     @app.after_request
     def security_headers(response: Any) -> Any:
