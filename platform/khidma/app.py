@@ -38,6 +38,23 @@ def load_registry(services_dir: str | Path) -> DefinitionRegistry:
     return DefinitionRegistry(result.services)
 
 
+def require_migrated(app: Flask) -> None:
+    """Refuse to serve a database whose schema is behind this code (StartupError)."""
+    from khidma.storage.migrations import pending
+
+    database = app.extensions["khidma.db"]
+    try:
+        missing = pending(database)
+    except RuntimeError as exc:
+        raise StartupError(str(exc)) from None
+    if missing:
+        raise StartupError(
+            f"the database ({database.url.render_as_string(hide_password=True)}) is not "
+            f"up to date: {len(missing)} migration(s) to run ({', '.join(missing)}). "
+            "Run `khidma db upgrade` first."
+        )
+
+
 def create_app(
     config: Mapping[str, Any] | None = None, instance_path: str | Path | None = None
 ) -> Flask:
@@ -62,14 +79,20 @@ def create_app(
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     app.extensions["khidma.registry"] = load_registry(settings["SERVICES_DIR"])
-    from khidma.storage.blobs import LocalBlobStore
+    from khidma.storage.blobs import blob_store
     from khidma.storage.db import Database
 
     app.extensions["khidma.db"] = Database(settings["DATABASE_URL"])
-    app.extensions["khidma.blobs"] = LocalBlobStore(settings["BLOB_DIR"])
+    app.extensions["khidma.blobs"] = blob_store(settings)
 
     csrf.init_app(app)
     htmx.init_app(app)
+    from khidma import logs
+    from khidma.web import deploy, health
+
+    logs.init_app(app)
+    deploy.init_app(app)
+    app.register_blueprint(health.bp)
 
     from khidma.web import catalog, errors, i18n
 

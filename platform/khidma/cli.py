@@ -87,6 +87,11 @@ def run(demo: bool, host: str, port: int, instance: Path) -> None:
         app = create_app(instance_path=instance)
     except (StartupError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
+    if demo and not app.config["DEV"]:
+        raise click.ClickException(
+            "--demo creates accounts with published passwords: it runs in development mode "
+            "only, and KHIDMA_DEV is off. Unset KHIDMA_DEV (or set it to 1) for a demo."
+        )
     database = app.extensions["khidma.db"]
     database.upgrade()
     click.echo(f"database: {database.url.render_as_string(hide_password=True)}")
@@ -94,6 +99,100 @@ def run(demo: bool, host: str, port: int, instance: Path) -> None:
         _demo(app)
     click.echo(f"serving http://{host}:{port}/  (Ctrl+C to stop)")
     app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@main.command()
+@click.option("--bind", "-b", multiple=True, default=["127.0.0.1:8000"], show_default=True,
+              help="Address to listen on (host:port or unix:path); repeat for several.")
+@click.option("--workers", "-w", type=click.IntRange(1), default=None,
+              help="Worker processes (default: one per core, at least 2).")
+@click.option("--threads", type=click.IntRange(1), default=16, show_default=True,
+              help="Threads per worker: requests each process serves at once.")
+@click.option("--timeout", type=click.IntRange(1), default=60, show_default=True,
+              help="Seconds before a silent worker is replaced.")
+@click.option("--client-timeout", type=click.FloatRange(1), default=30.0, show_default=True,
+              help="Seconds a client may stay silent while sending its request.")
+@click.option("--max-requests", type=click.IntRange(0), default=2000, show_default=True,
+              help="Requests before a worker is recycled (0: never).")
+@click.option("--instance", default="instance", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the SQLite database and uploads when no URL is set.")
+def serve(bind: tuple[str, ...], workers: int | None, threads: int, timeout: int,
+          client_timeout: float, max_requests: int, instance: Path) -> None:
+    """Serve the platform in production: gunicorn with gthread workers.
+
+    Refuses to start on a database that is not migrated (run `khidma db upgrade`).
+    """
+    from khidma import logs
+    from khidma.app import StartupError, create_app, require_migrated
+    from khidma.serve import ServeOptions, default_workers
+    from khidma.serve import serve as run_server
+
+    try:
+        app = create_app(instance_path=instance)
+        require_migrated(app)
+    except (StartupError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    logs.configure(app.config["LOG_FORMAT"])
+    options = ServeOptions(
+        bind=list(bind),
+        workers=workers or default_workers(),
+        threads=threads,
+        timeout=timeout,
+        client_timeout=client_timeout,
+        max_requests=max_requests,
+    )
+    run_server(app, options)
+
+
+@main.group()
+def db() -> None:
+    """The database schema: upgrade it, or see where it stands."""
+
+
+@db.command()
+@click.option("--instance", default="instance", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path))
+def upgrade(instance: Path) -> None:
+    """Migrate the database (KHIDMA_DATABASE_URL, or SQLite in the instance folder) to the
+    newest schema. Safe to run from several machines at once: they take turns."""
+    from khidma.storage.db import Database
+    from khidma.storage.migrations import pending
+
+    database = Database.from_env(instance)
+    try:
+        missing = pending(database)
+        database.upgrade()
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        database.dispose()
+    where = database.url.render_as_string(hide_password=True)
+    if missing:
+        click.echo(f"{where}: applied {len(missing)} migration(s): {', '.join(missing)}")
+    else:
+        click.echo(f"{where}: already up to date")
+
+
+@db.command()
+@click.option("--instance", default="instance", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path))
+def status(instance: Path) -> None:
+    """Say whether the database is up to date; exit 1 when migrations are pending."""
+    from khidma.storage.db import Database
+    from khidma.storage.migrations import pending
+
+    database = Database.from_env(instance)
+    try:
+        missing = pending(database)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        database.dispose()
+    if missing:
+        click.echo(f"{len(missing)} migration(s) pending: {', '.join(missing)}")
+        sys.exit(1)
+    click.echo("up to date")
 
 
 def _demo(app: object) -> None:

@@ -21,7 +21,20 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_IDLE_MINUTES": 30,
     "MAX_UPLOAD_MB": 25,
     "SECRET_KEY": None,
+    # --- running as a service (docs/deployment.md) -----------------------------------
+    "REDIS_URL": None,  # shared rate-limit counters when several processes serve
+    "BLOB_URL": None,  # s3://bucket/prefix for an S3-compatible store (default: BLOB_DIR)
+    "S3_ENDPOINT_URL": None,  # MinIO, Ceph, … (default: AWS)
+    "S3_REGION": None,
+    "TRUSTED_PROXIES": 0,  # how many reverse proxies in front set X-Forwarded-*
+    "HSTS_SECONDS": 63072000,  # two years; sent outside development mode only
+    "LOG_FORMAT": None,  # "json" (default outside development) or "text"
 }
+
+# A secret key shorter than this, or made of few distinct characters, is refused outside
+# development: it signs the session cookies and the CSRF tokens.
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_DISTINCT = 12
 
 _BOOL = {
     "1": True,
@@ -74,7 +87,23 @@ def load_settings(
                 "or set KHIDMA_DEV=1 for development."
             )
         settings["SECRET_KEY"] = _dev_secret(instance_path)
+    elif not settings["DEV"]:
+        check_secret_key(str(settings["SECRET_KEY"]))
+    if settings["REDIS_URL"] and not settings.get("RATELIMIT_STORAGE_URI"):
+        settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"]
+    if settings["LOG_FORMAT"] is None:
+        settings["LOG_FORMAT"] = "text" if settings["DEV"] else "json"
     return settings
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse a secret key that could be guessed: short, or of few distinct characters
+    (`x`, `changeme`, `aaaa…`)."""
+    if len(key) < MIN_SECRET_LENGTH or len(set(key)) < MIN_SECRET_DISTINCT:
+        raise RuntimeError(
+            f"KHIDMA_SECRET_KEY is too weak: use at least {MIN_SECRET_LENGTH} random "
+            "characters (python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
 
 
 def _dev_secret(instance_path: Path) -> str:

@@ -20,7 +20,7 @@ from khidma.app import create_app
 from khidma.storage.models import Channel, OutboxMessage, User
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET = "identity-tests-" + "k" * 40
+SECRET = "identity-tests-9f3Kq2LmX8vR4tZ7wB1nC6hD0jG5pY"
 START = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)  # 12:00 in Riyadh
 
 # A checksum-valid citizen ID and a Saudi mobile for the account most tests open.

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,13 +15,39 @@ from khidma.storage.blobs import (
     BlobStore,
     LocalBlobStore,
     MemoryBlobStore,
+    blob_store,
 )
+from khidma.storage.s3 import S3BlobStore
+from tests.servers import S3Server
 
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 40
 
 
-@pytest.fixture(params=["local", "memory"])
+@pytest.fixture(scope="module")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """An S3-compatible server (moto) in its own process, for the whole module."""
+    server = S3Server(tmp_path_factory.mktemp("s3"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_store(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> S3BlobStore:
+    """A fresh bucket on the S3-compatible server, reached the way the app does."""
+    for name, value in s3_server.env().items():
+        monkeypatch.setenv(name, value)
+    bucket = f"khidma-{uuid.uuid4().hex[:12]}"
+    store = blob_store({"BLOB_URL": f"s3://{bucket}/attachments", "S3_ENDPOINT_URL": s3_server.url})
+    assert isinstance(store, S3BlobStore)
+    store.client.create_bucket(Bucket=bucket)
+    return store
+
+
+@pytest.fixture(params=["local", "memory", "s3"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:
+    if request.param == "s3":
+        s3: BlobStore = request.getfixturevalue("s3_store")
+        return s3
     return LocalBlobStore(tmp_path / "blobs") if request.param == "local" else MemoryBlobStore()
 
 
@@ -59,9 +86,30 @@ def test_keys_that_are_not_sha256_are_refused(store: BlobStore, key: str) -> Non
             operation(key)
 
 
-def test_both_stores_satisfy_the_protocol(tmp_path: Path) -> None:
+def test_every_store_satisfies_the_protocol(tmp_path: Path, s3_store: S3BlobStore) -> None:
     assert isinstance(LocalBlobStore(tmp_path), BlobStore)
     assert isinstance(MemoryBlobStore(), BlobStore)
+    assert isinstance(s3_store, BlobStore)
+
+
+def test_s3_layout_fans_out_under_the_prefix(s3_store: S3BlobStore) -> None:
+    key = s3_store.put(PDF)
+    listed = s3_store.client.list_objects_v2(Bucket=s3_store.bucket)["Contents"]
+    assert [o["Key"] for o in listed] == [f"attachments/{key[:2]}/{key[2:4]}/{key}"]
+
+
+def test_s3_store_detects_corruption(s3_store: S3BlobStore) -> None:
+    key = s3_store.put(PDF)
+    s3_store.client.put_object(Bucket=s3_store.bucket, Key=s3_store.name(key), Body=b"tampered")
+    with pytest.raises(BlobCorrupted):
+        s3_store.get(key)
+
+
+def test_blob_url_must_name_a_bucket() -> None:
+    with pytest.raises(ValueError, match="s3://bucket/prefix"):
+        blob_store({"BLOB_URL": "https://example.org/bucket"})
+    with pytest.raises(ValueError, match="s3://bucket/prefix"):
+        blob_store({"BLOB_URL": "s3:///nobucket"})
 
 
 def test_local_layout_fans_out_and_leaves_no_temporary_files(tmp_path: Path) -> None:

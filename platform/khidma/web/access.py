@@ -79,6 +79,8 @@ ADMIN = roles(Role.ADMIN)
 ACCESS: Mapping[str, Rule] = MappingProxyType({
     # --- anyone --------------------------------------------------------------------
     "static": PUBLIC,
+    "health.healthz": PUBLIC,
+    "health.readyz": PUBLIC,
     "catalog.index": PUBLIC,
     "catalog.service_card": PUBLIC,
     "catalog.guide_pdf": PUBLIC,
@@ -292,9 +294,14 @@ def _session_user() -> tuple[User | None, bool]:
     return user, False
 
 
+_NO_SESSION = frozenset({"static", "health.healthz", "health.readyz"})
+
+
 def enforce() -> Response | None:
-    if request.endpoint == "static":
-        g.user, g.access = None, Decision.ALLOW  # no database work for a stylesheet
+    if request.endpoint in _NO_SESSION:
+        # No database work for a stylesheet, nor for a health check (which must answer
+        # even while the database is down).
+        g.user, g.access = None, Decision.ALLOW
         return None
     user, expired = _session_user()
     g.user = user

@@ -88,6 +88,33 @@ def run(database: Database, action: str, revision: str) -> None:
                 _pragma(connection, "foreign_keys = ON")
 
 
+def pending(database: Database) -> list[str]:
+    """The revisions `database` still lacks, oldest first (empty when it is up to date).
+
+    A database whose revision this code does not know (a newer release migrated it) is
+    reported as a RuntimeError: serving it with older code could corrupt it.
+    """
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    with database.engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+        connection.rollback()
+    known = {revision.revision for revision in script.walk_revisions()}
+    unknown = current - known
+    if unknown:
+        raise RuntimeError(
+            f"the database is at revision {', '.join(sorted(unknown))}, which this version "
+            "of Khidma does not know: it was migrated by a newer release"
+        )
+    if current == set(script.get_heads()):
+        return []
+    lower = tuple(sorted(current)) or "base"
+    missing = [r.revision for r in script.iterate_revisions("heads", lower)]
+    return list(reversed(missing))
+
+
 def _pragma(connection: Connection, pragma: str) -> None:
     driver_connection = connection.connection.driver_connection
     assert driver_connection is not None
