@@ -118,23 +118,26 @@ def delete_orphan_attachments(database: Database, *, older_than: datetime) -> in
     ]
     if not links:
         return 0
-    rows = table("attachments", column("id"), *(column(name) for name in links))
-    orphan = and_(*(rows.c[name].is_(None) for name in links))
+    # Columns by name, not from the model: a feature may have added a link this process
+    # does not know of (names come from the database itself).
+    orphan = and_(*(column(name).is_(None) for name in links))
     deleted = 0
     while True:
         with database.session(write=True) as session:
             ids = list(
                 session.scalars(
                     select(Attachment.id)
-                    .where(Attachment.id.in_(select(rows.c.id).where(orphan)))
-                    .where(Attachment.created_at < older_than)
+                    .where(orphan, Attachment.created_at < older_than)
                     .limit(BATCH)
                 )
             )
             if not ids:
                 return deleted
             deleted += _count(
-                session.execute(delete(Attachment).where(Attachment.id.in_(ids), orphan))
+                session.execute(
+                    delete(Attachment).where(Attachment.id.in_(ids), orphan),
+                    execution_options={"synchronize_session": False},
+                )
             )
 
 
