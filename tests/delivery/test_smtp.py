@@ -169,23 +169,19 @@ def test_starttls_with_log_in(certificate: tuple[Path, Path]) -> None:
         authenticator=accept("khidma", "s3cret-كلمة"),
         auth_required=True,
     ).start()
+    def logging_in(password: str) -> SmtpEmailSender:
+        return sender_for(
+            server,
+            security="starttls",
+            username="khidma",
+            password=password,
+            ssl_context=client_context(certificate),
+        )
+
     try:
-        good = sender_for(
-            server,
-            security="starttls",
-            username="khidma",
-            password="s3cret-كلمة",
-            ssl_context=client_context(certificate),
-        )
-        good.send(outgoing())
+        logging_in("s3cret-كلمة").send(outgoing())
         assert len(server.mailbox.messages()) == 1
-        wrong = sender_for(
-            server,
-            security="starttls",
-            username="khidma",
-            password="wrong",
-            ssl_context=client_context(certificate),
-        )
+        wrong = logging_in("wrong")
         # our configuration, not the message: temporary, so nothing is lost meanwhile
         with pytest.raises(TemporaryDeliveryError, match="SMTPAuthenticationError"):
             wrong.send(outgoing())
