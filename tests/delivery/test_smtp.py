@@ -169,6 +169,7 @@ def test_starttls_with_log_in(certificate: tuple[Path, Path]) -> None:
         authenticator=accept("khidma", "s3cret-كلمة"),
         auth_required=True,
     ).start()
+
     def logging_in(password: str) -> SmtpEmailSender:
         return sender_for(
             server,
