@@ -75,7 +75,9 @@ def schema(which: str, write: bool) -> None:
 @click.option("--instance", default="instance", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the database, uploads and the development secret.")
-def run(demo: bool, host: str, port: int, instance: Path) -> None:
+@click.option("--delivery/--no-delivery", default=None,
+              help="Deliver the outbox in this process (default: in development only).")
+def run(demo: bool, host: str, port: int, instance: Path, delivery: bool | None) -> None:
     """Serve the platform (Werkzeug's server; put a WSGI server in front in production)."""
     import os
 
@@ -98,7 +100,29 @@ def run(demo: bool, host: str, port: int, instance: Path) -> None:
     if demo:
         _demo(app)
     click.echo(f"serving http://{host}:{port}/  (Ctrl+C to stop)")
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    from khidma.delivery.cli import delivery_for_run
+
+    with delivery_for_run(app, delivery):
+        app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@main.command()
+@click.option("--instance", default="instance", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The instance folder of the platform (SQLite database, blobs).")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option("--poll", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds between looks for due messages [KHIDMA_DELIVERY_POLL_SECONDS].")
+@click.option("--no-cleanup", is_flag=True,
+              help="Leave removing expired drafts and unused blobs to another worker.")
+def worker(instance: Path, once: bool, poll: float | None, no_cleanup: bool) -> None:
+    """Deliver the outbox (SMS, e-mail) until stopped; run as many as you like.
+
+    SIGTERM or Ctrl+C finishes the message in hand and exits. See docs/delivery.md.
+    """
+    from khidma.delivery.cli import run_worker
+
+    run_worker(instance, once=once, poll=poll, cleanup=not no_cleanup)
 
 
 @main.command()

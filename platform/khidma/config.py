@@ -29,6 +29,28 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,  # how many reverse proxies in front set X-Forwarded-*
     "HSTS_SECONDS": 63072000,  # two years; sent outside development mode only
     "LOG_FORMAT": None,  # "json" (default outside development) or "text"
+    # --- delivery: the outbox worker, its clean-up job and the gateways (docs/delivery.md)
+    "DELIVERY_POLL_SECONDS": 2,  # how often an idle worker looks for due messages
+    "DELIVERY_BATCH": 50,  # messages claimed at a time
+    "DELIVERY_MAX_ATTEMPTS": 8,  # then the message is given up (~1 hour of back-off)
+    "DELIVERY_BACKOFF_SECONDS": 30,  # wait after the first failure; doubles each time
+    "DELIVERY_MAX_BACKOFF_SECONDS": 3600,
+    "DELIVERY_LEASE_SECONDS": 300,  # a claimed message is left to its worker this long
+    "CLEANUP_INTERVAL_MINUTES": 60,  # expired drafts and unused blobs (DRAFT_TTL_DAYS)
+    "BLOB_GRACE_HOURS": 24,  # an unreferenced blob younger than this is kept (uploads)
+    "SMTP_HOST": None,  # unset: no e-mail gateway (development: the dev one)
+    "SMTP_PORT": 0,  # 0: 465 with SMTP_SSL, 587 with SMTP_STARTTLS, else 25
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": False,
+    "SMTP_SSL": False,
+    "SMTP_TIMEOUT_SECONDS": 30,
+    "MAIL_FROM": None,  # e.g. "Khidma <no-reply@agency.gov.sa>"
+    "SMS_URL": None,  # unset: no SMS gateway (development: the dev one)
+    "SMS_API_KEY": None,
+    "SMS_SENDER": None,  # the sender name registered with the SMS provider
+    "SMS_TIMEOUT_SECONDS": 10,
+    # --- end of delivery
 }
 
 # A secret key shorter than this, or made of few distinct characters, is refused outside

@@ -141,3 +141,17 @@ def test_failed_write_leaves_nothing_behind(
         store.put(PDF)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
     assert not store.exists(hashlib.sha256(PDF).hexdigest())
+
+
+def test_listing_names_every_blob_with_when_it_was_stored(store: BlobStore) -> None:
+    from khidma.delivery.cleanup import ListableBlobStore
+
+    assert isinstance(store, ListableBlobStore)
+    first, second = store.put(PDF), store.put(b"second")
+    listed = {blob.key: blob.stored_at for blob in store.iter_blobs()}
+    assert set(listed) == {first, second}
+    assert listed[first] == store.stored_at(first)
+    assert listed[first].tzinfo is not None
+    store.delete(first)
+    assert store.stored_at(first) is None
+    assert [blob.key for blob in store.iter_blobs()] == [second]

@@ -16,7 +16,11 @@ NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 def make_app(tmp_path: Path, *, dev: bool) -> Flask:
     app = create_app(
-        {"DEV": dev, "SERVICES_DIR": str(ROOT / "services.d"), "SECRET_KEY": "t-" + "x" * 40},
+        {
+            "DEV": dev,
+            "SERVICES_DIR": str(ROOT / "services.d"),
+            "SECRET_KEY": "t-devtools-4Gh8Kp2Wq6Zs9Xc1Vb7Nm3",
+        },
         instance_path=tmp_path / "instance",
     )
     app.config["TESTING"] = True

@@ -14,7 +14,9 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, runtime_checkable
 
@@ -70,6 +72,16 @@ def _verified(key: str, data: bytes) -> bytes:
     return data
 
 
+@dataclass(frozen=True)
+class StoredBlob:
+    key: str
+    stored_at: datetime  # when it was last stored: storing the same bytes again renews it
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+
 class LocalBlobStore:
     """Blobs as files under `root`, fanned out by the first two byte pairs of the key
     (`root/ab/cd/abcd…`) so no folder grows too large.
@@ -91,7 +103,11 @@ class LocalBlobStore:
         key = blob_key(data)
         target = self.path(key)
         if target.exists():
-            return key
+            # Storing it again makes it young again, so the clean-up job's grace period
+            # protects this upload too, even if the blob had lost every reference.
+            with contextlib.suppress(FileNotFoundError):
+                os.utime(target)
+                return key
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
         try:
@@ -126,6 +142,21 @@ class LocalBlobStore:
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
+    def iter_blobs(self) -> Iterator[StoredBlob]:
+        """Every blob with when it was last stored (for the clean-up job)."""
+        for first in sorted(self.root.iterdir()):
+            for second in sorted(first.iterdir()) if first.is_dir() else ():
+                for path in sorted(second.iterdir()) if second.is_dir() else ():
+                    if _KEY.fullmatch(path.name):
+                        with contextlib.suppress(FileNotFoundError):
+                            yield StoredBlob(path.name, _mtime(path))
+
+    def stored_at(self, key: str) -> datetime | None:
+        try:
+            return _mtime(self.path(key))
+        except FileNotFoundError:
+            return None
+
     def __repr__(self) -> str:
         return f"LocalBlobStore({str(self.root)!r})"
 
@@ -135,12 +166,14 @@ class MemoryBlobStore:
 
     def __init__(self) -> None:
         self._blobs: dict[str, bytes] = {}
+        self._stored_at: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
     def put(self, data: bytes) -> str:
         key = blob_key(data)
         with self._lock:
             self._blobs.setdefault(key, bytes(data))
+            self._stored_at[key] = datetime.now(UTC)
         return key
 
     def get(self, key: str) -> bytes:
@@ -158,6 +191,19 @@ class MemoryBlobStore:
     def delete(self, key: str) -> None:
         with self._lock:
             self._blobs.pop(check_key(key), None)
+            self._stored_at.pop(key, None)
+
+    def iter_blobs(self) -> Iterator[StoredBlob]:
+        with self._lock:
+            stored = sorted(self._stored_at.items())
+        yield from (StoredBlob(key, at) for key, at in stored)
+
+    def stored_at(self, key: str) -> datetime | None:
+        return self._stored_at.get(check_key(key))
+
+    def set_stored_at(self, key: str, at: datetime) -> None:
+        """Age a blob (tests of the clean-up job)."""
+        self._stored_at[check_key(key)] = at
 
     def __len__(self) -> int:
         return len(self._blobs)

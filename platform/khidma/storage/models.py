@@ -327,12 +327,17 @@ class Message(Base):
 class OutboxMessage(Base):
     """A notification to deliver (see `outbox`).
 
-    Pending while `next_attempt_at` is set and `sent_at` is not; sent once `sent_at` is
-    set; given up when both are NULL (`last_error` says why).
+    Queued while `next_attempt_at` is set (due from then on); sent once `sent_at` is
+    set (`gateway_ref`: the gateway's id for it); given up once `given_up_at` is set
+    (`last_error` says why). `html_body`, for e-mails only, is sent beside `body`.
     """
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index(None, "next_attempt_at"), Index(None, "submission_id"))
+    __table_args__ = (
+        Index(None, "next_attempt_at"),
+        Index(None, "submission_id"),
+        Index(None, "given_up_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, Identity(), primary_key=True, init=False)
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
@@ -348,6 +353,9 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(default_factory=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    html_body: Mapped[str | None] = mapped_column(Text, default=None, repr=False)
+    given_up_at: Mapped[datetime | None] = mapped_column(default=None)
+    gateway_ref: Mapped[str | None] = mapped_column(String(128), default=None)
 
 
 class Rating(Base):

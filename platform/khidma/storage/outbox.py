@@ -1,30 +1,34 @@
 """Notifications: written in the transaction of the change, delivered afterwards.
 
 `enqueue` adds a row to the caller's session, so a notification exists exactly when the
-change that causes it was committed. `dispatch` delivers what is due, at least once:
+change that causes it was committed. The delivery worker (`khidma.delivery`) then works
+through the rows with the functions here, each one short transaction:
 
-1. In a short write transaction it claims a batch of due rows (PostgreSQL:
-   `FOR UPDATE SKIP LOCKED`, so dispatchers in several processes share the work; SQLite:
-   BEGIN IMMEDIATE) by counting the attempt and pushing `next_attempt_at` out by a
-   lease. No lock is held while a gateway talks to the network.
-2. It sends each message, then records the outcome in its own transaction: `sent_at`,
-   or the error and the next attempt after an exponential back-off. After
-   `max_attempts`, or on `PermanentDeliveryError`, the message is given up
-   (`next_attempt_at` NULL) and logged.
+1. `claim` takes a batch of due rows (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so workers
+   in several processes share the work; SQLite: BEGIN IMMEDIATE), counts the attempt and
+   pushes `next_attempt_at` out by a lease. No lock is held while a gateway talks to the
+   network; the attempt number is the claim's ticket.
+2. `record_sent` / `record_failure` write the outcome: `sent_at`, or the error and the
+   next attempt after an exponential back-off with jitter, or `given_up_at` after the
+   last attempt or a permanent error. A failure is recorded only by the ticket's holder.
+3. `release` hands back claimed messages the worker will not send (it is stopping, or
+   the lease is running out), uncounted and due at once.
 
-A dispatcher that dies between sending and recording leaves the claim to expire, and the
-message is sent again: gateways see each message at least once.
+A worker that dies between sending and recording leaves the claim to expire, and the
+message goes again: gateways see a message at least once, and `OutgoingMessage.key` lets
+a gateway that honours idempotency keys keep it at exactly once.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
+import enum
+import random
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from khidma.storage.models import Channel, OutboxMessage
@@ -33,32 +37,25 @@ from khidma.storage.types import utcnow
 if TYPE_CHECKING:
     from khidma.storage.db import Database
 
-log = logging.getLogger("khidma.outbox")
-
 MAX_ATTEMPTS = 8
 BACKOFF = timedelta(seconds=30)  # after the first failure; doubles each time
 MAX_BACKOFF = timedelta(hours=1)
-LEASE = timedelta(minutes=5)  # how long a claimed message is left to its dispatcher
-_ERROR_LENGTH = 2000
+LEASE = timedelta(minutes=5)  # how long a claimed message is left to its worker
+ERROR_LENGTH = 2000
 
 
-class SmsGateway(Protocol):
-    def send(self, recipient: str, body: str, subject: str | None = None) -> None:
-        """Deliver one SMS to an E.164 number, or raise. `subject` is ignored."""
-        ...
+class State(enum.StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    GIVEN_UP = "given_up"
 
 
-class EmailGateway(Protocol):
-    def send(self, recipient: str, body: str, subject: str | None = None) -> None:
-        """Deliver one e-mail, or raise."""
-        ...
-
-
-Gateway = SmsGateway | EmailGateway
-
-
-class PermanentDeliveryError(Exception):
-    """Raised by a gateway when retrying cannot help (e.g. the number does not exist)."""
+def state_of(message: OutboxMessage) -> State:
+    if message.sent_at is not None:
+        return State.SENT
+    if message.given_up_at is not None or message.next_attempt_at is None:
+        return State.GIVEN_UP
+    return State.QUEUED
 
 
 def enqueue(
@@ -69,11 +66,17 @@ def enqueue(
     subject: str | None = None,
     event: str | None = None,
     submission_id: int | None = None,
+    *,
+    html: str | None = None,
+    due_at: datetime | None = None,
 ) -> OutboxMessage:
-    """Queue a notification in the caller's transaction; due at once."""
+    """Queue a notification in the caller's transaction: due at once, or at `due_at`
+    (a reminder). `html` is an HTML alternative of `body`, for e-mails."""
     channel = Channel(channel)  # ValueError for anything but "sms" / "email"
     if not recipient.strip():
         raise ValueError("a notification needs a recipient")
+    if html is not None and channel is not Channel.EMAIL:
+        raise ValueError("only e-mails have an HTML body")
     message = OutboxMessage(
         channel=channel,
         recipient=recipient.strip(),
@@ -81,58 +84,59 @@ def enqueue(
         subject=subject,
         event=event,
         submission_id=submission_id,
+        html_body=html,
     )
+    if due_at is not None:
+        message.next_attempt_at = due_at
     session.add(message)
+    session.info[_QUEUED] = True
     return message
 
 
 @dataclass(frozen=True)
-class _Claimed:
+class OutgoingMessage:
+    """A claimed message, as gateways see it. `attempt` counts from 1 and is the claim's
+    ticket: only its holder records a failure."""
+
     id: int
     channel: Channel
     recipient: str
     subject: str | None
     body: str
-    attempts: int
+    html: str | None
+    attempt: int
+    created_at: datetime
+
+    @property
+    def key(self) -> str:
+        """The same for every attempt at this message, different for any other message
+        (also in another database): an idempotency key for the gateway."""
+        return f"khidma-{self.id}-{self.created_at:%Y%m%d%H%M%S%f}"
 
 
-def dispatch(
+def has_due(database: Database, channels: Collection[Channel], now: datetime) -> bool:
+    """Whether anything is due, without taking a write lock (cheap enough to poll)."""
+    with database.session() as session:
+        return (
+            session.scalar(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.next_attempt_at <= now, OutboxMessage.channel.in_(channels))
+                .limit(1)
+            )
+            is not None
+        )
+
+
+def claim(
     database: Database,
-    gateway: Gateway | Mapping[str, Gateway],
-    now: datetime | None = None,
-    batch: int = 50,
+    channels: Collection[Channel],
     *,
-    max_attempts: int = MAX_ATTEMPTS,
-    backoff: timedelta = BACKOFF,
+    now: datetime,
+    batch: int,
     lease: timedelta = LEASE,
-) -> int:
-    """Deliver up to `batch` due messages; returns how many were sent.
-
-    `gateway` serves every channel, or maps channel names to gateways (messages of a
-    channel without a gateway stay queued). `now` fixes the clock, for tests.
-    """
-    gateways: Mapping[str, Gateway] = (
-        gateway if isinstance(gateway, Mapping) else {c.value: gateway for c in Channel}
-    )
-    clock = now or utcnow()
-    claimed = _claim(database, [Channel(c) for c in gateways], clock, batch, lease)
-    sent = 0
-    for message in claimed:
-        try:
-            gateways[message.channel].send(message.recipient, message.body, message.subject)
-        except Exception as error:
-            retry = not isinstance(error, PermanentDeliveryError)
-            _record_failure(database, message, error, clock, retry, max_attempts, backoff)
-        else:
-            _record_success(database, message, now or utcnow())
-            sent += 1
-    return sent
-
-
-def _claim(
-    database: Database, channels: list[Channel], now: datetime, batch: int, lease: timedelta
-) -> list[_Claimed]:
-    if not channels or batch <= 0:
+) -> list[OutgoingMessage]:
+    """Take up to `batch` due messages of `channels`, oldest due first, for `lease`."""
+    if not channels or batch <= 0 or not has_due(database, channels, now):
         return []
     with database.session(write=True) as session:
         rows = session.scalars(
@@ -145,76 +149,161 @@ def _claim(
         for row in rows:
             row.attempts += 1
             row.next_attempt_at = now + lease
-        return [_Claimed(r.id, r.channel, r.recipient, r.subject, r.body, r.attempts) for r in rows]
+        return [
+            OutgoingMessage(
+                r.id,
+                r.channel,
+                r.recipient,
+                r.subject,
+                r.body,
+                r.html_body,
+                r.attempts,
+                r.created_at,
+            )
+            for r in rows
+        ]
 
 
-def _record_success(database: Database, message: _Claimed, at: datetime) -> None:
+def record_sent(
+    database: Database, message: OutgoingMessage, *, at: datetime, gateway_ref: str | None = None
+) -> bool:
+    """Mark the message sent. False when it already was: another worker sent it too
+    (its claim outlived the lease), which the caller should report."""
     with database.session(write=True) as session:
-        row = session.get_one(OutboxMessage, message.id)
-        row.sent_at, row.next_attempt_at, row.last_error = at, None, None
-    log.info("sent %s #%d to %s", message.channel, message.id, message.recipient)
-
-
-def _record_failure(
-    database: Database,
-    message: _Claimed,
-    error: Exception,
-    now: datetime,
-    retry: bool,
-    max_attempts: int,
-    backoff: timedelta,
-) -> None:
-    text = f"{type(error).__name__}: {error}"[:_ERROR_LENGTH]
-    give_up = not retry or message.attempts >= max_attempts
-    next_attempt = None if give_up else now + retry_delay(message.attempts, backoff)
-    with database.session(write=True) as session:
-        row = session.get_one(OutboxMessage, message.id)
-        row.last_error, row.next_attempt_at = text, next_attempt
-    if give_up:
-        log.error(
-            "gave up %s #%d to %s after %d attempt(s): %s",
-            message.channel,
-            message.id,
-            message.recipient,
-            message.attempts,
-            text,
+        done = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message.id, OutboxMessage.sent_at.is_(None))
+            .values(
+                sent_at=at,
+                next_attempt_at=None,
+                given_up_at=None,
+                last_error=None,
+                gateway_ref=gateway_ref[:128] if gateway_ref else None,
+            )
         )
-    else:
-        log.warning(
-            "%s #%d to %s failed (attempt %d), retry at %s: %s",
-            message.channel,
-            message.id,
-            message.recipient,
-            message.attempts,
-            next_attempt.isoformat() if next_attempt else None,
-            text,
-        )
+        return _rowcount(done) == 1
 
 
-def retry_delay(attempts: int, backoff: timedelta = BACKOFF) -> timedelta:
-    """How long to wait after the `attempts`-th failed attempt: 30 s, 1 min, 2 min, …
-    up to an hour."""
-    return min(backoff * (1 << min(max(attempts - 1, 0), 20)), MAX_BACKOFF)
+class Outcome(enum.StrEnum):
+    RETRY = "retry"
+    GIVEN_UP = "given_up"
+    LOST = "lost"  # the claim had passed to another worker, which records the outcome
 
 
 @dataclass(frozen=True)
-class Delivered:
-    recipient: str
-    body: str
-    subject: str | None
-    at: datetime
+class Failure:
+    outcome: Outcome
+    next_attempt_at: datetime | None = None
 
 
-class DevGateway:
-    """Development stand-in for both the SMS and the e-mail gateway: delivers nothing,
-    logs each message, and keeps it in `delivered`. The outbox row is marked sent like
-    with a real gateway, so the dev page of sent messages reads the outbox table."""
+def record_failure(
+    database: Database,
+    message: OutgoingMessage,
+    error: str,
+    *,
+    now: datetime,
+    permanent: bool,
+    max_attempts: int,
+    delay: timedelta,
+) -> Failure:
+    """Keep the error; retry after `delay`, or give up after the last attempt or a
+    permanent error."""
+    give_up = permanent or message.attempt >= max_attempts
+    next_attempt = None if give_up else now + delay
+    with database.session(write=True) as session:
+        done = session.execute(
+            update(OutboxMessage)
+            .where(*_held(message))
+            .values(
+                last_error=error[:ERROR_LENGTH],
+                next_attempt_at=next_attempt,
+                given_up_at=now if give_up else None,
+            )
+        )
+    if _rowcount(done) != 1:
+        return Failure(Outcome.LOST)
+    return Failure(Outcome.GIVEN_UP) if give_up else Failure(Outcome.RETRY, next_attempt)
 
-    def __init__(self, name: str = "dev") -> None:
-        self.name = name
-        self.delivered: list[Delivered] = []
-        self._log = logging.getLogger(f"khidma.outbox.{name}")
 
-    def send(self, recipient: str, body: str, subject: str | None = None) -> None:
-        self.delivered.append(Delivered(recipient, body, subject, utcnow()))
-        self._log.info("to %s%s: %s", recipient, f" [{subject}]" if subject else "", body)
+def release(database: Database, messages: Iterable[OutgoingMessage], *, now: datetime) -> int:
+    """Hand back claimed messages that were not tried: the attempt is not counted and
+    they are due at once. Returns how many were still held."""
+    released = 0
+    with database.session(write=True) as session:
+        for message in messages:
+            done = session.execute(
+                update(OutboxMessage)
+                .where(*_held(message))
+                .values(attempts=message.attempt - 1, next_attempt_at=now)
+            )
+            released += _rowcount(done)
+    return released
+
+
+def _held(message: OutgoingMessage) -> tuple[Any, ...]:
+    return (
+        OutboxMessage.id == message.id,
+        OutboxMessage.attempts == message.attempt,
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.given_up_at.is_(None),
+    )
+
+
+def _rowcount(result: Any) -> int:
+    return int(result.rowcount)
+
+
+def retry_delay(
+    attempts: int,
+    backoff: timedelta = BACKOFF,
+    max_backoff: timedelta = MAX_BACKOFF,
+    *,
+    jitter: float = 0.0,
+    rng: Callable[[], float] = random.random,
+) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt: 30 s, 1 min, 2 min, …
+    up to `max_backoff`. With `jitter` j (0–1) the wait is shortened by a random share
+    of up to j, so workers that failed together (a gateway went down) do not all come
+    back at the same moment."""
+    nominal = min(backoff * (1 << min(max(attempts - 1, 0), 20)), max_backoff)
+    return nominal * (1 - min(max(jitter, 0.0), 1.0) * rng())
+
+
+# -- waking an in-process worker when a transaction that queued a message commits ---------
+_QUEUED = "khidma.outbox.queued"
+_wake_listeners: list[Callable[[], None]] = []
+
+
+def add_wake_listener(callback: Callable[[], None]) -> Callable[[], None]:
+    """Call `callback` after each commit (in this process) that queued a message;
+    returns the function that removes it."""
+    _wake_listeners.append(callback)
+    return lambda: _wake_listeners.remove(callback) if callback in _wake_listeners else None
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.pop(_QUEUED, False):
+        for callback in list(_wake_listeners):
+            callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_QUEUED, None)
+
+
+def retry(database: Database, message_id: int, *, now: datetime | None = None) -> bool:
+    """Queue a given-up message again, with a fresh set of attempts (its last error is
+    kept until the next outcome). False if it is not given up (sent, queued, unknown)."""
+    with database.session(write=True) as session:
+        done = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.given_up_at.is_not(None),
+            )
+            .values(given_up_at=None, attempts=0, next_attempt_at=now or utcnow())
+        )
+        return _rowcount(done) == 1

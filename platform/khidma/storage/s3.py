@@ -12,6 +12,8 @@ endpoint and region from `KHIDMA_S3_ENDPOINT_URL` / `KHIDMA_S3_REGION`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any, BinaryIO, cast
 from urllib.parse import urlsplit
 
@@ -19,7 +21,14 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from khidma.storage.blobs import BlobNotFound, _verified, blob_key, check_key
+from khidma.storage.blobs import (
+    _KEY,
+    BlobNotFound,
+    StoredBlob,
+    _verified,
+    blob_key,
+    check_key,
+)
 
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 
@@ -57,8 +66,19 @@ class S3BlobStore:
 
     def put(self, data: bytes) -> str:
         key = blob_key(data)
-        if not self.exists(key):
-            self.client.put_object(Bucket=self.bucket, Key=self.name(key), Body=data)
+        name = self.name(key)
+        if self.exists(key):
+            # Storing the same bytes again renews the object's time (as the folder store
+            # does), so the clean-up job's grace period also protects a re-upload. A
+            # server-side copy onto itself: no bytes travel.
+            self.client.copy_object(
+                Bucket=self.bucket,
+                Key=name,
+                CopySource={"Bucket": self.bucket, "Key": name},
+                MetadataDirective="REPLACE",
+            )
+        else:
+            self.client.put_object(Bucket=self.bucket, Key=name, Body=data)
         return key
 
     def get(self, key: str) -> bytes:
@@ -85,6 +105,27 @@ class S3BlobStore:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self.name(key))
+
+    def iter_blobs(self) -> Iterator[StoredBlob]:
+        """Every blob with when it was last stored (for the clean-up job)."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix
+        )
+        for page in pages:
+            for entry in page.get("Contents", ()):
+                key = entry["Key"].rsplit("/", 1)[-1]
+                if _KEY.fullmatch(key):
+                    yield StoredBlob(key, entry["LastModified"].astimezone(UTC))
+
+    def stored_at(self, key: str) -> datetime | None:
+        try:
+            answer = self.client.head_object(Bucket=self.bucket, Key=self.name(key))
+        except ClientError as exc:
+            if _missing(exc):
+                return None
+            raise
+        moment: datetime = answer["LastModified"]
+        return moment.astimezone(UTC)
 
     def __repr__(self) -> str:
         return f"S3BlobStore({self.bucket!r}, {self.prefix!r})"
