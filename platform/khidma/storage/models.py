@@ -339,6 +339,8 @@ class OutboxMessage(Base):
     recipient: Mapped[str] = mapped_column(String(254))
     body: Mapped[str] = mapped_column(Text)
     subject: Mapped[str | None] = mapped_column(String(255), default=None)
+    # An e-mail's HTML part (`body` is its plain-text part); None for SMS.
+    html_body: Mapped[str | None] = mapped_column(Text, default=None)
     event: Mapped[str | None] = mapped_column(String(64), default=None)
     submission_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("submissions.id", ondelete="SET NULL"), default=None

@@ -49,8 +49,10 @@ class SmsGateway(Protocol):
 
 
 class EmailGateway(Protocol):
-    def send(self, recipient: str, body: str, subject: str | None = None) -> None:
-        """Deliver one e-mail, or raise."""
+    def send(
+        self, recipient: str, body: str, subject: str | None = None, html_body: str | None = None
+    ) -> None:
+        """Deliver one e-mail (`body` its text part, `html_body` its HTML part), or raise."""
         ...
 
 
@@ -69,8 +71,10 @@ def enqueue(
     subject: str | None = None,
     event: str | None = None,
     submission_id: int | None = None,
+    html_body: str | None = None,
 ) -> OutboxMessage:
-    """Queue a notification in the caller's transaction; due at once."""
+    """Queue a notification in the caller's transaction; due at once. An e-mail may carry
+    `html_body`, its HTML part, beside the plain-text `body`."""
     channel = Channel(channel)  # ValueError for anything but "sms" / "email"
     if not recipient.strip():
         raise ValueError("a notification needs a recipient")
@@ -79,6 +83,7 @@ def enqueue(
         recipient=recipient.strip(),
         body=body,
         subject=subject,
+        html_body=html_body,
         event=event,
         submission_id=submission_id,
     )
@@ -94,6 +99,7 @@ class _Claimed:
     subject: str | None
     body: str
     attempts: int
+    html_body: str | None = None
 
 
 def dispatch(
@@ -119,7 +125,13 @@ def dispatch(
     sent = 0
     for message in claimed:
         try:
-            gateways[message.channel].send(message.recipient, message.body, message.subject)
+            gateway_of = gateways[message.channel]
+            if message.html_body is None:
+                gateway_of.send(message.recipient, message.body, message.subject)
+            else:  # only e-mails have one; SMS gateways never see the keyword
+                gateway_of.send(  # type: ignore[call-arg]
+                    message.recipient, message.body, message.subject, html_body=message.html_body
+                )
         except Exception as error:
             retry = not isinstance(error, PermanentDeliveryError)
             _record_failure(database, message, error, clock, retry, max_attempts, backoff)
@@ -145,7 +157,10 @@ def _claim(
         for row in rows:
             row.attempts += 1
             row.next_attempt_at = now + lease
-        return [_Claimed(r.id, r.channel, r.recipient, r.subject, r.body, r.attempts) for r in rows]
+        return [
+            _Claimed(r.id, r.channel, r.recipient, r.subject, r.body, r.attempts, r.html_body)
+            for r in rows
+        ]
 
 
 def _record_success(database: Database, message: _Claimed, at: datetime) -> None:
@@ -203,6 +218,7 @@ class Delivered:
     body: str
     subject: str | None
     at: datetime
+    html_body: str | None = None
 
 
 class DevGateway:
@@ -215,6 +231,8 @@ class DevGateway:
         self.delivered: list[Delivered] = []
         self._log = logging.getLogger(f"khidma.outbox.{name}")
 
-    def send(self, recipient: str, body: str, subject: str | None = None) -> None:
-        self.delivered.append(Delivered(recipient, body, subject, utcnow()))
+    def send(
+        self, recipient: str, body: str, subject: str | None = None, html_body: str | None = None
+    ) -> None:
+        self.delivered.append(Delivered(recipient, body, subject, utcnow(), html_body))
         self._log.info("to %s%s: %s", recipient, f" [{subject}]" if subject else "", body)
