@@ -36,12 +36,12 @@ def shown_texts(summary) -> list[str]:
         texts.append(section.title)
         for block in section.blocks:
             texts.append(block.label)
-            if isinstance(block, Row):
+            if block.kind == "row":
                 texts.append(block.value)
-            elif hasattr(block, "columns"):
+            elif block.kind == "table":
                 texts.extend(block.columns)
                 texts.extend(cell for row in block.rows for cell in row)
-            else:
+            elif block.kind == "files":
                 for file in block.files:
                     texts.extend((file.name, file.size_text, file.sha256, file.kind))
     texts.extend(d.text for d in summary.declarations)

@@ -123,20 +123,8 @@ def make_submission(
     assert errors == []
     with db(app).session(write=True) as session:
         save_definition(session, d, snapshot(d))
-        submission = Submission(
-            service_id=d.id,
-            definition_version=d.version,
-            definition_hash=d.hash,
-            reference_seq=seq,
-            hijri_year=1448,
-            reference=f"{seq}/1448",
-            status=status,
-            user_id=user.id,
-            answers=answers,
-            declarations={"data_accuracy": (NOW - dt.timedelta(days=1)).isoformat()},
-            applicant_name=user.name_ar,
-            submitted_at=NOW - dt.timedelta(days=1),
-        )
+        submission = new_submission(d, user, answers, seq, status=status)
+        submission.declarations = {"data_accuracy": (NOW - dt.timedelta(days=1)).isoformat()}
         session.add(submission)
         session.flush()
         submission.events.append(
@@ -185,15 +173,19 @@ def make_draft(
     *,
     expires_in: dt.timedelta | None = None,
     step: str | None = "appointment",
+    service_id: str = "emirate_visit",
+    answers: dict[str, Any] | None = None,
+    raw: dict[str, Any] | None = None,
 ) -> Draft:
-    d = definition(app)
+    d = definition(app, service_id)
     with db(app).session(write=True) as session:
         save_definition(session, d, snapshot(d))
         draft = Draft(
             service_id=d.id,
             definition_hash=d.hash,
             user_id=user.id,
-            answers={"applicant_type": "individual"},
+            answers={"applicant_type": "individual"} if answers is None else dict(answers),
+            raw=raw or {},
             current_step=step,
             updated_at=NOW - dt.timedelta(hours=3),
             expires_at=NOW + expires_in if expires_in is not None else None,
@@ -211,3 +203,40 @@ def csrf_from(html: str) -> str:
 @pytest.fixture
 def citizens(app: Flask) -> tuple[User, User]:
     return make_user(app, "100000000"), make_user(app, "100000001", "سارة أحمد علي الزهراني")
+
+
+def new_submission(
+    d: Any, user: User, answers: dict[str, Any], seq: int, *, status: str | None = None
+) -> Submission:
+    """A submission of `d` made a day before NOW, not stored yet."""
+    return Submission(
+        service_id=d.id,
+        definition_version=d.version,
+        definition_hash=d.hash,
+        reference_seq=seq,
+        hijri_year=1448,
+        reference=f"{seq}/1448",
+        status=status or d.workflow.initial,
+        user_id=user.id,
+        answers=answers,
+        applicant_name=user.name_ar,
+        submitted_at=NOW - dt.timedelta(days=1),
+    )
+
+
+def store_submission(
+    app: Flask,
+    user: User,
+    service_id: str,
+    answers: dict[str, Any],
+    seq: int,
+    *,
+    status: str | None = None,
+) -> Submission:
+    """A submission of any service with the answers as given (not validated)."""
+    d = definition(app, service_id)
+    with db(app).session(write=True) as session:
+        save_definition(session, d, snapshot(d))
+        submission = new_submission(d, user, answers, seq, status=status)
+        session.add(submission)
+    return submission

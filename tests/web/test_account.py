@@ -8,6 +8,7 @@ accepts, with a script payload in the free-text answers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -27,6 +28,7 @@ from tests.web.support import (
     make_draft,
     make_submission,
     sign_in,
+    store_submission,
 )
 
 # --------------------------------------------------------------------------- the list
@@ -56,6 +58,59 @@ def test_my_account_lists_only_my_requests_and_drafts(
     english = client.get("/account?lang=en").get_data(as_text=True)
     assert "In progress" in english and "Request an appointment with the Emirate" in english
     assert "Jumada al-Akhirah 1448 AH" in english
+
+
+def rows_of(page: str) -> list[list[str]]:
+    """The cells of "my requests" (tags removed, whitespace folded), a list per request."""
+    table = re.search(r'<table class="requests-table">.*?<tbody>(.*?)</tbody>', page, re.S)
+    assert table, "no requests table"
+    rows = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table[1], re.S):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        rows.append([" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells])
+    return rows
+
+
+def test_my_requests_are_a_table_saying_what_each_is_about(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    """Defect 14: "My account" showed identical cards ("موعد", "موعد", …). Like the
+    portal: a table of number, what the request is about, date, beneficiary, status and
+    a message marker with its count; a booking says its branch, service, day and time."""
+    me, _ = citizens
+    for seq, branch, service, slot in (
+        (21, "riyadh_north", "licence_renewal", "2026-11-24T09:00"),
+        (22, "al_kharj", "plates", "2026-11-25T10:30"),
+    ):
+        answers = {"traffic_branch": branch, "traffic_service": service, "appointment": slot}
+        store_submission(app, me, "traffic", answers, seq)
+    emirate = make_submission(app, me, 23)
+    with db(app).session(write=True) as session:
+        stored = session.get(Submission, emirate.id)
+        for body in ("رسالة أولى", "رسالة ثانية"):
+            stored.messages.append(Message(submission=stored, author_role="staff", body=body))
+    sign_in(client, me)
+
+    rows = rows_of(client.get("/account?lang=ar").get_data(as_text=True))
+    by_reference = {row[0].split()[0]: row for row in rows}
+    assert set(by_reference) == {"21/1448", "22/1448", "23/1448"}
+    north = by_reference["21/1448"]
+    assert north[1].startswith("حجز موعد المرور مرور شمال الرياض — تجديد رخصة القيادة — ")
+    assert "الساعة 09:00" in north[1] and "1448 هـ" in north[1]
+    assert "مرور محافظة الخرج" in by_reference["22/1448"][1]
+    assert north[1] != by_reference["22/1448"][1]
+    assert north[2] == "12 جمادى الآخرة 1448 هـ (2026/11/22)"
+    assert north[3] == me.name_ar and north[4] == "محجوز"
+    assert by_reference["23/1448"][5] == "لديك رسالة (2)"
+    assert by_reference["23/1448"][1].startswith("طلب موعد مع الامارة نجران")  # first choices
+    assert "لا توجد رسائل جديدة" in north[5]  # said to screen readers; "—" shown
+
+    english = rows_of(client.get("/account?lang=en").get_data(as_text=True))
+    assert any(
+        "North Riyadh Traffic — Renew a driving licence — " in row[1] and "09:00" in row[1]
+        for row in english
+    )
+    assert any(row[5] == "You have a message (2)" for row in english)
 
 
 def test_unread_message_marker_until_the_request_is_opened(

@@ -6,11 +6,9 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
-from khidma.definitions.snapshot import snapshot
 from khidma.storage.models import OutboxMessage, Submission, User
-from khidma.storage.snapshots import save_definition
 from khidma.web.notify import queue_notifications
-from tests.web.support import NOW, PAYLOAD, db, definition, make_submission
+from tests.web.support import PAYLOAD, db, definition, make_submission, store_submission
 
 
 def outbox(app: Flask) -> list[OutboxMessage]:
@@ -43,25 +41,11 @@ def test_an_email_about_the_request_carries_the_summary(
         "email": "layla@example.sa",
         "national_address": PAYLOAD + " الرياض",
     }
-    with db(app).session(write=True) as session:
-        save_definition(session, d, snapshot(d))
-        stored = Submission(
-            service_id=d.id,
-            definition_version=d.version,
-            definition_hash=d.hash,
-            reference_seq=9,
-            hijri_year=1448,
-            reference="9/1448",
-            status="approved",
-            user_id=me.id,
-            answers=answers,
-            applicant_name=me.name_ar,
-            submitted_at=NOW,
-        )
-        session.add(stored)
-        session.flush()
-        with app.test_request_context("/"):
-            queued = queue_notifications(session, d, stored, answers, me, "status:approved")
+    submission = store_submission(app, me, d.id, answers, 9, status="approved")
+    with app.test_request_context("/"), db(app).session(write=True) as session:
+        stored = session.get(Submission, submission.id)
+        assert stored is not None
+        queued = queue_notifications(session, d, stored, answers, me, "status:approved")
         token = stored.token
     assert queued == 1
     (email,) = outbox(app)
