@@ -84,21 +84,42 @@ def runs(blocks: Iterable[Any]) -> tuple[Run, ...]:
     return tuple(found)
 
 
+@dataclass(frozen=True)
+class Output:
+    """What the templates read as `out`: the mode's options, and words and moments in the
+    summary's own language (passed along, so the kinds' templates need no context and
+    are imported once)."""
+
+    mode: Mode
+    lang: str
+
+    @property
+    def name(self) -> str:
+        return self.mode.name
+
+    @property
+    def heading(self) -> int:
+        return self.mode.heading
+
+    @property
+    def change_url(self) -> ChangeUrl | None:
+        return self.mode.change_url
+
+    def w(self, key: str, **params: Any) -> str:
+        return word(key, self.lang, **params)
+
+    def when(self, value: str | None) -> str:
+        return moment_text(value, self.lang)
+
+
 def _context(summary: Summary, mode: Mode) -> dict[str, Any]:
-    lang = summary.lang
-
-    def w(key: str, **params: Any) -> str:
-        return word(key, lang, **params)
-
     accepted = any(d.accepted for d in summary.declarations)
     shown = accepted if mode.declarations is None else mode.declarations
     return {
         "summary": summary,
         "sections": [(section, runs(section.blocks)) for section in summary.sections],
         "declarations": summary.declarations if shown else (),
-        "out": mode,
-        "w": w,
-        "when": lambda value: moment_text(value, lang),
+        "out": Output(mode, summary.lang),
     }
 
 
