@@ -356,3 +356,22 @@ def test_summary_partial_change_links_and_escaping(app: Flask) -> None:
     assert '<th scope="col">الاسم</th>' in html and "<caption>المرافقون</caption>" in html
     assert "الإقرارات" not in html  # nothing accepted yet (the review page asks for it)
     assert "summary-change" not in plain and "تغيير" not in plain
+
+
+def test_pages_may_still_include_the_summary_partial(app: Flask) -> None:
+    """`summary/_summary.html` draws through the one renderer (for pages that include it)."""
+    from flask import render_template_string
+
+    from khidma.engine.summary import build_summary
+
+    d = definition(app)
+    summary = build_summary(d, {"full_name": "سعد", "governorate": "najran"}, "ar")
+    with app.test_request_context("/?lang=ar"):
+        app.preprocess_request()
+        html = render_template_string(
+            '{% with summary_heading = 3 %}{% include "summary/_summary.html" %}{% endwith %}',
+            summary=summary,
+            change_url=lambda field_id: f"/change/{field_id}",
+        )
+    assert '<h3 id="summary-applicant-title">' in html
+    assert 'href="/change/full_name"' in html and 'class="summary summary-page"' in html
