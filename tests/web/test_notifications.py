@@ -7,11 +7,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from khidma.storage.models import OutboxMessage, Submission, User
+from khidma.storage.outbox import DevGateway, dispatch
 from khidma.web.notify import queue_notifications
 from tests.web.support import PAYLOAD, db, definition, make_submission, store_submission
 
 
-def outbox(app: Flask) -> list[OutboxMessage]:
+def outbox_rows(app: Flask) -> list[OutboxMessage]:
     with db(app).session() as session:
         return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
@@ -24,7 +25,7 @@ def test_an_sms_on_submitting_is_the_short_text(app: Flask, citizens: tuple[User
         stored = session.get(Submission, submission.id)
         assert stored is not None
         assert queue_notifications(session, d, stored, stored.answers, me, "submitted") == 1
-    (sms,) = outbox(app)
+    (sms,) = outbox_rows(app)
     assert sms.channel == "sms" and sms.recipient == "+966501234567"
     assert sms.html_body is None and sms.submission_id == submission.id
     assert sms.body.startswith("تم استلام طلبكم رقم 4/1448")
@@ -48,7 +49,7 @@ def test_an_email_about_the_request_carries_the_summary(
         queued = queue_notifications(session, d, stored, answers, me, "status:approved")
         token = stored.token
     assert queued == 1
-    (email,) = outbox(app)
+    (email,) = outbox_rows(app)
     assert email.channel == "email" and email.recipient == "layla@example.sa"
     assert email.subject is not None and "9/1448" in email.subject
     link = f"http://localhost/account/requests/{token}"
@@ -59,3 +60,6 @@ def test_an_email_about_the_request_carries_the_summary(
     assert PAYLOAD not in email.html_body and "&lt;script&gt;" in email.html_body
     assert f'<a href="{link}">' in email.html_body
     assert 'class="summary summary-email"' in email.html_body
+    gateway = DevGateway()
+    assert dispatch(db(app), gateway) == 1  # e-mail gateways are given the HTML part
+    assert gateway.delivered[0].html_body == email.html_body
