@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
 from khidma.renderer.moments import moment_text
 from khidma.renderer.templating import environment
@@ -32,6 +32,7 @@ __all__ = [
     "TEXT",
     "ChangeUrl",
     "Mode",
+    "Output",
     "Run",
     "export",
     "render_html",
@@ -51,7 +52,7 @@ class Mode:
     (True), never (False) or once any is accepted (None: a review page, where they are
     still to be ticked, shows none)."""
 
-    name: Literal["page", "pdf", "email", "text"]
+    name: str  # "page", "pdf", "email", "text", or a new output's own
     heading: int = 2
     change_url: ChangeUrl | None = None
     declarations: bool | None = None
