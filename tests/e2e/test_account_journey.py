@@ -147,18 +147,20 @@ def test_my_account_and_request_page(
     submission = stored["submission"]
     sign_in_as_citizen(page, live_server.url, lang)
     page.goto(f"{live_server.url}/account?lang={lang}")
-    card = page.locator(".request-card", has_text=submission.reference)
-    assert card.count() == 1
+    row = page.locator("tr.request-row", has_text=submission.reference)
+    assert row.count() == 1
     status = "بانتظار رد المستفيد" if lang == "ar" else "Waiting for your reply"
-    marker = "لديك رسالة" if lang == "ar" else "You have a message"
-    assert status in card.inner_text()
+    marker = "لديك رسالة (1)" if lang == "ar" else "You have a message (1)"
+    service = "طلب موعد مع الامارة" if lang == "ar" else "Request an appointment with the Emirate"
+    assert status in row.inner_text() and service in row.inner_text()
+    assert stored["user"].name_ar in row.inner_text()  # the beneficiary
     if lang == "ar":  # the first visit reads the message; the English pass comes after
-        assert marker in card.inner_text()
+        assert marker in row.inner_text()
     assert page.locator(".draft-card").count() >= 1
     check_a11y(page, f"my account {lang}")
     shot(page, f"account-{lang}")
 
-    card.locator("h3 a").click()
+    row.locator("th a").click()
     page.wait_for_load_state()
     assert submission.reference in page.locator(".request-facts").inner_text()
     body = page.locator("main").inner_text()

@@ -242,3 +242,90 @@ def test_files_inside_group_items_are_listed_with_size_and_hash() -> None:
     files = [b for s in summary.sections for b in s.blocks if isinstance(b, Files)]
     assert [f.files[0].sha256 for f in files] == ["ab" * 32]
     assert files[0].label.startswith(d.field("companions").label.ar)  # type: ignore[union-attr]
+
+
+# --- kinds and the JSON export ------------------------------------------------------------
+def test_every_node_names_its_kind(permit: ServiceDefinition) -> None:
+    s = summary(permit, "en", declarations_accepted={"accuracy": "2026-03-15T10:00:00+03:00"})
+    kinds = {b.kind for sec in s.sections for b in sec.blocks}
+    assert kinds == {"row", "table", "files"}
+    assert {sec.kind for sec in s.sections} == {"section"}
+    assert s.kind == "summary" and s.declarations[0].kind == "declaration"
+
+
+def test_the_export_has_stable_keys_and_exported_values(permit: ServiceDefinition) -> None:
+    import json
+
+    s = summary(permit, "en", declarations_accepted={"accuracy": "2026-03-15T10:00:00+03:00"})
+    exported = s.export()
+    assert json.loads(json.dumps(exported)) == exported  # plain JSON data
+    assert exported["format"] == "khidma.summary/1" and exported["lang"] == "en"
+    assert exported["service"] == {"title": "Test permit", "agency": "Test agency"}
+    applicant = exported["sections"][0]
+    assert (applicant["kind"], applicant["step"], applicant["title"]) == (
+        "section",
+        "applicant",
+        "Applicant",
+    )
+    blocks = {b["field"]: b for sec in exported["sections"] for b in sec["blocks"]}
+    assert blocks["birth_date"] == {
+        "kind": "row",
+        "field": "birth_date",
+        "label": "Date of birth",
+        "text": "22 Shawwal 1410 AH (17 May 1990)",
+        "value": "1990-05-17",
+    }
+    assert blocks["items"]["value"] == ["laptop", "camera"]  # values, not labels
+    assert blocks["fee"]["value"] == 1500.5 and blocks["fee"]["text"] == "1500.50 SAR"
+    table = blocks["courses"]
+    assert table["kind"] == "table"
+    assert [c["field"] for c in table["columns"]] == [
+        "course_name",
+        "course_hours",
+        "has_certificate",
+        "certificate",
+    ]
+    assert table["items"][0]["course_hours"] == {"text": "4", "value": 4}
+    assert "certificate" not in table["items"][0]  # hidden in that item
+    assert blocks["vehicle_licence"]["files"] == [
+        {
+            "name": "licence.pdf",
+            "file_type": "pdf",
+            "size": 250_000,
+            "size_text": "244 KB",
+            "sha256": SHA,
+        }
+    ]
+    assert blocks["certificate"]["group"] == "courses" and blocks["certificate"]["item"] == 2
+    assert exported["declarations"] == [
+        {
+            "kind": "declaration",
+            "id": "accuracy",
+            "text": "I confirm the information is correct",
+            "accepted": True,
+            "accepted_at": "2026-03-15T10:00:00+03:00",
+        }
+    ]
+
+
+def test_a_computed_value_of_several_lines_is_a_list() -> None:
+    from khidma.engine.summary import Row
+
+    row = Row("docs", "Documents", "ID card\n\nPhoto\n", is_list=True)
+    assert row.lines == ("ID card", "Photo")
+    assert Row("address", "Address", "Riyadh").lines == ("Riyadh",)
+
+
+def test_the_subject_line_of_a_request() -> None:
+    from khidma.engine.summary import subject_line
+
+    root = Path(__file__).resolve().parents[2]
+    services = {s.id: s for s in load([root / "services.d"]).services}
+    traffic = {"traffic_branch": "riyadh_north", "traffic_service": "plates"}
+    booked = {**traffic, "appointment": "2026-11-24T09:30"}
+    line = subject_line(services["traffic"], booked, "en")
+    assert line.startswith("North Riyadh Traffic — ") and line.endswith(", 09:30")
+    assert subject_line(services["traffic"], traffic, "ar").count(" — ") == 1
+    emirate = {"applicant_type": "individual", "governorate": "najran", "appointment_type": "emir"}
+    assert subject_line(services["emirate_visit"], emirate, "ar").startswith("نجران — ")
+    assert subject_line(services["emirate_visit"], {}, "ar") == ""

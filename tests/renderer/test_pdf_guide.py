@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from khidma.renderer.pdf import guide_context, render_guide_html, render_guide_pdf
+from khidma.renderer.guide import guide_context, render_guide_html, render_guide_pdf
 from pdf_samples import GUIDE
 from pdftext import is_drawn, pdf_segments
 
@@ -43,11 +43,11 @@ def test_plain_data_guide_in_arabic(weasyprint_warnings) -> None:
         "أن يكون السجل التجاري ساري المفعول",
         "المستندات المطلوبة",
         "عقد الإيجار",
-        "الرسوم",
-        "300 ريال سعودي",
-        "مدة إنجاز الخدمة",
+        "رسوم الخدمة",
+        "300 ريال",
+        "مدة تنفيذ الخدمة",
         "ثلاثة أيام عمل",
-        "قنوات تقديم الخدمة",
+        "قنوات بديلة للحصول على الخدمة",
         "منصة بلدي — على الإنترنت",
         "تطبيق بلدي",
         "خطوات التقديم",
@@ -67,7 +67,7 @@ def test_plain_data_guide_in_arabic(weasyprint_warnings) -> None:
 def test_plain_data_guide_in_english() -> None:
     out = render_guide_pdf(GUIDE, lang="en")
     drawn = lines(out, rtl=False)
-    for text in ("Issue a municipal licence", "300 SAR", "Balady platform — Online", "Branch city"):
+    for text in ("Issue a municipal licence", "SAR 300", "Balady platform — Online", "Branch city"):
         assert text in drawn
     reader = pypdf.PdfReader(io.BytesIO(out))
     assert reader.metadata is not None
@@ -79,7 +79,12 @@ def test_guide_of_a_compiled_definition(mumaris: ServiceDefinition) -> None:
     context = guide_context(mumaris, lang="ar")
     assert context["title"] == mumaris.title.ar
     assert context["agency"] == mumaris.agency.name.ar
-    assert context["fees"][0] == "300 ريال سعودي"
+    assert context["fees"] == [
+        "300 ريال",
+        "تدفع بعد الموافقة على الطلب",
+        "سداد · البطاقة الائتمانية · الحساب البنكي",
+        mumaris.fees.note.ar,  # type: ignore[union-attr]
+    ]
     assert [s["title"] for s in context["steps"]] == [s.title.ar for s in mumaris.steps]
     out = render_guide_pdf(mumaris, lang="ar")
     drawn = lines(out, rtl=True)
@@ -93,7 +98,7 @@ def test_guide_of_a_compiled_definition(mumaris: ServiceDefinition) -> None:
 
 def test_guide_fees_free_and_computed() -> None:
     free = guide_context({"title": "t", "fees": {"kind": "none"}}, lang="en")
-    assert free["fees"] == ["Free of charge"]
+    assert free["fees"] == ["No fees"]
     computed = guide_context(
         {
             "title": "t",
@@ -101,7 +106,7 @@ def test_guide_fees_free_and_computed() -> None:
         },
         lang="ar",
     )
-    assert computed["fees"] == ["تُحسب الرسوم حسب بيانات الطلب", "حسب المساحة"]
+    assert computed["fees"] == ["تحسب حسب الطلب", "حسب المساحة"]
     assert guide_context({"title": "t", "fees": "مجانية"}, lang="ar")["fees"] == ["مجانية"]
 
 
@@ -109,3 +114,15 @@ def test_guide_escapes_its_texts() -> None:
     html = render_guide_html({"title": "<script>alert(1)</script>"}, lang="en")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_fee_note_that_repeats_the_fee_line_is_printed_once() -> None:
+    """Defect 8: emirate_visit's note "لا يوجد رسوم" repeated the "no fees" line."""
+    emirate = next(s for s in load([SERVICES]).services if s.id == "emirate_visit")
+    assert emirate.fees.note is not None and emirate.fees.note.ar == "لا يوجد رسوم"
+    assert guide_context(emirate, lang="ar")["fees"] == ["لا يوجد رسوم"]
+    assert guide_context(emirate, lang="en")["fees"] == ["No fees"]
+    drawn = lines(render_guide_pdf(emirate, lang="ar"), rtl=True)
+    assert drawn.count("لا يوجد رسوم") == 1
+    kept = guide_context({"title": "t", "fees": {"kind": "none", "note": "بعد الموعد"}}, lang="ar")
+    assert kept["fees"] == ["لا يوجد رسوم", "بعد الموعد"]  # a note that adds something stays

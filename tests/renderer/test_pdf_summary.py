@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from html.parser import HTMLParser
 
@@ -19,7 +20,7 @@ from pdf_samples import (
 )
 from pdftext import embedded_fonts, is_drawn, pdf_positioned, pdf_segments
 
-from khidma.engine.summary import Row
+from khidma.engine.summary import FileLine, Files, Row, Section, Summary
 
 A4 = (595.28, 841.89)
 
@@ -35,12 +36,12 @@ def shown_texts(summary) -> list[str]:
         texts.append(section.title)
         for block in section.blocks:
             texts.append(block.label)
-            if isinstance(block, Row):
+            if block.kind == "row":
                 texts.append(block.value)
-            elif hasattr(block, "columns"):
+            elif block.kind == "table":
                 texts.extend(block.columns)
                 texts.extend(cell for row in block.rows for cell in row)
-            else:
+            elif block.kind == "files":
                 for file in block.files:
                     texts.extend((file.name, file.size_text, file.sha256, file.kind))
     texts.extend(d.text for d in summary.declarations)
@@ -99,13 +100,13 @@ def test_declarations_show_when_they_were_accepted(arabic_pdf: bytes) -> None:
     # 07:15 UTC is 10:15 in Riyadh; 23 November 2025 is 2 Jumada al-Akhirah 1447.
     assert "2 جمادى الآخرة 1447 هـ (2025/11/23) 10:15" in segments
     assert "2 جمادى الآخرة 1447 هـ (2025/11/23) 10:16" in segments
-    assert segments.count("وقت الإقرار:") == 2
+    assert segments.count("تم الإقرار في:") == 2
 
 
 def test_repeatable_items_are_a_table_with_a_row_each(arabic_pdf: bytes) -> None:
     html = render_summary_html(arabic_summary(), **ARABIC_CONTEXT)
     table = html[
-        html.index('id="field-jobs"') : html.index("</table>", html.index('id="field-jobs"'))
+        html.index('id="answer-jobs"') : html.index("</table>", html.index('id="answer-jobs"'))
     ]
     assert table.count('<th scope="col">') == 3
     assert table.count("<tr>") == 3  # header + two items
@@ -225,3 +226,30 @@ def test_markup_in_answers_is_printed_literally(weasyprint_warnings) -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="'ar' or 'en'"):
         render_summary_html(arabic_summary(), **{**ARABIC_CONTEXT, "lang": "fr"})
+
+
+def _files_after(answers: int, files: tuple[FileLine, ...]) -> Summary:
+    rows = tuple(Row(f"q{i}", f"السؤال {i}", f"الإجابة {i}") for i in range(answers))
+    section = Section("answers", "الإجابات", (*rows, Files("docs", "المرفقات", files)))
+    return Summary("ar", "خدمة", "جهة", (section,), ())
+
+
+def test_a_files_sha256_never_leaves_its_file_for_another_page() -> None:
+    """Defect 11: a page break fell between a file's row and its SHA-256 row (the old
+    layout split the first file of a table that began near the end of page 2 after 44
+    answers). Each file is now one table row, holding its fingerprint, and rows never
+    split; around that place each file drawn has its fingerprint on the same page."""
+    files = tuple(
+        FileLine(f"file-{n}.pdf", "12 KB", f"{n:02d}" * 32, "pdf", 12_288) for n in (0, 1)
+    )
+    html = render_summary_html(_files_after(0, files), **ARABIC_CONTEXT)
+    for row in re.findall(r"<tr class=\"summary-file\">.*?</tr>", html, re.S):
+        assert sum(f.name in row and f.sha256 in row for f in files) == 1
+    for answers in (43, 44, 45):
+        pages = pdf_segments(
+            render_summary_pdf(_files_after(answers, files), **ARABIC_CONTEXT), rtl=True
+        )
+        assert len(pages) == 3
+        for page in pages:
+            for f in files:
+                assert (f.name in page) == (f.sha256 in page), (answers, f.name)

@@ -8,223 +8,28 @@ accepts, with a script payload in the free-text answers.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from tests.renderer.pdftext import pdf_segments
 
-from khidma.app import create_app
-from khidma.definitions.snapshot import snapshot
 from khidma.engine.identifiers import make_national_id
-from khidma.engine.validate import validate_submission
-from khidma.storage.models import (
-    Attachment,
-    Draft,
-    Message,
-    Rating,
-    Role,
-    StatusEvent,
-    Submission,
-    User,
+from khidma.storage.models import Draft, Message, Rating, Submission, User
+from tests.renderer.pdftext import pdf_segments
+from tests.web.support import (
+    NOW,
+    PAYLOAD,
+    SHA,
+    csrf_from,
+    db,
+    definition,
+    emirate_answers,
+    make_draft,
+    make_submission,
+    sign_in,
+    store_submission,
 )
-from khidma.storage.snapshots import save_definition
-
-ROOT = Path(__file__).resolve().parents[2]
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # 13 Jumada II 1448
-PAYLOAD = "<script>alert(1)</script>"
-SHA = hashlib.sha256(b"letter").hexdigest()
-
-
-# --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "DEV": True,
-            "SERVICES_DIR": str(ROOT / "services.d"),
-            "SECRET_KEY": "test-" + "x" * 40,
-            "NOW": NOW,
-        },
-        instance_path=tmp_path / "instance",
-    )
-    app.config["TESTING"] = True
-    app.extensions["khidma.db"].upgrade()
-    yield app
-    app.extensions["khidma.db"].dispose()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-def db(app: Flask) -> Any:
-    return app.extensions["khidma.db"]
-
-
-def make_user(app: Flask, seq: str, name: str = "محمد عبدالله سعد القحطاني") -> User:
-    with db(app).session(write=True) as session:
-        user = User(
-            national_id=make_national_id(seq),
-            name_ar=name,
-            name_en="Mohammed Abdullah Saad Alqahtani",
-            mobile="+966501234567",
-            role=Role.CITIZEN,
-        )
-        session.add(user)
-    return user
-
-
-def sign_in(client: FlaskClient, user: User) -> None:
-    """The session the identity layer writes when a user signs in."""
-    at = NOW.timestamp()
-    with client.session_transaction() as s:
-        s.update(uid=user.id, utok=user.token, sid="s-" + user.token, auth_at=at, seen=at)
-
-
-def file_ref(token: str, name: str) -> dict[str, Any]:
-    return {"id": token, "name": name, "size": 2048, "kind": "pdf", "sha256": SHA}
-
-
-def emirate_answers(user: User, subject: str = PAYLOAD + " أرغب في مناقشة موضوع") -> dict[str, Any]:
-    return {
-        "applicant_type": "individual",
-        "full_name": user.name_ar,
-        "national_id": user.national_id,
-        "mobile": "0501234567",
-        "email": "citizen@example.com",
-        "governorate": "najran",
-        "appointment_type": "department",
-        "visit_destination": "support_services",
-        "department": "information_technology",
-        "entry_gate": "main_gate",
-        "visit_reason": "other",
-        "visit_subject": subject,
-        "visit_letter": [file_ref("letter-" + user.token, "letter.pdf")],
-        "applicant_id_copy": [file_ref("idcopy-" + user.token, "id.pdf")],
-        "has_other_items": False,
-        "companions": [
-            {
-                "companion_name": PAYLOAD,
-                "companion_national_id": make_national_id("200000001"),
-                "companion_id_image": [file_ref("comp-" + user.token, "companion.pdf")],
-            }
-        ],
-    }
-
-
-def definition(app: Flask, service_id: str = "emirate_visit") -> Any:
-    return app.extensions["khidma.registry"].current(service_id)
-
-
-def make_submission(
-    app: Flask, user: User, seq: int, *, status: str = "submitted", note: str | None = None
-) -> Submission:
-    d = definition(app)
-    answers, errors = validate_submission(
-        d, emirate_answers(user), today=NOW.date(), identity={"national_id": user.national_id}
-    )
-    assert errors == []
-    with db(app).session(write=True) as session:
-        save_definition(session, d, snapshot(d))
-        submission = Submission(
-            service_id=d.id,
-            definition_version=d.version,
-            definition_hash=d.hash,
-            reference_seq=seq,
-            hijri_year=1448,
-            reference=f"{seq}/1448",
-            status=status,
-            user_id=user.id,
-            answers=answers,
-            declarations={"data_accuracy": (NOW - dt.timedelta(days=1)).isoformat()},
-            applicant_name=user.name_ar,
-            submitted_at=NOW - dt.timedelta(days=1),
-        )
-        session.add(submission)
-        session.flush()
-        submission.events.append(
-            StatusEvent(
-                submission=submission,
-                to_status="submitted",
-                actor_role="citizen",
-                actor_user_id=user.id,
-                created_at=NOW - dt.timedelta(days=1),
-            )
-        )
-        if status != "submitted":
-            submission.events.append(
-                StatusEvent(
-                    submission=submission,
-                    from_status="submitted",
-                    to_status=status,
-                    actor_role="staff",
-                    note=note,
-                    created_at=NOW - dt.timedelta(hours=2),
-                )
-            )
-        for field_id, ref in (
-            ("visit_letter", answers["visit_letter"][0]),
-            ("applicant_id_copy", answers["applicant_id_copy"][0]),
-        ):
-            session.add(
-                Attachment(
-                    field_id=field_id,
-                    filename=ref["name"],
-                    content_type="application/pdf",
-                    size=ref["size"],
-                    sha256=ref["sha256"],
-                    blob_key=SHA,
-                    token=ref["id"],
-                    owner_user_id=user.id,
-                    submission=submission,
-                )
-            )
-    return submission
-
-
-def make_draft(
-    app: Flask,
-    user: User,
-    *,
-    expires_in: dt.timedelta | None = None,
-    step: str | None = "appointment",
-) -> Draft:
-    d = definition(app)
-    with db(app).session(write=True) as session:
-        save_definition(session, d, snapshot(d))
-        draft = Draft(
-            service_id=d.id,
-            definition_hash=d.hash,
-            user_id=user.id,
-            answers={"applicant_type": "individual"},
-            current_step=step,
-            updated_at=NOW - dt.timedelta(hours=3),
-            expires_at=NOW + expires_in if expires_in is not None else None,
-        )
-        session.add(draft)
-    return draft
-
-
-def csrf_from(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "no CSRF token in the page"
-    return found[1]
-
-
-@pytest.fixture
-def citizens(app: Flask) -> tuple[User, User]:
-    return make_user(app, "100000000"), make_user(app, "100000001", "سارة أحمد علي الزهراني")
-
 
 # --------------------------------------------------------------------------- the list
 
@@ -253,6 +58,59 @@ def test_my_account_lists_only_my_requests_and_drafts(
     english = client.get("/account?lang=en").get_data(as_text=True)
     assert "In progress" in english and "Request an appointment with the Emirate" in english
     assert "Jumada al-Akhirah 1448 AH" in english
+
+
+def rows_of(page: str) -> list[list[str]]:
+    """The cells of "my requests" (tags removed, whitespace folded), a list per request."""
+    table = re.search(r'<table class="requests-table">.*?<tbody>(.*?)</tbody>', page, re.S)
+    assert table, "no requests table"
+    rows = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table[1], re.S):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        rows.append([" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells])
+    return rows
+
+
+def test_my_requests_are_a_table_saying_what_each_is_about(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    """Defect 14: "My account" showed identical cards ("موعد", "موعد", …). Like the
+    portal: a table of number, what the request is about, date, beneficiary, status and
+    a message marker with its count; a booking says its branch, service, day and time."""
+    me, _ = citizens
+    for seq, branch, service, slot in (
+        (21, "riyadh_north", "licence_renewal", "2026-11-24T09:00"),
+        (22, "al_kharj", "plates", "2026-11-25T10:30"),
+    ):
+        answers = {"traffic_branch": branch, "traffic_service": service, "appointment": slot}
+        store_submission(app, me, "traffic", answers, seq)
+    emirate = make_submission(app, me, 23)
+    with db(app).session(write=True) as session:
+        stored = session.get(Submission, emirate.id)
+        for body in ("رسالة أولى", "رسالة ثانية"):
+            stored.messages.append(Message(submission=stored, author_role="staff", body=body))
+    sign_in(client, me)
+
+    rows = rows_of(client.get("/account?lang=ar").get_data(as_text=True))
+    by_reference = {row[0].split()[0]: row for row in rows}
+    assert set(by_reference) == {"21/1448", "22/1448", "23/1448"}
+    north = by_reference["21/1448"]
+    assert north[1].startswith("حجز موعد المرور مرور شمال الرياض — تجديد رخصة القيادة — ")
+    assert "الساعة 09:00" in north[1] and "1448 هـ" in north[1]
+    assert "مرور محافظة الخرج" in by_reference["22/1448"][1]
+    assert north[1] != by_reference["22/1448"][1]
+    assert north[2] == "12 جمادى الآخرة 1448 هـ (2026/11/22)"
+    assert north[3] == me.name_ar and north[4] == "محجوز"
+    assert by_reference["23/1448"][5] == "لديك رسالة (2)"
+    assert by_reference["23/1448"][1].startswith("طلب موعد مع الامارة نجران")  # first choices
+    assert "لا توجد رسائل جديدة" in north[5]  # said to screen readers; "—" shown
+
+    english = rows_of(client.get("/account?lang=en").get_data(as_text=True))
+    assert any(
+        "North Riyadh Traffic — Renew a driving licence — " in row[1] and "09:00" in row[1]
+        for row in english
+    )
+    assert any(row[5] == "You have a message (2)" for row in english)
 
 
 def test_unread_message_marker_until_the_request_is_opened(
@@ -473,7 +331,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, client: FlaskClient)
 
 
 def test_summary_partial_change_links_and_escaping(app: Flask) -> None:
-    from flask import render_template_string
+    from khidma.renderer.summary import PAGE, render_html
 
     from khidma.engine.summary import build_summary
 
@@ -485,12 +343,8 @@ def test_summary_partial_change_links_and_escaping(app: Flask) -> None:
     def change_url(field_id: str) -> str | None:
         return None if field_id == "national_id" else f"/change/{field_id}"
 
-    with app.test_request_context("/?lang=ar"):
-        app.preprocess_request()
-        html = render_template_string(
-            '{% include "summary/_summary.html" %}', summary=summary, change_url=change_url
-        )
-        plain = render_template_string('{% include "summary/_summary.html" %}', summary=summary)
+    html = render_html(summary, PAGE.but(change_url=change_url))
+    plain = render_html(summary)
     assert (
         '<a class="summary-change" href="/change/full_name">تغيير'
         '<span class="visually-hidden"> الإسم الرباعي</span></a>'
@@ -498,7 +352,26 @@ def test_summary_partial_change_links_and_escaping(app: Flask) -> None:
     assert 'href="/change/companions"' in html and 'href="/change/visit_letter"' in html
     assert "/change/national_id" not in html  # None: no link for that answer
     assert PAYLOAD not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>\nسطر ثان من الموضوع" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>سطر ثان من الموضوع" in html
     assert '<th scope="col">الاسم</th>' in html and "<caption>المرافقون</caption>" in html
     assert "الإقرارات" not in html  # nothing accepted yet (the review page asks for it)
     assert "summary-change" not in plain and "تغيير" not in plain
+
+
+def test_pages_may_still_include_the_summary_partial(app: Flask) -> None:
+    """`summary/_summary.html` draws through the one renderer (for pages that include it)."""
+    from flask import render_template_string
+
+    from khidma.engine.summary import build_summary
+
+    d = definition(app)
+    summary = build_summary(d, {"full_name": "سعد", "governorate": "najran"}, "ar")
+    with app.test_request_context("/?lang=ar"):
+        app.preprocess_request()
+        html = render_template_string(
+            '{% with summary_heading = 3 %}{% include "summary/_summary.html" %}{% endwith %}',
+            summary=summary,
+            change_url=lambda field_id: f"/change/{field_id}",
+        )
+    assert '<h3 id="summary-applicant-title">' in html
+    assert 'href="/change/full_name"' in html and 'class="summary summary-page"' in html

@@ -27,7 +27,7 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
@@ -35,9 +35,9 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from khidma.definitions.errors import DefinitionError
 from khidma.definitions.model import ServiceDefinition
-from khidma.engine.dates import format_date, format_gregorian, to_hijri
-from khidma.engine.summary import Summary, build_summary
+from khidma.engine.summary import Summary, build_summary, subject_line
 from khidma.engine.wizard import plan
+from khidma.renderer import moments
 from khidma.storage.models import (
     Attachment,
     Draft,
@@ -48,7 +48,7 @@ from khidma.storage.models import (
     Submission,
     User,
 )
-from khidma.web.context import RIYADH, database, now, pinned_definition, registry, today
+from khidma.web.context import database, now, pinned_definition, registry, today
 from khidma.web.i18n import current_lang, t, tr
 
 log = logging.getLogger(__name__)
@@ -62,51 +62,14 @@ COMMENT_MAX = 1000
 # --------------------------------------------------------------------------- dates
 
 
-def local_time(moment: dt.datetime) -> dt.datetime:
-    """A stored (UTC) timestamp as the time in Saudi Arabia."""
-    return moment.astimezone(RIYADH)
-
-
-def _as_moment(value: dt.datetime | dt.date | str | None) -> dt.datetime | dt.date | None:
-    if isinstance(value, str):
-        try:
-            return dt.datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return value
-
-
 def day_text(value: dt.datetime | dt.date | str | None, lang: str | None = None) -> str:
     """The day of a timestamp or date, Hijri with the Gregorian beside it."""
-    moment = _as_moment(value)
-    if moment is None:
-        return "" if value is None else str(value)
-    if isinstance(moment, dt.datetime):
-        moment = local_time(moment).date() if moment.tzinfo else moment.date()
-    return format_date(moment, lang or current_lang())
+    return str(moments.day_text(value, lang or current_lang()))
 
 
 def when_text(value: dt.datetime | str | None, lang: str | None = None) -> str:
     """A timestamp as Saudi local time: the day (Hijri and Gregorian) and hh:mm."""
-    moment = _as_moment(value)
-    if moment is None:
-        return "" if value is None else str(value)
-    if not isinstance(moment, dt.datetime):
-        return day_text(moment, lang)
-    if moment.tzinfo is not None:
-        moment = local_time(moment)
-    return f"{format_date(moment.date(), lang or current_lang())} {moment:%H:%M}"
-
-
-def date_pair(moment: dt.datetime | dt.date, lang: str) -> tuple[str, str]:
-    """(Hijri, Gregorian) texts of a day, as the PDFs print them side by side."""
-    day = local_time(moment).date() if isinstance(moment, dt.datetime) else moment
-    hijri = to_hijri(day)
-    gregorian = format_gregorian(day, lang)
-    if hijri is None:
-        return gregorian, ""
-    era = "هـ" if lang == "ar" else "AH"
-    return f"{hijri.day} {hijri.month_name(lang)} {hijri.year} {era}", gregorian
+    return str(moments.moment_text(value, lang or current_lang()))
 
 
 @bp.app_template_filter("khidma_day")
@@ -178,12 +141,16 @@ def _endpoint_url(endpoint: str, **values: Any) -> str | None:
 
 @dataclass(frozen=True)
 class RequestLine:
+    """One row of "my requests", as the portal lists them."""
+
     token: str
     reference: str
     service: str
+    subject: str  # what the request is about (`summary.subject_line`)
     submitted_at: dt.datetime
+    beneficiary: str
     status: str
-    has_message: bool
+    unread: int  # messages from the agency not read yet
 
 
 @dataclass(frozen=True)
@@ -195,17 +162,20 @@ class DraftLine:
     resume_url: str | None
 
 
-def _unread(session: Session, submission_ids: Sequence[int]) -> set[int]:
+def _unread(session: Session, submission_ids: Sequence[int]) -> dict[int, int]:
+    """Submission id → how many of its messages from the agency are unread (absent: 0)."""
     if not submission_ids:
-        return set()
-    rows = session.scalars(
-        select(Message.submission_id).where(
+        return {}
+    rows = session.execute(
+        select(Message.submission_id, func.count())
+        .where(
             Message.submission_id.in_(submission_ids),
             Message.read_at.is_(None),
             Message.author_role != Role.CITIZEN.value,
         )
+        .group_by(Message.submission_id)
     )
-    return set(rows)
+    return {submission_id: count for submission_id, count in rows}
 
 
 def _first_page(definition: ServiceDefinition, draft: Draft) -> str:
@@ -230,6 +200,7 @@ def index() -> str:
             )
         )
         unread = _unread(session, [s.id for s in submissions])
+        lang = current_lang()
         requests = []
         for s in submissions:
             definition = definition_of(s.service_id, s.definition_hash)
@@ -238,9 +209,11 @@ def index() -> str:
                     token=s.token,
                     reference=s.reference,
                     service=service_title(definition, s.service_id),
+                    subject=subject_line(definition, s.answers, lang) if definition else "",
                     submitted_at=s.submitted_at,
+                    beneficiary=s.applicant_name,
                     status=status_label(definition, s.status),
-                    has_message=s.id in unread,
+                    unread=unread.get(s.id, 0),
                 )
             )
         drafts = []
@@ -303,7 +276,7 @@ def _summary(definition: ServiceDefinition, submission: Submission, lang: str) -
         submission.answers,
         lang,
         declarations_accepted=submission.declarations,
-        today=local_time(submission.submitted_at).date(),
+        today=moments.local_time(submission.submitted_at).date(),
     )
 
 
@@ -405,8 +378,8 @@ def request_pdf(token: str) -> Response:
         lang=lang,
         reference=submission.reference,
         status_label=status_label(definition, submission.status),
-        submitted_at=date_pair(submission.submitted_at, lang),
-        generated_at=date_pair(now(), lang),
+        submitted_at=moments.date_pair(submission.submitted_at, lang),
+        generated_at=moments.date_pair(now(), lang),
     )
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{_pdf_filename(submission)}"'

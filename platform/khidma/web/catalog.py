@@ -9,14 +9,30 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from sqlalchemy import func, select
 
 from khidma.definitions.model import ServiceDefinition
+from khidma.renderer.card import fee_lines
 from khidma.storage.models import Rating
 from khidma.web.context import database, registry, today
 from khidma.web.i18n import current_lang
 
 bp = Blueprint("catalog", __name__)
+
+
+@bp.record_once
+def _favicon(state: BlueprintSetupState) -> None:
+    """Browsers ask for /favicon.ico on every page, whatever the page links: serve the
+    shipped icon there too, as the static file it is (no session, no database)."""
+    app = state.app
+    app.add_url_rule(
+        "/favicon.ico",
+        endpoint="static",
+        view_func=app.view_functions["static"],
+        defaults={"filename": "favicon.ico"},
+    )
+
 
 # Arabic letters that users type interchangeably when searching.
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي", "ـ": ""})
@@ -82,6 +98,7 @@ def service_card(service_id: str) -> str:
     return render_template(
         "catalog/service.html",
         d=definition,
+        fees=fee_lines(definition.fees, current_lang()),
         rating=service_rating(definition.id) if definition.rating_enabled else None,
         guide_url=url_for("catalog.guide_pdf", service_id=definition.id),
     )
@@ -92,7 +109,7 @@ def _guide(definition: ServiceDefinition, lang: str, day: dt.date) -> bytes:
     # Drawing a PDF costs far more than serving it; the guide changes only with the
     # definition version, the language and the date printed on it.
     from khidma.engine.dates import format_date
-    from khidma.renderer.pdf import render_guide_pdf
+    from khidma.renderer.guide import render_guide_pdf
 
     pdf: bytes = render_guide_pdf(definition, lang=lang, generated_at=format_date(day, lang))
     return pdf

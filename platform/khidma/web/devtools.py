@@ -14,29 +14,11 @@ from sqlalchemy import select
 from khidma.storage.models import OutboxMessage
 from khidma.storage.outbox import state_of
 from khidma.storage.outbox_health import health
-from khidma.web import i18n
 from khidma.web.context import database
 
 bp = Blueprint("devtools", __name__, url_prefix="/dev")
 
 SHOWN = 200
-
-# The page's own words (the older devtools.* words are in web/i18n.py).
-WORDS: dict[str, dict[str, str]] = {
-    "devtools.state": {"ar": "الحالة", "en": "State"},
-    "devtools.state_sent": {"ar": "أرسلت", "en": "Sent"},
-    "devtools.attempts": {"ar": "المحاولات", "en": "Attempts"},
-    "devtools.next_attempt": {"ar": "المحاولة التالية", "en": "Next attempt"},
-    "devtools.last_error": {"ar": "آخر خطأ", "en": "Last error"},
-    "devtools.gateway_ref": {"ar": "رقم الرسالة لدى البوابة", "en": "Gateway id"},
-    "devtools.totals": {"ar": "الإجمالي", "en": "Totals"},
-    "devtools.delivery_hint": {
-        "ar": "يرسل «khidma run» الرسائل في أثناء التطوير، ويرسلها «khidma worker» في الإنتاج.",
-        "en": "In development “khidma run” delivers the messages; in production, “khidma worker”.",
-    },
-}
-i18n.WORDS.update({key: (w["ar"], w["en"]) for key, w in WORDS.items()})
-
 
 @bp.get("/outbox")
 def outbox() -> str:

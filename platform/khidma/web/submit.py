@@ -8,25 +8,23 @@ status of its history, moves its files to it and queues the notifications.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from khidma.definitions.model import ServiceDefinition
 from khidma.engine import wizard as path
 from khidma.engine.validate import validate_declarations, validate_submission
-from khidma.storage import outbox
+from khidma.renderer.messages import fill, placeholders
 from khidma.storage.models import Attachment, StatusEvent, Submission
 from khidma.storage.references import next_reference
 from khidma.web.context import database, now, pinned_definition, today
 from khidma.web.i18n import current_lang, tr
+from khidma.web.notify import queue_notifications
 from khidma.web.wizard import _plan, identity, owned_draft, review
 
 bp = Blueprint("requests", __name__)
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 @bp.post("/drafts/<token>/submit")
@@ -83,7 +81,7 @@ def submit(token: str) -> Any:
             if attachment.token in kept:
                 attachment.submission = submission
                 attachment.draft = None
-        _queue_notifications(session, definition, submission, clean, user, "submitted")
+        queue_notifications(session, definition, submission, clean, user, "submitted")
         session.delete(draft)
         session.flush()
         done = submission.token
@@ -100,66 +98,6 @@ def _file_ids(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for inner in value:
             yield from _file_ids(inner)
-
-
-def placeholders(
-    definition: ServiceDefinition, submission: Submission, lang: str
-) -> dict[str, str]:
-    status = definition.workflow.status(submission.status)
-    return {
-        "reference": submission.reference,
-        "service_title": definition.title.get(lang),
-        "agency_name": definition.agency.name.get(lang),
-        "status": status.label.get(lang) if status else submission.status,
-        "applicant_name": submission.applicant_name,
-        "submitted_at": submission.submitted_at.date().isoformat(),
-    }
-
-
-def fill(text: str, values: Mapping[str, str]) -> str:
-    """`text` with every known {placeholder} replaced; unknown ones stay as written."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
-
-
-def _queue_notifications(
-    session: Any,
-    definition: ServiceDefinition,
-    submission: Submission,
-    answers: Mapping[str, Any],
-    user: Any,
-    event: str,
-) -> None:
-    lang = "ar"  # notifications go out in Arabic first, with the English text beside
-    values = placeholders(definition, submission, lang)
-    values_en = placeholders(definition, submission, "en")
-    mobile = _answer_of_type(definition, answers, "mobile") or user.mobile
-    email = _answer_of_type(definition, answers, "email") or user.email
-    for note in definition.notifications_for(event):
-        recipient = mobile if note.channel == "sms" else email
-        if not recipient:
-            continue
-        body = fill(note.body.ar, values) + "\n" + fill(note.body.en, values_en)
-        subject = None
-        if note.subject is not None:
-            subject = fill(note.subject.ar, values) + " | " + fill(note.subject.en, values_en)
-        outbox.enqueue(
-            session,
-            note.channel,
-            recipient,
-            body,
-            subject=subject,
-            event=event,
-            submission_id=submission.id,
-        )
-
-
-def _answer_of_type(
-    definition: ServiceDefinition, answers: Mapping[str, Any], type_name: str
-) -> str | None:
-    for f in definition.all_fields():
-        if f.group is None and f.type_name == type_name and isinstance(answers.get(f.id), str):
-            return str(answers[f.id])
-    return None
 
 
 @bp.get("/requests/<token>/submitted")
