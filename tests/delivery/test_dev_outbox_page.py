@@ -14,7 +14,7 @@ from flask import Flask
 
 from khidma.app import create_app
 from khidma.storage.models import Channel, OutboxMessage
-from tests.e2e.conftest import LiveServer, browser, check_a11y, page  # noqa: F401  (fixtures)
+from tests.e2e.conftest import LiveServer, check_a11y
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
@@ -88,7 +88,7 @@ def live(tmp_path: Path) -> Iterator[LiveServer]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["ar", "en"])
-def test_the_page_is_accessible(page: Any, live: LiveServer, lang: str) -> None:  # noqa: F811
+def test_the_page_is_accessible(page: Any, live: LiveServer, lang: str) -> None:
     page.goto(f"{live.url}/dev/outbox?lang={lang}")
     assert page.locator(".outbox-message").count() == 3
     check_a11y(page, f"dev outbox ({lang})")
