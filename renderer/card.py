@@ -72,7 +72,7 @@ def fee_lines(fees: Any, lang: str) -> list[str]:
         lines.append(word(f"card.payable_{payable}", lang))
     methods = get(fees, "methods") or ()
     if methods:
-        lines.append(" · ".join(word(f"card.payment.{m}", lang) for m in methods))
+        lines.append(" · ".join(word(f"payments.method.{m}", lang) for m in methods))
     note = text(get(fees, "note"), lang)
     if note and _said(note) not in {_said(line) for line in lines}:
         lines.append(note)

@@ -110,6 +110,9 @@ def create_app(
 
     app.register_blueprint(wizard.bp)
     app.register_blueprint(submit.bp)
+    from khidma.web import payments
+
+    payments.init_app(app)
 
     @app.after_request
     def close_unsent_bodies(response: Any) -> Any:

@@ -9,6 +9,7 @@ import click
 
 from khidma.definitions import schema as schemas
 from khidma.identity.cli import users
+from khidma.payments.cli import payments
 
 
 @click.group()
@@ -83,6 +84,11 @@ def run(demo: bool, host: str, port: int, instance: Path, delivery: bool | None)
 
     if demo:
         os.environ.setdefault("KHIDMA_DEV", "1")
+    simulator = None
+    if os.environ.get("KHIDMA_DEV", "").strip().lower() in ("1", "true", "yes", "on"):
+        from khidma.payments.dev import start_dev_simulator
+
+        simulator = start_dev_simulator(host, port)
     from khidma.app import StartupError, create_app
 
     try:
@@ -99,6 +105,8 @@ def run(demo: bool, host: str, port: int, instance: Path, delivery: bool | None)
     click.echo(f"database: {database.url.render_as_string(hide_password=True)}")
     if demo:
         _demo(app)
+    if simulator is not None:
+        click.echo(f"payment simulator: {simulator.url}/  (SADAD desk: {simulator.url}/sadad)")
     click.echo(f"serving http://{host}:{port}/  (Ctrl+C to stop)")
     from khidma.delivery.cli import delivery_for_run
 
@@ -230,6 +238,7 @@ def _demo(app: object) -> None:
 
 
 main.add_command(users)
+main.add_command(payments)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -19,7 +19,15 @@ from pathlib import Path
 import pytest
 
 CORE_PACKAGES = ("khidma.engine", "khidma.definitions")
-CORE_MODULES = ("khidma.expressions", "khidma.fields")
+CORE_MODULES = (
+    "khidma.expressions",
+    "khidma.fields",
+    # the pure rules of payments: amounts, fees, provider states, the gateway's data
+    "khidma.payments.money",
+    "khidma.payments.fees",
+    "khidma.payments.states",
+    "khidma.payments.gateway",
+)
 FORBIDDEN = ("flask", "werkzeug", "wtforms", "sqlalchemy")
 
 

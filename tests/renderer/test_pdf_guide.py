@@ -82,7 +82,7 @@ def test_guide_of_a_compiled_definition(mumaris: ServiceDefinition) -> None:
     assert context["fees"] == [
         "300 ريال",
         "تدفع بعد الموافقة على الطلب",
-        "سداد · البطاقة الائتمانية · الحساب البنكي",
+        "سداد · البطاقة الائتمانية أو مدى · الحساب البنكي",
         mumaris.fees.note.ar,  # type: ignore[union-attr]
     ]
     assert [s["title"] for s in context["steps"]] == [s.title.ar for s in mumaris.steps]

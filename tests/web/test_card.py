@@ -48,7 +48,7 @@ def test_fee_lines_of_a_paid_service(client: FlaskClient) -> None:
     assert lines[:3] == [
         "300 ريال",
         "تدفع بعد الموافقة على الطلب",
-        "سداد · البطاقة الائتمانية · الحساب البنكي",
+        "سداد · البطاقة الائتمانية أو مدى · الحساب البنكي",
     ]
     assert len(lines) == 4  # and the agency's note, which adds how and where
 

@@ -99,6 +99,8 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     "auth.reset_password": PUBLIC,
     "auth.sso_start": PUBLIC,
     "auth.sso_callback": PUBLIC,
+    # the payment provider's signed notifications (HMAC-verified, no session, no CSRF)
+    "payments.notifications": PUBLIC,
     # --- development mode only -----------------------------------------------------
     "auth.dev_sso": DEV_ONLY,
     "devtools.outbox": DEV_ONLY,
@@ -117,11 +119,20 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     "account.discard_draft": CITIZEN,
     "account.reply": CITIZEN,
     "account.rate": CITIZEN,
+    "payments.pay": CITIZEN,
+    "payments.start": CITIZEN,
+    "payments.returned": CITIZEN,
+    "payments.refresh": CITIZEN,
+    # --- the request's citizen or its agency's staff (checked in the view) -----------
+    "payments.receipt": roles(Role.CITIZEN, Role.STAFF),
+    "payments.receipt_pdf": roles(Role.CITIZEN, Role.STAFF),
     # --- agency staff --------------------------------------------------------------
     "backoffice.index": STAFF,
     "backoffice.request": STAFF,
     "backoffice.transition": STAFF,
     "backoffice.message": STAFF,
+    "payments.staff_request": STAFF,
+    "payments.refund": STAFF,  # and a refund permission (payment_refunders), checked in the view
     # --- auditors ------------------------------------------------------------------
     "audit.index": AUDITOR,
     "audit.request": AUDITOR,

@@ -36,9 +36,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "card.beneficiary.visitors": ("الزوار", "Visitors"),
     "card.beneficiary.businesses": ("قطاع الأعمال", "Businesses"),
     "card.beneficiary.government": ("الجهات الحكومية", "Government bodies"),
-    "card.payment.sadad": ("سداد", "SADAD"),
-    "card.payment.card": ("البطاقة الائتمانية", "Credit card"),
-    "card.payment.bank_account": ("الحساب البنكي", "Bank account"),
     "card.guide": ("دليل الخدمة", "Service guide"),
     "card.steps": ("خطوات التقديم", "Steps"),
 }
