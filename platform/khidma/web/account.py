@@ -37,6 +37,7 @@ from khidma.definitions.errors import DefinitionError
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine.summary import Summary, build_summary, subject_line
 from khidma.engine.wizard import plan
+from khidma.payments.display import with_fee
 from khidma.renderer import moments
 from khidma.storage.models import (
     Attachment,
@@ -50,6 +51,7 @@ from khidma.storage.models import (
 )
 from khidma.web.context import database, now, pinned_definition, registry, today
 from khidma.web.i18n import current_lang, t, tr
+from khidma.web.notify import kept_fee
 
 log = logging.getLogger(__name__)
 
@@ -270,14 +272,18 @@ class FileLink:
     url: str | None
 
 
-def _summary(definition: ServiceDefinition, submission: Submission, lang: str) -> Summary:
-    return build_summary(
+def _summary(
+    definition: ServiceDefinition, submission: Submission, lang: str, session: Session
+) -> Summary:
+    """The request's summary with the fee kept at submit time."""
+    summary = build_summary(
         definition,
         submission.answers,
         lang,
         declarations_accepted=submission.declarations,
         today=moments.local_time(submission.submitted_at).date(),
     )
+    return with_fee(summary, kept_fee(session, submission))
 
 
 def _request_page(
@@ -319,7 +325,7 @@ def _request_page(
         service=service_title(definition, submission.service_id),
         agency=tr(definition.agency.name) if definition else "",
         status=status_label(definition, submission.status),
-        summary=_summary(definition, submission, current_lang()) if definition else None,
+        summary=_summary(definition, submission, current_lang(), session) if definition else None,
         history=history,
         files=files,
         messages=messages,
@@ -371,10 +377,11 @@ def request_pdf(token: str) -> Response:
     with database().session() as session:
         submission = own_submission(session, token, user)
         definition = definition_of(submission.service_id, submission.definition_hash)
-    if definition is None:
-        abort(404)
+        if definition is None:
+            abort(404)
+        summary = _summary(definition, submission, lang, session)
     pdf = render_summary_pdf(
-        _summary(definition, submission, lang),
+        summary,
         lang=lang,
         reference=submission.reference,
         status_label=status_label(definition, submission.status),
