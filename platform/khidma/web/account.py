@@ -270,7 +270,7 @@ class FileLink:
     url: str | None
 
 
-def _summary(definition: ServiceDefinition, submission: Submission, lang: str) -> Summary:
+def request_summary(definition: ServiceDefinition, submission: Submission, lang: str) -> Summary:
     return build_summary(
         definition,
         submission.answers,
@@ -319,7 +319,7 @@ def _request_page(
         service=service_title(definition, submission.service_id),
         agency=tr(definition.agency.name) if definition else "",
         status=status_label(definition, submission.status),
-        summary=_summary(definition, submission, current_lang()) if definition else None,
+        summary=request_summary(definition, submission, current_lang()) if definition else None,
         history=history,
         files=files,
         messages=messages,
@@ -374,7 +374,7 @@ def request_pdf(token: str) -> Response:
     if definition is None:
         abort(404)
     pdf = render_summary_pdf(
-        _summary(definition, submission, lang),
+        request_summary(definition, submission, lang),
         lang=lang,
         reference=submission.reference,
         status_label=status_label(definition, submission.status),
