@@ -123,8 +123,20 @@ def make_transition(
     )
     if notify:
         citizen = _citizen(session, submission)
+        extra = _fee_text(session, submission)
         for event in rules.status_events(to):
-            queue_notifications(session, definition, submission, submission.answers, citizen, event)
+            queue_notifications(
+                session, definition, submission, submission.answers, citizen, event, extra=extra
+            )
+
+
+def _fee_text(session: Session, submission: Submission) -> dict[str, str]:
+    """{amount} for a message about a request with a fee (an approval asking to pay)."""
+    from khidma.payments.money import format_money
+    from khidma.storage.payments import fee_of
+
+    fee = fee_of(session, submission.id)
+    return {"amount": format_money(fee.amount, "en", currency=False)} if fee else {}
 
 
 def send_message(
