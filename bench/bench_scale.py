@@ -128,7 +128,8 @@ def generate(app: Any, submissions: int, users: int) -> None:
                         reference_seq, hijri_year, reference, status, token, user_id, answers,
                         declarations, applicant_name, submitted_at)
                     SELECT :service, :version, :hash, n, 1447, n || '/1447',
-                           (CAST(:statuses AS text[]))[1 + (n % :nstatuses)], md5(CAST(:salt AS text) || n),
+                           (CAST(:statuses AS text[]))[1 + (n % :nstatuses)],
+                           md5(CAST(:salt AS text) || n),
                            CASE WHEN n <= :heavy THEN 1 ELSE 2 + (n * 7919) % (:users - 1) END,
                            CAST(:answers AS jsonb), '{}'::jsonb, 'مواطن ' || n,
                            now() - make_interval(secs => n * 17)

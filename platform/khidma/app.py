@@ -110,6 +110,9 @@ def create_app(
 
     app.register_blueprint(wizard.bp)
     app.register_blueprint(submit.bp)
+    from khidma.web import backoffice
+
+    app.register_blueprint(backoffice.bp)
     from khidma.web import payments
 
     payments.init_app(app)

@@ -40,7 +40,7 @@ from sqlalchemy.orm import (
     relationship,
 )
 
-from khidma.storage.types import JSONObject, UTCDateTime, new_token, utcnow
+from khidma.storage.types import JSONList, JSONObject, UTCDateTime, new_token, utcnow
 
 # Stable constraint names: Alembic needs them to alter or drop a constraint later, and
 # SQLite batch migrations need them to rebuild a table.
@@ -130,6 +130,8 @@ class User(Base):
     role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.CITIZEN)
     agency_id: Mapped[str | None] = mapped_column(String(64), default=None)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # staff only: a supervisor may hand an agency's requests to another member of staff
+    is_supervisor: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default_factory=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
     failed_logins: Mapped[int] = mapped_column(default=0)
@@ -204,6 +206,8 @@ class Submission(Base):
         CheckConstraint("reference_seq >= 1", name="reference_seq_positive"),
         Index(None, "user_id", "submitted_at"),
         Index(None, "service_id", "status"),
+        Index(None, "assigned_to"),
+        Index(None, "due_on"),
     )
 
     id: Mapped[int] = mapped_column(BigId, Identity(), primary_key=True, init=False)
@@ -221,6 +225,13 @@ class Submission(Base):
     declarations: Mapped[dict[str, Any]] = mapped_column(default_factory=dict)
     applicant_name: Mapped[str] = mapped_column(String(200), default="")
     submitted_at: Mapped[datetime] = mapped_column(default_factory=utcnow)
+    # The back office's state (see `khidma.storage.requests`): every change of status or
+    # holder bumps `version`, and is made by an UPDATE guarded on the values read.
+    version: Mapped[int] = mapped_column(default=1)
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    due_on: Mapped[date | None] = mapped_column(default=None)  # the SLA's day, if any
+    # since when the request waits for the citizen (the SLA clock is paused), else None
+    paused_at: Mapped[datetime | None] = mapped_column(default=None)
 
     events: Mapped[list[StatusEvent]] = relationship(
         back_populates="submission",
@@ -302,6 +313,10 @@ class Attachment(Base):
         back_populates="attachments", default=None, repr=False
     )
     item_index: Mapped[int | None] = mapped_column(default=None)  # row of a repeated group
+    # a file the citizen sent with a reply (a message), not with the form
+    message_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("messages.id", ondelete="SET NULL"), default=None
+    )
     created_at: Mapped[datetime] = mapped_column(default_factory=utcnow)
 
 
@@ -320,6 +335,8 @@ class Message(Base):
     body: Mapped[str] = mapped_column(Text)
     author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     requests_documents: Mapped[bool] = mapped_column(default=False)
+    # the documents staff ask for, one upload slot each in the citizen's reply
+    documents: Mapped[list[str]] = mapped_column(JSONList, default_factory=list)
     created_at: Mapped[datetime] = mapped_column(default_factory=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(default=None)
 

@@ -54,3 +54,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 JSONObject: TypeEngine[dict[str, Any]] = MutableDict.as_mutable(
     cast("TypeEngine[dict[str, Any]]", JSON().with_variant(JSONB(), "postgresql"))
 )
+
+# A JSON array, replaced whole when it changes (never mutated in place).
+JSONList: TypeEngine[list[Any]] = cast(
+    "TypeEngine[list[Any]]", JSON().with_variant(JSONB(), "postgresql")
+)

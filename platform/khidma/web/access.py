@@ -131,6 +131,10 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     "backoffice.request": STAFF,
     "backoffice.transition": STAFF,
     "backoffice.message": STAFF,
+    "backoffice.claim": STAFF,
+    "backoffice.release": STAFF,
+    "backoffice.assign": STAFF,  # a supervisor's move, checked in the view
+    "backoffice.file": STAFF,
     "payments.staff_request": STAFF,
     "payments.refund": STAFF,  # and a refund permission (payment_refunders), checked in the view
     # --- auditors ------------------------------------------------------------------
@@ -252,7 +256,12 @@ def start_session(user: User, via: str) -> None:
     )
     with database().session(write=True) as db:
         record(
-            db, "sign_in", user_id=user.id, now=at, object_type="session", object_id=sid,
+            db,
+            "sign_in",
+            user_id=user.id,
+            now=at,
+            object_type="session",
+            object_id=sid,
             ip=request.remote_addr,
         )
     g.user = user
@@ -265,7 +274,12 @@ def end_session() -> None:
     if isinstance(uid, int) and isinstance(sid, str):
         with database().session(write=True) as db:
             record(
-                db, "sign_out", user_id=uid, now=now(), object_type="session", object_id=sid,
+                db,
+                "sign_out",
+                user_id=uid,
+                now=now(),
+                object_type="session",
+                object_id=sid,
                 ip=request.remote_addr,
             )
     session.clear()

@@ -217,10 +217,14 @@ def index() -> str:
             )
         drafts = []
         moment = now()
-        for d in () if before_shown() else session.scalars(
-            select(Draft)
-            .where(Draft.user_id == user.id)
-            .order_by(Draft.updated_at.desc(), Draft.id.desc())
+        for d in (
+            ()
+            if before_shown()
+            else session.scalars(
+                select(Draft)
+                .where(Draft.user_id == user.id)
+                .order_by(Draft.updated_at.desc(), Draft.id.desc())
+            )
         ):
             if d.expires_at is not None and d.expires_at <= moment:
                 continue
@@ -311,7 +315,7 @@ class FileLink:
     url: str | None
 
 
-def _summary(
+def request_summary(
     definition: ServiceDefinition, submission: Submission, lang: str, session: Session
 ) -> Summary:
     """The request's summary with the fee kept at submit time."""
@@ -331,7 +335,12 @@ def _request_page(
     *,
     rating_errors: dict[str, str] | None = None,
     rating_input: dict[str, str] | None = None,
+    reply_errors: dict[str, str] | None = None,
+    reply_input: dict[str, str] | None = None,
 ) -> str:
+    from khidma.web.lifecycle import current_due
+    from khidma.web.replies import ACCEPT, BODY_MAX, reply_state
+
     definition = definition_of(submission.service_id, submission.definition_hash)
     history = [
         HistoryLine(status_label(definition, e.to_status), e.created_at, e.note)
@@ -357,6 +366,8 @@ def _request_page(
         )
     )
     rating = session.scalar(select(Rating).where(Rating.submission_id == submission.id))
+    found = definition.workflow.status(submission.status) if definition is not None else None
+    expected = None if found is None or found.final else current_due(definition, submission)
     return render_template(
         "account/request.html",
         submission=submission,
@@ -364,7 +375,9 @@ def _request_page(
         service=service_title(definition, submission.service_id),
         agency=tr(definition.agency.name) if definition else "",
         status=status_label(definition, submission.status),
-        summary=_summary(definition, submission, current_lang(), session) if definition else None,
+        summary=(
+            request_summary(definition, submission, current_lang(), session) if definition else None
+        ),
         history=history,
         files=files,
         messages=messages,
@@ -375,6 +388,12 @@ def _request_page(
         rating_input=rating_input or {},
         stars=STARS,
         comment_max=COMMENT_MAX,
+        due=expected,
+        reply=reply_state(definition, submission, messages),
+        reply_errors=reply_errors or {},
+        reply_input=reply_input or {},
+        reply_max=BODY_MAX,
+        reply_accept=",".join("." + k if k != "jpeg" else ".jpg,.jpeg" for k in ACCEPT),
     )
 
 
@@ -418,7 +437,7 @@ def request_pdf(token: str) -> Response:
         definition = definition_of(submission.service_id, submission.definition_hash)
         if definition is None:
             abort(404)
-        summary = _summary(definition, submission, lang, session)
+        summary = request_summary(definition, submission, lang, session)
     pdf = render_summary_pdf(
         summary,
         lang=lang,
@@ -478,3 +497,34 @@ def rate(token: str) -> Any:
     else:
         flash(t("rating.thanks"), "success")
     return redirect(url_for("account.request", token=token, _anchor="rating"), code=303)
+
+
+@bp.post("/requests/<token>/reply")
+def reply(token: str) -> Any:
+    """The citizen's answer to the agency: text and the documents asked for, which makes
+    the workflow's citizen move (see `khidma.web.replies`)."""
+    from khidma.storage.requests import Changed
+    from khidma.web.replies import check_uploads, reply_state, save_reply
+
+    user = signed_in()
+    body = request.form.get("body", "").strip()
+    try:
+        with database().session(write=True) as session:
+            submission = own_submission(session, token, user)
+            definition = definition_of(submission.service_id, submission.definition_hash)
+            state = reply_state(definition, submission, submission.messages)
+            if definition is None or not state.open:
+                flash(t("reply.closed"), "info")
+                return redirect(url_for("account.request", token=token), code=303)
+            files = [request.files.get(f"file-{i}") for i in range(len(state.documents))]
+            uploads, errors = check_uploads(state, files, body)
+            if errors:
+                return _request_page(
+                    submission, session, reply_errors=errors, reply_input={"body": body}
+                ), 400
+            save_reply(session, definition, submission, state, user, body, uploads, now())
+    except Changed:
+        flash(t("reply.closed"), "info")
+        return redirect(url_for("account.request", token=token), code=303)
+    flash(t("reply.sent"), "success")
+    return redirect(url_for("account.request", token=token, _anchor="messages"), code=303)

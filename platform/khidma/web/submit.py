@@ -26,6 +26,7 @@ from khidma.storage.payments import record_fee
 from khidma.storage.references import next_reference
 from khidma.web.context import database, now, pinned_definition, today
 from khidma.web.i18n import current_lang, tr
+from khidma.web.lifecycle import initial_due
 from khidma.web.notify import kept_fee, queue_notifications
 from khidma.web.wizard import _plan, identity, owned_draft, review
 from khidma.words import word
@@ -76,6 +77,7 @@ def submit(token: str) -> Any:
             declarations=dict(draft.declarations),
             applicant_name=(who or {}).get("full_name_ar") or user.name_ar or "",
             submitted_at=now(),
+            due_on=initial_due(definition, now()),
         )
         session.add(submission)
         session.flush()

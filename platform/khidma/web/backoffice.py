@@ -1,0 +1,583 @@
+"""The back office: the agency's queue and a request's page for its staff.
+
+Staff see only their agency's services: any request, file or page of another agency
+answers 404, exactly like one that does not exist. Acting on a request (a move of the
+workflow, a message) needs holding it (claim); a supervisor may hand it to another. Every
+form carries the version of the request it was shown with: when the request changed
+meanwhile the action is refused with "the request has just changed" and nothing is
+applied (`khidma.storage.requests`). Where the audit log must append an entry, the code
+says `# audit: <action>`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
+
+from khidma.definitions.model import ServiceDefinition, Transition
+from khidma.engine import workflow as rules
+from khidma.storage import requests as store
+from khidma.storage.models import Attachment, Message, Role, StatusEvent, Submission, User
+from khidma.web.account import FileLink, definition_of, request_summary, status_label
+from khidma.web.context import blobs, database, now, registry, today
+from khidma.web.i18n import current_lang, t, tr
+from khidma.web.lifecycle import Refused, current_due, make_transition, send_message
+
+bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
+
+PAGE_SIZE = 25
+NOTE_MAX = 2000
+DOCUMENTS_MAX = 10
+WAITING = ("staff", "citizen")
+WHO = ("mine", "unassigned")
+
+
+def _staff() -> User:
+    user = g.get("user")
+    if user is None or user.role is not Role.STAFF or not user.agency_id:
+        abort(404)
+    assert isinstance(user, User)
+    return user
+
+
+def agency_services(user: User) -> list[ServiceDefinition]:
+    return [d for d in registry().services() if d.agency.id == user.agency_id]
+
+
+def _own(session: Session, token: str, user: User) -> tuple[Submission, ServiceDefinition]:
+    """The request with this token when it belongs to `user`'s agency; 404 otherwise."""
+    submission = session.scalar(select(Submission).where(Submission.token == token))
+    if submission is None:
+        abort(404)
+    definition = definition_of(submission.service_id, submission.definition_hash)
+    if definition is None or definition.agency.id != user.agency_id:
+        abort(404)
+    return submission, definition
+
+
+# --------------------------------------------------------------------------- the queue
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    token: str
+    reference: str
+    service: str
+    applicant: str
+    status: str
+    submitted_at: dt.datetime
+    due: dt.date | None
+    overdue: bool
+    paused: bool
+    holder: str | None
+
+
+def _filter(user: User, services: list[ServiceDefinition], args: Mapping[str, str]) -> Any:
+    ids = {d.id for d in services}
+    waiting = args.get("waiting") if args.get("waiting") in WAITING else None
+    who = args.get("who") if args.get("who") in WHO else None
+    return store.QueueFilter(
+        services=ids,
+        service=args.get("service") if args.get("service") in ids else None,
+        status=(args.get("status") or "").strip()[:64] or None,
+        waiting={
+            d.id: [s.id for s in d.workflow.statuses if s.waiting_for == waiting] for d in services
+        }
+        if waiting
+        else None,
+        overdue_on=today() if args.get("overdue") == "1" else None,
+        open_statuses={d.id: [s.id for s in d.workflow.statuses if not s.final] for d in services},
+        assigned_to=user.id if who == "mine" else None,
+        unassigned=who == "unassigned",
+        search=(args.get("q") or "").strip()[:100] or None,
+        sort=args.get("sort") or "oldest",
+    )
+
+
+def _names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    lang = current_lang()
+    return {
+        u.id: (u.name_en if lang == "en" and u.name_en else u.name_ar) or u.username or str(u.id)
+        for u in session.scalars(select(User).where(User.id.in_(ids)))
+    }
+
+
+def _row(
+    s: Submission, definitions: Mapping[str, ServiceDefinition], names: Mapping[int, str]
+) -> QueueRow:
+    definition = definitions.get(s.service_id)
+    due = current_due(definition, s)
+    final = definition is not None and rules.is_final(definition.workflow, s.status)
+    return QueueRow(
+        token=s.token,
+        reference=s.reference,
+        service=tr(definition.title) if definition else s.service_id,
+        applicant=s.applicant_name,
+        status=status_label(definition, s.status),
+        submitted_at=s.submitted_at,
+        due=due,
+        overdue=due is not None and not final and s.paused_at is None and due < today(),
+        paused=s.paused_at is not None,
+        holder=names.get(s.assigned_to) if s.assigned_to is not None else None,
+    )
+
+
+def _query(args: Mapping[str, str], **changes: str | None) -> str:
+    values = {k: v for k, v in args.items() if v and k != "after"}
+    values.update({k: v for k, v in changes.items() if v})
+    return "?" + urlencode(values) if values else ""
+
+
+@bp.get("")
+def index() -> str:
+    user = _staff()
+    services = agency_services(user)
+    definitions = {d.id: d for d in services}
+    args = {k: v for k, v in request.args.items() if isinstance(v, str)}
+    f = _filter(user, services, args)
+    with database().session() as session:
+        page = store.queue(session, f, after=args.get("after"), limit=PAGE_SIZE)
+        counts = store.status_counts(session, f)
+        names = _names(session, {s.assigned_to for s in page.rows if s.assigned_to is not None})
+        rows = [_row(s, definitions, names) for s in page.rows]
+    labels: dict[str, str] = {}
+    for d in services:
+        for s in d.workflow.statuses:
+            labels.setdefault(s.id, tr(s.label))
+    agency = tr(services[0].agency.name) if services else user.agency_id or ""
+    return render_template(
+        "backoffice/index.html",
+        agency=agency,
+        services=services,
+        statuses=labels,
+        counts=[(sid, labels.get(sid, sid), n) for sid, n in sorted(counts.items())],
+        rows=rows,
+        args=args,
+        sorts=store.SORTS,
+        next_url=url_for("backoffice.index") + _query(args, after=page.next_cursor)
+        if page.next_cursor
+        else None,
+        first_url=url_for("backoffice.index") + _query(args) if args.get("after") else None,
+        count_url=lambda status: url_for("backoffice.index") + _query(args, status=status),
+    )
+
+
+# --------------------------------------------------------------------------- one request
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    status: str
+    actor: str
+    at: dt.datetime
+    note: str | None
+
+
+@dataclass(frozen=True)
+class MessageView:
+    from_applicant: bool
+    author: str
+    body: str
+    at: dt.datetime
+    documents: list[str]
+    files: list[FileLink]
+    unread: bool
+
+
+def _file(a: Attachment) -> FileLink:
+    return FileLink(a.filename, a.size, url_for("backoffice.file", token=a.token))
+
+
+def _page(
+    session: Session,
+    user: User,
+    submission: Submission,
+    definition: ServiceDefinition,
+    *,
+    errors: Mapping[str, str] | None = None,
+    form: Mapping[str, str] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    events = list(
+        session.scalars(
+            select(StatusEvent)
+            .where(StatusEvent.submission_id == submission.id)
+            .order_by(StatusEvent.created_at, StatusEvent.id)
+        )
+    )
+    messages = list(
+        session.scalars(
+            select(Message)
+            .where(Message.submission_id == submission.id)
+            .order_by(Message.created_at, Message.id)
+        )
+    )
+    attachments = list(
+        session.scalars(
+            select(Attachment)
+            .where(Attachment.submission_id == submission.id)
+            .order_by(Attachment.field_id, Attachment.item_index, Attachment.id)
+        )
+    )
+    ids = {e.actor_user_id for e in events} | {m.author_user_id for m in messages}
+    if submission.assigned_to is not None:
+        ids.add(submission.assigned_to)
+    names = _names(session, {i for i in ids if i is not None})
+    by_message: dict[int, list[FileLink]] = {}
+    for a in attachments:
+        if a.message_id is not None:
+            by_message.setdefault(a.message_id, []).append(_file(a))
+    colleagues = (
+        list(
+            session.scalars(
+                select(User)
+                .where(
+                    User.role == Role.STAFF,
+                    User.agency_id == user.agency_id,
+                    User.is_active.is_(True),
+                )
+                .order_by(User.id)
+            )
+        )
+        if user.is_supervisor
+        else []
+    )
+    lang = current_lang()
+    holder = submission.assigned_to
+    return render_template(
+        "backoffice/request.html",
+        submission=submission,
+        service=tr(definition.title),
+        status=status_label(definition, submission.status),
+        summary=request_summary(definition, submission, lang, session),
+        due=current_due(definition, submission),
+        paused=submission.paused_at is not None,
+        waiting=rules.waiting_for(definition.workflow, submission.status),
+        history=[
+            HistoryLine(
+                status_label(definition, e.to_status),
+                names.get(e.actor_user_id, "")
+                if e.actor_user_id is not None and e.actor_role == "staff"
+                else (t("backoffice.by_system") if e.actor_role == "system" else ""),
+                e.created_at,
+                e.note,
+            )
+            for e in events
+        ],
+        messages=[
+            MessageView(
+                m.author_role == "citizen",
+                names.get(m.author_user_id or 0, "") if m.author_role != "citizen" else "",
+                m.body,
+                m.created_at,
+                list(m.documents or []),
+                by_message.get(m.id, []),
+                m.author_role == "citizen" and m.read_at is None,
+            )
+            for m in messages
+        ],
+        files=[_file(a) for a in attachments if a.message_id is None],
+        labels={s.id: tr(s.label) for s in definition.workflow.statuses},
+        transitions=rules.transitions_for(definition.workflow, submission.status, "staff"),
+        asks=_ask_transition(definition, submission) is not None,
+        holder=holder,
+        holder_name=names.get(holder) if holder is not None else None,
+        mine=holder == user.id,
+        supervisor=user.is_supervisor,
+        colleagues=[
+            (u.id, (u.name_en if lang == "en" else u.name_ar) or u.username) for u in colleagues
+        ],
+        errors=errors or {},
+        form=form or {},
+        note_max=NOTE_MAX,
+    ), status
+
+
+def _ask_transition(definition: ServiceDefinition, submission: Submission) -> Transition | None:
+    """The staff move into a status that waits for the citizen, if the workflow has one
+    from here (what "wait for the applicant's reply" makes)."""
+    for t_ in rules.transitions_for(definition.workflow, submission.status, "staff"):
+        if rules.waiting_for(definition.workflow, t_.to) == rules.CITIZEN:
+            return t_
+    return None
+
+
+@bp.get("/requests/<token>", endpoint="request")
+def request_page(token: str) -> Any:
+    user = _staff()
+    with database().session(write=True) as session:
+        submission, definition = _own(session, token, user)
+        page = _page(session, user, submission, definition)
+        # audit: view_request
+        store.mark_read(session, submission.id, reader_role="staff", now=now())
+    return page
+
+
+@bp.get("/files/<token>")
+def file(token: str) -> Response:
+    from khidma.web.wizard import _disposition
+
+    user = _staff()
+    with database().session() as session:
+        attachment = session.scalar(select(Attachment).where(Attachment.token == token))
+        if attachment is None or attachment.submission is None:
+            abort(404)
+        _own(session, attachment.submission.token, user)
+        data = blobs().get(attachment.blob_key)
+        # audit: download_file
+    response = Response(data, mimetype=attachment.content_type)
+    response.headers["Content-Disposition"] = _disposition(attachment.filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _version() -> int:
+    text = request.form.get("version", "")
+    return int(text) if text.isascii() and text.isdigit() else -1
+
+
+def _back(token: str, anchor: str | None = None) -> BaseResponse:
+    return redirect(url_for("backoffice.request", token=token, _anchor=anchor), code=303)
+
+
+def _again(token: str, user: User, key: str, form: Mapping[str, str], field: str = "action") -> Any:
+    """The request's page as it is now, saying why the action was not applied (after the
+    transaction that tried it was rolled back)."""
+    with database().session() as session:
+        submission, definition = _own(session, token, user)
+        return _page(
+            session, user, submission, definition, errors={field: t(key)}, form=form, status=409
+        )
+
+
+def _refuse(
+    session: Session,
+    user: User,
+    submission: Submission,
+    definition: ServiceDefinition,
+    key: str,
+    form: Mapping[str, str],
+    status: int,
+    **params: Any,
+) -> tuple[str, int]:
+    return _page(
+        session,
+        user,
+        submission,
+        definition,
+        errors={"action": t(key, **params)},
+        form=form,
+        status=status,
+    )
+
+
+@bp.post("/requests/<token>/claim")
+def claim(token: str) -> Any:
+    user = _staff()
+    try:
+        with database().session(write=True) as session:
+            submission, definition = _own(session, token, user)
+            holder = submission.assigned_to
+            if holder not in (None, user.id):
+                name = _names(session, {holder}).get(holder, "") if holder is not None else ""
+                return _refuse(
+                    session,
+                    user,
+                    submission,
+                    definition,
+                    "backoffice.error.held",
+                    {},
+                    409,
+                    name=name,
+                )
+            if holder is None:
+                store.claim(session, submission, version=_version(), user_id=user.id)
+                # audit: claim
+    except store.Changed:
+        return _again(token, user, "backoffice.error.changed", {})
+    flash(t("backoffice.claimed"), "success")
+    return _back(token)
+
+
+@bp.post("/requests/<token>/release")
+def release(token: str) -> Any:
+    user = _staff()
+    try:
+        with database().session(write=True) as session:
+            submission, definition = _own(session, token, user)
+            if submission.assigned_to != user.id:
+                return _refuse(
+                    session, user, submission, definition, "backoffice.error.not_holder", {}, 409
+                )
+            store.release(session, submission, version=_version(), user_id=user.id)
+            # audit: release
+    except store.Changed:
+        return _again(token, user, "backoffice.error.changed", {})
+    flash(t("backoffice.released"), "success")
+    return _back(token)
+
+
+@bp.post("/requests/<token>/assign")
+def assign(token: str) -> Any:
+    user = _staff()
+    choice = request.form.get("assignee", "")
+    try:
+        with database().session(write=True) as session:
+            submission, definition = _own(session, token, user)
+            if not user.is_supervisor:
+                return _refuse(
+                    session, user, submission, definition, "backoffice.error.supervisor", {}, 403
+                )
+            assignee = (
+                session.get(User, int(choice)) if choice.isascii() and choice.isdigit() else None
+            )
+            if (
+                assignee is None
+                or assignee.role is not Role.STAFF
+                or assignee.agency_id != user.agency_id
+                or not assignee.is_active
+            ):
+                return _refuse(
+                    session, user, submission, definition, "backoffice.error.assignee", {}, 400
+                )
+            store.reassign(session, submission, version=_version(), to_user_id=assignee.id)
+            # audit: reassign
+    except store.Changed:
+        return _again(token, user, "backoffice.error.changed", {})
+    flash(t("backoffice.assigned"), "success")
+    return _back(token)
+
+
+@bp.post("/requests/<token>/transition")
+def transition(token: str) -> Any:
+    user = _staff()
+    to = request.form.get("to", "")
+    note = request.form.get("note", "").strip()
+    form = {"to": to, "note": note}
+    try:
+        with database().session(write=True) as session:
+            submission, definition = _own(session, token, user)
+            refusal = _transition_refusal(session, user, submission, definition, to, note, form)
+            if refusal is not None:
+                return refusal
+            # audit: transition
+            label = status_label(definition, to)
+    except store.Changed:
+        return _again(token, user, "backoffice.error.changed", form)
+    flash(t("backoffice.moved", status=label), "success")
+    return _back(token)
+
+
+def _transition_refusal(
+    session: Session,
+    user: User,
+    submission: Submission,
+    definition: ServiceDefinition,
+    to: str,
+    note: str,
+    form: Mapping[str, str],
+) -> Any:
+    """Make the move, or the page saying why not (`store.Changed` passes through)."""
+    if submission.assigned_to != user.id:
+        return _refuse(
+            session, user, submission, definition, "backoffice.error.not_holder", form, 409
+        )
+    if len(note) > NOTE_MAX:
+        return _refuse(
+            session,
+            user,
+            submission,
+            definition,
+            "backoffice.error.too_long",
+            form,
+            400,
+            max=NOTE_MAX,
+        )
+    try:
+        make_transition(
+            session,
+            definition,
+            submission,
+            to=to,
+            role="staff",
+            actor=user,
+            note=note,
+            version=_version(),
+            now=now(),
+        )
+    except Refused as refused:
+        if refused.refusal is rules.Refusal.NOTE_REQUIRED:
+            key, code = "backoffice.error.note_required", 400
+        else:
+            key, code = "backoffice.error.not_allowed", 409
+        return _refuse(session, user, submission, definition, key, form, code)
+    return None
+
+
+def _documents(text: str) -> list[str]:
+    return [line.strip()[:200] for line in text.splitlines() if line.strip()][:DOCUMENTS_MAX]
+
+
+@bp.post("/requests/<token>/message")
+def message(token: str) -> Any:
+    user = _staff()
+    body = request.form.get("body", "").strip()
+    documents_text = request.form.get("documents", "")
+    ask = request.form.get("ask") == "1"
+    form = {"body": body, "documents": documents_text, "ask": "1" if ask else ""}
+    try:
+        with database().session(write=True) as session:
+            submission, definition = _own(session, token, user)
+            errors: dict[str, str] = {}
+            if submission.assigned_to != user.id:
+                errors["message"] = t("backoffice.error.not_holder")
+            elif not body:
+                errors["body"] = t("backoffice.error.body")
+            elif len(body) > NOTE_MAX:
+                errors["body"] = t("backoffice.error.too_long", max=NOTE_MAX)
+            if errors:
+                return _page(
+                    session, user, submission, definition, errors=errors, form=form, status=400
+                )
+            moment = now()
+            asked = _ask_transition(definition, submission) if ask else None
+            if asked is not None:
+                make_transition(
+                    session,
+                    definition,
+                    submission,
+                    to=asked.to,
+                    role="staff",
+                    actor=user,
+                    note=body,
+                    version=_version(),
+                    now=moment,
+                    notify=False,  # the message's own notification says it all
+                )
+            elif _version() != submission.version:
+                raise store.Changed(submission.id)
+            send_message(
+                session,
+                definition,
+                submission,
+                role="staff",
+                author=user,
+                body=body,
+                now=moment,
+                documents=_documents(documents_text),
+            )
+            # audit: message
+    except store.Changed:
+        return _again(token, user, "backoffice.error.changed", form, "message")
+    flash(t("backoffice.sent"), "success")
+    return _back(token, "messages")

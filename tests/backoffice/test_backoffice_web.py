@@ -1,0 +1,239 @@
+"""The staff portal over HTTP: the queue, claiming, moves, messages, refusals and
+isolation between agencies (an app on a real SQLite file)."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from khidma.storage.models import Message, OutboxMessage, Role, StatusEvent, Submission, User
+from tests.web.support import (
+    PAYLOAD,
+    csrf_from,
+    db,
+    make_submission,
+    sign_in,
+    store_submission,
+)
+
+AGENCY = "najran_emirate"
+
+
+def make_staff(app: Flask, name: str, agency: str = AGENCY, *, supervisor: bool = False) -> User:
+    with db(app).session(write=True) as session:
+        user = User(
+            username=name,
+            name_ar=f"الموظف {name}",
+            name_en=f"Officer {name}",
+            role=Role.STAFF,
+            agency_id=agency,
+            is_supervisor=supervisor,
+        )
+        session.add(user)
+    return user
+
+
+def page(client: FlaskClient, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def post(client: FlaskClient, url: str, page_url: str, **data: str) -> tuple[int, str]:
+    html = page(client, page_url)
+    version = re.search(r'name="version" value="(\d+)"', html)
+    form = {"csrf_token": csrf_from(html), "version": version[1] if version else "1", **data}
+    response = client.post(url, data=form, follow_redirects=True)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def current(app: Flask, submission: Submission) -> Submission:
+    with db(app).session() as session:
+        found = session.get(Submission, submission.id)
+        assert found is not None
+        session.expunge(found)
+        return found
+
+
+def test_staff_land_on_their_agency_queue(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    ours = make_submission(app, me, 3)
+    theirs = store_submission(app, me, "traffic", {}, 4)
+    sign_in(client, make_staff(app, "a"))
+    response = client.get("/auth/sign-in")  # signed in: sent home, to the queue
+    assert response.status_code in (200, 302)
+    html = page(client, "/backoffice?lang=ar")
+    assert ours.reference in html and theirs.reference not in html
+    assert "مقدم: <strong>1</strong>" in html  # the count per status
+    assert PAYLOAD not in html
+
+
+def test_another_agencys_request_is_not_found(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    submission = make_submission(app, me, 5)
+    sign_in(client, make_staff(app, "t", agency="moi_traffic"))
+    base = f"/backoffice/requests/{submission.token}"
+    assert client.get(base).status_code == 404
+    token = csrf_from(page(client, "/backoffice"))
+    for action in ("claim", "release", "transition", "message", "assign"):
+        refused = client.post(f"{base}/{action}", data={"csrf_token": token, "version": "1"})
+        assert refused.status_code == 404, action
+    with db(app).session() as session:
+        files = [a.token for a in session.get(Submission, submission.id).attachments]  # type: ignore[union-attr]
+    assert files and all(client.get(f"/backoffice/files/{f}").status_code == 404 for f in files)
+
+
+def test_claim_then_move_with_a_note_and_the_citizen_is_notified(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    submission = make_submission(app, me, 6)
+    staff = make_staff(app, "a")
+    sign_in(client, staff)
+    url = f"/backoffice/requests/{submission.token}"
+    code, html = post(client, f"{url}/transition", url, to="in_progress")
+    assert code == 409 and "استلم الطلب أولاً" in html  # not held: refused, clearly
+    assert current(app, submission).status == "submitted"
+    code, html = post(client, f"{url}/claim", url)
+    assert code == 200 and "تم استلام الطلب" in html
+    code, html = post(client, f"{url}/transition", url, to="approved", note="")
+    assert code == 400 and "اكتب ملاحظة" in html
+    code, html = post(client, f"{url}/transition", url, to="approved", note="الأحد ١٠ صباحاً")
+    assert code == 200, html
+    after = current(app, submission)
+    assert (after.status, after.assigned_to) == ("approved", staff.id)
+    with db(app).session() as session:
+        sms = list(
+            session.scalars(select(OutboxMessage).where(OutboxMessage.event == "status_changed"))
+        )
+        note = session.scalar(select(StatusEvent.note).where(StatusEvent.to_status == "approved"))
+    assert len(sms) == 1 and sms[0].recipient.endswith("501234567")
+    assert note == "الأحد ١٠ صباحاً"
+
+
+def test_a_forged_move_the_role_may_not_make_is_refused(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    submission = make_submission(app, me, 7, status="needs_info")
+    sign_in(client, make_staff(app, "a"))
+    url = f"/backoffice/requests/{submission.token}"
+    post(client, f"{url}/claim", url)
+    for to in ("in_progress", "withdrawn", "nowhere"):  # the citizen's moves, and none
+        code, html = post(client, f"{url}/transition", url, to=to, note="x")
+        assert code == 409 and "غير متاح" in html, to
+    assert current(app, submission).status == "needs_info"
+
+
+def test_two_staff_at_once_the_second_is_told_it_changed(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    submission = make_submission(app, me, 8)
+    staff = make_staff(app, "a")
+    sign_in(client, staff)
+    url = f"/backoffice/requests/{submission.token}"
+    post(client, f"{url}/claim", url)
+    html = page(client, url)
+    token, version = csrf_from(html), re.search(r'name="version" value="(\d+)"', html)[1]  # type: ignore[index]
+    first = client.post(
+        f"{url}/transition", data={"csrf_token": token, "version": version, "to": "in_progress"}
+    )
+    assert first.status_code == 303
+    second = client.post(  # the same page, submitted again (another tab)
+        f"{url}/transition",
+        data={"csrf_token": token, "version": version, "to": "rejected", "note": "ناقص"},
+    )
+    assert second.status_code == 409
+    assert "تم تحديث الطلب للتو" in second.get_data(as_text=True)
+    assert "ناقص" in second.get_data(as_text=True)  # what was typed is kept
+    assert current(app, submission).status == "in_progress"
+    with db(app).session() as session:
+        moves = list(
+            session.scalars(
+                select(StatusEvent.to_status).where(StatusEvent.submission_id == submission.id)
+            )
+        )
+    assert moves == ["submitted", "in_progress"]
+
+
+def test_one_holder_and_the_supervisor_reassigns(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    submission = make_submission(app, me, 9)
+    a, b = make_staff(app, "a"), make_staff(app, "b")
+    boss = make_staff(app, "boss", supervisor=True)
+    outsider = make_staff(app, "x", agency="moi_traffic")
+    url = f"/backoffice/requests/{submission.token}"
+    sign_in(client, a)
+    post(client, f"{url}/claim", url)
+    sign_in(client, b)
+    html = page(client, url)
+    assert "الموظف a" in html and "استلام الطلب" not in html  # held: shown, not claimable
+    code, html = post(client, f"{url}/claim", url)
+    assert code == 409 and "لا يعيد إسناده إلا المشرف" in html
+    code, html = post(client, f"{url}/assign", url, assignee=str(b.id))
+    assert code == 403
+    sign_in(client, boss)
+    code, html = post(client, f"{url}/assign", url, assignee=str(outsider.id))
+    assert code == 400 and "اختر موظفاً" in html
+    code, html = post(client, f"{url}/assign", url, assignee=str(b.id))
+    assert code == 200
+    assert current(app, submission).assigned_to == b.id
+
+
+def test_a_message_asking_for_documents_waits_for_the_citizen(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    submission = make_submission(app, me, 10)
+    sign_in(client, make_staff(app, "a"))
+    url = f"/backoffice/requests/{submission.token}"
+    post(client, f"{url}/claim", url)
+    code, html = post(client, f"{url}/message", url, body="", ask="1")
+    assert code == 400 and "اكتب نص الرسالة" in html
+    code, html = post(
+        client,
+        f"{url}/message",
+        url,
+        body="نرجو إرفاق خطاب " + PAYLOAD,
+        documents="خطاب الجهة\n\n صورة الهوية ",
+        ask="1",
+    )
+    assert code == 200 and PAYLOAD not in html
+    after = current(app, submission)
+    assert after.status == "needs_info" and after.paused_at is not None
+    with db(app).session() as session:
+        message = session.scalars(select(Message)).one()
+        queued = list(session.scalars(select(OutboxMessage.event)))
+    assert message.documents == ["خطاب الجهة", "صورة الهوية"]
+    assert queued == ["documents_requested"]  # one SMS, which never holds the text
+
+
+def test_the_queue_filters_and_searches(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, other = citizens
+    first = make_submission(app, me, 11)
+    second = make_submission(app, other, 12, status="needs_info")
+    staff = make_staff(app, "a")
+    sign_in(client, staff)
+    assert second.reference not in page(client, "/backoffice?waiting=staff")
+    assert first.reference not in page(client, "/backoffice?waiting=citizen")
+    assert first.reference not in page(client, f"/backoffice?q={other.national_id}")
+    assert second.reference in page(client, f"/backoffice?q={other.national_id}")
+    url = f"/backoffice/requests/{first.token}"
+    post(client, f"{url}/claim", url)
+    mine = page(client, "/backoffice?who=mine")
+    assert first.reference in mine and second.reference not in mine
+    assert first.reference not in page(client, "/backoffice?who=unassigned")
+    # garbage in the query is ignored, never an error
+    assert page(client, "/backoffice?sort=%27;drop&after=xyz&who=all&overdue=yes")
