@@ -118,6 +118,7 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     "account.request_pdf": CITIZEN,
     "account.discard_draft": CITIZEN,
     "account.reply": CITIZEN,
+    "account.withdraw": CITIZEN,
     "account.rate": CITIZEN,
     "payments.pay": CITIZEN,
     "payments.start": CITIZEN,

@@ -290,7 +290,7 @@ def _request_page(
     reply_input: dict[str, str] | None = None,
 ) -> str:
     from khidma.web.lifecycle import current_due
-    from khidma.web.replies import ACCEPT, BODY_MAX, reply_state
+    from khidma.web.replies import ACCEPT, BODY_MAX, reply_state, withdrawal
 
     definition = definition_of(submission.service_id, submission.definition_hash)
     history = [
@@ -339,6 +339,7 @@ def _request_page(
         comment_max=COMMENT_MAX,
         due=expected,
         reply=reply_state(definition, submission, messages),
+        withdrawal=withdrawal(definition, submission),
         reply_errors=reply_errors or {},
         reply_input=reply_input or {},
         reply_max=BODY_MAX,
@@ -476,3 +477,41 @@ def reply(token: str) -> Any:
         return redirect(url_for("account.request", token=token), code=303)
     flash(t("reply.sent"), "success")
     return redirect(url_for("account.request", token=token, _anchor="messages"), code=303)
+
+
+@bp.post("/requests/<token>/withdraw")
+def withdraw(token: str) -> Any:
+    """The citizen withdraws their request, where the workflow lets them (a citizen move
+    into a final status), after ticking the confirmation."""
+    from khidma.storage.requests import Changed
+    from khidma.web.lifecycle import make_transition
+    from khidma.web.replies import withdrawal
+
+    user = signed_in()
+    try:
+        with database().session(write=True) as session:
+            submission = own_submission(session, token, user)
+            definition = definition_of(submission.service_id, submission.definition_hash)
+            move = withdrawal(definition, submission)
+            if definition is None or move is None:
+                flash(t("reply.closed"), "info")
+                return redirect(url_for("account.request", token=token), code=303)
+            if request.form.get("confirm") != "1":
+                errors = {"withdraw": t("reply.error.confirm")}
+                return _request_page(submission, session, reply_errors=errors), 400
+            make_transition(
+                session,
+                definition,
+                submission,
+                to=move.to,
+                role="citizen",
+                actor=user,
+                note=None,
+                version=submission.version,
+                now=now(),
+            )
+    except Changed:
+        flash(t("reply.closed"), "info")
+        return redirect(url_for("account.request", token=token), code=303)
+    flash(t("reply.withdrawn"), "success")
+    return redirect(url_for("account.request", token=token), code=303)
