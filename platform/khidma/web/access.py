@@ -145,6 +145,9 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     # --- administrators ------------------------------------------------------------
     "admin.index": ADMIN,
     "admin.reload": ADMIN,
+    "admin.create_account": ADMIN,
+    "admin.set_active": ADMIN,
+    "admin.retry": ADMIN,
 })
 # fmt: on
 
