@@ -12,13 +12,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from khidma.app import create_app
 from khidma.engine.identifiers import make_national_id
 from khidma.identity.passwords import verify_password
 from khidma.storage import outbox
 from khidma.storage.models import OutboxMessage, Role, User
-from tests.backoffice.test_backoffice_web import page
-from tests.web.support import NOW, ROOT, csrf_from, db, make_submission, make_user, sign_in
+from tests.backoffice import support
+from tests.backoffice.support import make_app, page
+from tests.web.support import NOW, ROOT, db, make_submission, make_user, sign_in
 
 
 @pytest.fixture
@@ -30,17 +30,7 @@ def services(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def admin_app(tmp_path: Path, services: Path) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "DEV": True,
-            "SERVICES_DIR": str(services),
-            "SECRET_KEY": "admin-" + "x" * 40,
-            "NOW": NOW,
-        },
-        instance_path=tmp_path / "instance",
-    )
-    app.config["TESTING"] = True
-    app.extensions["khidma.db"].upgrade()
+    app = make_app(tmp_path, SERVICES_DIR=str(services))
     yield app
     app.extensions["khidma.db"].dispose()
 
@@ -56,9 +46,7 @@ def admin(admin_app: Flask) -> Iterator[tuple[FlaskClient, User]]:
 
 
 def post(client: FlaskClient, url: str, **data: str) -> tuple[int, str]:
-    token = csrf_from(page(client, "/admin"))
-    response = client.post(url, data={"csrf_token": token, **data}, follow_redirects=True)
-    return response.status_code, response.get_data(as_text=True)
+    return support.post(client, url, "/admin", **data)
 
 
 def test_the_page_shows_definitions_in_use_and_the_outbox(
@@ -140,10 +128,10 @@ def test_retry_a_given_up_message(admin_app: Flask, admin: tuple[FlaskClient, Us
         message.given_up_at, message.next_attempt_at = NOW, None
         message.last_error = "gateway said 400"
     assert "gateway said 400" in page(client, "/admin")
-    code, html = post(client, f"/admin/outbox/{message.id}/retry")
+    _, html = post(client, f"/admin/outbox/{message.id}/retry")
     assert "أعيدت الرسالة" in html
     with db(admin_app).session() as session:
         again = session.get(OutboxMessage, message.id)
         assert again is not None and again.given_up_at is None
-    code, html = post(client, f"/admin/outbox/{message.id}/retry")
+    _, html = post(client, f"/admin/outbox/{message.id}/retry")
     assert "لم تعد متعذرة الإرسال" in html

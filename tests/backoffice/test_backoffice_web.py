@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from khidma.storage.models import Message, OutboxMessage, Role, StatusEvent, Submission, User
+from tests.backoffice.support import page, post
 from tests.web.support import (
     PAYLOAD,
     csrf_from,
@@ -34,20 +35,6 @@ def make_staff(app: Flask, name: str, agency: str = AGENCY, *, supervisor: bool 
         )
         session.add(user)
     return user
-
-
-def page(client: FlaskClient, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return response.get_data(as_text=True)
-
-
-def post(client: FlaskClient, url: str, page_url: str, **data: str) -> tuple[int, str]:
-    html = page(client, page_url)
-    version = re.search(r'name="version" value="(\d+)"', html)
-    form = {"csrf_token": csrf_from(html), "version": version[1] if version else "1", **data}
-    response = client.post(url, data=form, follow_redirects=True)
-    return response.status_code, response.get_data(as_text=True)
 
 
 def current(app: Flask, submission: Submission) -> Submission:

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from khidma.storage import requests as store
 from khidma.storage.models import Attachment, Message, OutboxMessage, Submission, User
-from tests.backoffice.test_backoffice_web import current, make_staff, page
+from tests.backoffice.support import page
+from tests.backoffice.test_backoffice_web import current, make_staff
 from tests.web.support import NOW, PAYLOAD, csrf_from, db, make_submission, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
