@@ -136,6 +136,7 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     "backoffice.release": STAFF,
     "backoffice.assign": STAFF,  # a supervisor's move, checked in the view
     "backoffice.file": STAFF,
+    "backoffice.pdf": STAFF,
     "payments.staff_request": STAFF,
     "payments.refund": STAFF,  # and a refund permission (payment_refunders), checked in the view
     # --- auditors ------------------------------------------------------------------

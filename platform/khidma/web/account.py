@@ -376,17 +376,12 @@ def _pdf_filename(submission: Submission) -> str:
     return f"{submission.service_id}-{reference}.pdf"
 
 
-@bp.get("/requests/<token>/summary.pdf")
-def request_pdf(token: str) -> Response:
+def summary_pdf(definition: ServiceDefinition, submission: Submission) -> Response:
+    """The request's summary as a PDF download, in the user's language (the citizen's
+    and the agency's staff's)."""
     from khidma.renderer.pdf import render_summary_pdf
 
-    user = signed_in()
     lang = current_lang()
-    with database().session() as session:
-        submission = own_submission(session, token, user)
-        definition = definition_of(submission.service_id, submission.definition_hash)
-    if definition is None:
-        abort(404)
     pdf = render_summary_pdf(
         request_summary(definition, submission, lang),
         lang=lang,
@@ -399,6 +394,17 @@ def request_pdf(token: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{_pdf_filename(submission)}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.get("/requests/<token>/summary.pdf")
+def request_pdf(token: str) -> Response:
+    user = signed_in()
+    with database().session() as session:
+        submission = own_submission(session, token, user)
+        definition = definition_of(submission.service_id, submission.definition_hash)
+    if definition is None:
+        abort(404)
+    return summary_pdf(definition, submission)
 
 
 @bp.post("/requests/<token>/rate")
