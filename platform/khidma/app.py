@@ -113,6 +113,9 @@ def create_app(
     from khidma.web import backoffice
 
     app.register_blueprint(backoffice.bp)
+    from khidma.web import admin
+
+    app.register_blueprint(admin.bp)
     from khidma.web import payments
 
     payments.init_app(app)

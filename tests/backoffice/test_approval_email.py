@@ -11,32 +11,24 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from khidma.app import create_app
 from khidma.delivery.worker import in_process_delivery
 from khidma.storage.models import OutboxMessage
-from tests.backoffice.test_backoffice_web import make_staff, page
+from tests.backoffice.support import make_app, page
+from tests.backoffice.test_backoffice_web import make_staff
 from tests.delivery.conftest import SmtpServer, smtp_server, wait_until
-from tests.web.support import NOW, ROOT, csrf_from, make_user, sign_in, store_submission
+from tests.web.support import csrf_from, make_user, sign_in, store_submission
 
 __all__ = ["smtp_server"]
 
 
 @pytest.fixture
 def mail_app(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "DEV": True,
-            "SERVICES_DIR": str(ROOT / "services.d"),
-            "SECRET_KEY": "mail-" + "x" * 40,
-            "NOW": NOW,
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": smtp_server.port,
-            "MAIL_FROM": "Khidma <no-reply@scfhs.example.sa>",
-        },
-        instance_path=tmp_path / "instance",
+    app = make_app(
+        tmp_path,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp_server.port,
+        MAIL_FROM="Khidma <no-reply@scfhs.example.sa>",
     )
-    app.config["TESTING"] = True
-    app.extensions["khidma.db"].upgrade()
     yield app
     app.extensions["khidma.db"].dispose()
 

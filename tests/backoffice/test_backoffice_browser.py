@@ -168,3 +168,21 @@ def test_the_citizen_s_part_without_javascript(
     citizen_replies(page, base, "citizen_female", files["letter"])
     staff_approve(page, base, submission.reference)
     citizen_sees_the_outcome(page, base, "citizen_female", sim)
+
+
+def test_the_admin_page(page: Any, platform: tuple[LiveServer, SmsSimulator]) -> None:
+    server, _ = platform
+    base = server.url
+    sign_in(page, base, "admin")
+    assert "/admin" in page.url  # administrators land on their page
+    check_both(page, "admin")
+    # a form with errors, then the account
+    page.fill("#username", "x")
+    page.get_by_role("button", name="إنشاء الحساب").click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").count()
+    check_a11y(page, "admin with errors")
+    page.get_by_role("button", name="إعادة تحميل التعريفات").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("تمت إعادة تحميل").count()
+    check_a11y(page, "admin reloaded")

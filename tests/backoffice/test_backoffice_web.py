@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from khidma.storage.models import Message, OutboxMessage, Role, StatusEvent, Submission, User
+from tests.backoffice.support import page, post
 from tests.web.support import (
     PAYLOAD,
     csrf_from,
@@ -36,20 +37,6 @@ def make_staff(app: Flask, name: str, agency: str = AGENCY, *, supervisor: bool 
     return user
 
 
-def page(client: FlaskClient, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return response.get_data(as_text=True)
-
-
-def post(client: FlaskClient, url: str, page_url: str, **data: str) -> tuple[int, str]:
-    html = page(client, page_url)
-    version = re.search(r'name="version" value="(\d+)"', html)
-    form = {"csrf_token": csrf_from(html), "version": version[1] if version else "1", **data}
-    response = client.post(url, data=form, follow_redirects=True)
-    return response.status_code, response.get_data(as_text=True)
-
-
 def current(app: Flask, submission: Submission) -> Submission:
     with db(app).session() as session:
         found = session.get(Submission, submission.id)
@@ -71,6 +58,8 @@ def test_staff_land_on_their_agency_queue(
     assert ours.reference in html and theirs.reference not in html
     assert "مقدم: <strong>1</strong>" in html  # the count per status
     assert PAYLOAD not in html
+    pdf = client.get(f"/backoffice/requests/{ours.token}/summary.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
 def test_another_agencys_request_is_not_found(
@@ -82,6 +71,7 @@ def test_another_agencys_request_is_not_found(
     base = f"/backoffice/requests/{submission.token}"
     assert client.get(base).status_code == 404
     token = csrf_from(page(client, "/backoffice"))
+    assert client.get(f"{base}/summary.pdf").status_code == 404
     for action in ("claim", "release", "transition", "message", "assign"):
         refused = client.post(f"{base}/{action}", data={"csrf_token": token, "version": "1"})
         assert refused.status_code == 404, action
@@ -237,3 +227,20 @@ def test_the_queue_filters_and_searches(
     assert first.reference not in page(client, "/backoffice?who=unassigned")
     # garbage in the query is ignored, never an error
     assert page(client, "/backoffice?sort=%27;drop&after=xyz&who=all&overdue=yes")
+
+
+def test_asking_the_applicant_by_the_move_is_also_a_message(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    submission = make_submission(app, me, 13)
+    sign_in(client, make_staff(app, "a"))
+    url = f"/backoffice/requests/{submission.token}"
+    post(client, f"{url}/claim", url)
+    code, _ = post(client, f"{url}/transition", url, to="needs_info", note="ما سبب الزيارة؟")
+    assert code == 200
+    with db(app).session() as session:
+        bodies = list(session.scalars(select(Message.body)))
+        queued = list(session.scalars(select(OutboxMessage.event)))
+    assert bodies == ["ما سبب الزيارة؟"] and queued == ["message_from_staff"]
+    assert current(app, submission).paused_at is not None

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from khidma.storage import requests as store
 from khidma.storage.models import Attachment, Message, OutboxMessage, Submission, User
-from tests.backoffice.test_backoffice_web import current, make_staff, page
+from tests.backoffice.support import page
+from tests.backoffice.test_backoffice_web import current, make_staff
 from tests.web.support import NOW, PAYLOAD, csrf_from, db, make_submission, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -119,3 +120,28 @@ def test_no_reply_when_the_request_does_not_wait_for_the_citizen(
     sign_in(client, other)  # someone else's request: 404
     token = csrf_from(page(client, "/account"))
     assert client.post(f"{url}/reply", data={"csrf_token": token, "body": "x"}).status_code == 404
+
+
+def test_the_citizen_withdraws_after_confirming(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    submission = make_submission(app, me, 4, status="in_progress")
+    sign_in(client, me)
+    url = f"/account/requests/{submission.token}"
+    html = page(client, url)
+    assert "إلغاء الطلب" in html
+    unconfirmed = client.post(f"{url}/withdraw", data={"csrf_token": csrf_from(html)})
+    assert unconfirmed.status_code == 400
+    assert "أكّد رغبتك في إلغاء الطلب" in unconfirmed.get_data(as_text=True)
+    assert current(app, submission).status == "in_progress"
+    done = client.post(f"{url}/withdraw", data={"csrf_token": csrf_from(html), "confirm": "1"})
+    assert done.status_code == 303
+    assert current(app, submission).status == "withdrawn"
+    html = page(client, url)
+    assert "أؤكد رغبتي" not in html  # final: nothing more to do
+    again = client.post(f"{url}/withdraw", data={"csrf_token": csrf_from(html), "confirm": "1"})
+    assert again.status_code == 303 and current(app, submission).status == "withdrawn"
+    with db(app).session() as session:
+        events = list(session.scalars(select(OutboxMessage.event)))
+    assert events == ["status_changed"]  # the confirmation by SMS

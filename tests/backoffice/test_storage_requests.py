@@ -263,6 +263,7 @@ def test_the_queue_pages_by_keyset(
         ({"status": "needs_info"}, ["3/1448", "6/1448"]),
         ({"waiting": {"traffic_violation_objection": ["needs_info"]}}, ["3/1448", "6/1448"]),
         ({"search": "5/1448"}, ["5/1448"]),
+        ({"search": " ٥/١٤٤٨ "}, ["5/1448"]),  # Eastern Arabic digits
         ({"search": "الزهراني"}, ["5/1448"]),
         ({"search": "1000000016"}, ["6/1448"]),
         ({"search": "100%"}, []),

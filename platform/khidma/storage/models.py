@@ -208,6 +208,7 @@ class Submission(Base):
         Index(None, "service_id", "status"),
         Index(None, "assigned_to"),
         Index(None, "due_on"),
+        Index(None, "submitted_at", "id"),  # the queue's keyset, oldest or newest first
     )
 
     id: Mapped[int] = mapped_column(BigId, Identity(), primary_key=True, init=False)

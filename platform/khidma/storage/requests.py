@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -226,18 +227,27 @@ def _conditions(f: QueueFilter, *, with_status: bool = True) -> list[ColumnEleme
         where.append(Submission.assigned_to == f.assigned_to)
     if f.unassigned:
         where.append(Submission.assigned_to.is_(None))
-    text = (f.search or "").strip()
+    text = (f.search or "").strip().translate(_DIGITS)
     if text:
-        owner = select(User.id).where(User.national_id == text).scalar_subquery()
-        like = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-        where.append(
-            or_(
-                Submission.reference == text,
-                Submission.applicant_name.ilike(like, escape="\\"),
-                Submission.user_id == owner,
-            )
-        )
+        where.append(_search(text))
     return where
+
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+_REFERENCE = re.compile(r"\d{1,9}/\d{4}")
+_NATIONAL_ID = re.compile(r"\d{10}")
+
+
+def _search(text: str) -> ColumnElement[bool]:
+    """A reference ("67/1448") or an ID number (ten digits) is looked up exactly, through
+    an index; anything else is a part of the applicant's name."""
+    if _REFERENCE.fullmatch(text):
+        return Submission.reference == text
+    if _NATIONAL_ID.fullmatch(text):
+        owner = select(User.id).where(User.national_id == text).scalar_subquery()
+        return Submission.user_id == owner
+    like = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+    return Submission.applicant_name.ilike(like, escape="\\")
 
 
 def _key(row: Submission, sort: str) -> list[Any]:

@@ -118,6 +118,7 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     "account.request_pdf": CITIZEN,
     "account.discard_draft": CITIZEN,
     "account.reply": CITIZEN,
+    "account.withdraw": CITIZEN,
     "account.rate": CITIZEN,
     "payments.pay": CITIZEN,
     "payments.start": CITIZEN,
@@ -135,6 +136,7 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     "backoffice.release": STAFF,
     "backoffice.assign": STAFF,  # a supervisor's move, checked in the view
     "backoffice.file": STAFF,
+    "backoffice.pdf": STAFF,
     "payments.staff_request": STAFF,
     "payments.refund": STAFF,  # and a refund permission (payment_refunders), checked in the view
     # --- auditors ------------------------------------------------------------------
@@ -144,6 +146,9 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     # --- administrators ------------------------------------------------------------
     "admin.index": ADMIN,
     "admin.reload": ADMIN,
+    "admin.create_account": ADMIN,
+    "admin.set_active": ADMIN,
+    "admin.retry": ADMIN,
 })
 # fmt: on
 

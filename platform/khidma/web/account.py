@@ -339,7 +339,7 @@ def _request_page(
     reply_input: dict[str, str] | None = None,
 ) -> str:
     from khidma.web.lifecycle import current_due
-    from khidma.web.replies import ACCEPT, BODY_MAX, reply_state
+    from khidma.web.replies import ACCEPT, BODY_MAX, reply_state, withdrawal
 
     definition = definition_of(submission.service_id, submission.definition_hash)
     history = [
@@ -390,6 +390,7 @@ def _request_page(
         comment_max=COMMENT_MAX,
         due=expected,
         reply=reply_state(definition, submission, messages),
+        withdrawal=withdrawal(definition, submission),
         reply_errors=reply_errors or {},
         reply_input=reply_input or {},
         reply_max=BODY_MAX,
@@ -426,17 +427,13 @@ def _pdf_filename(submission: Submission) -> str:
     return f"{submission.service_id}-{reference}.pdf"
 
 
-@bp.get("/requests/<token>/summary.pdf")
-def request_pdf(token: str) -> Response:
+def summary_pdf(definition: ServiceDefinition, submission: Submission) -> Response:
+    """The request's summary as a PDF download, in the user's language (the citizen's
+    and the agency's staff's)."""
     from khidma.renderer.pdf import render_summary_pdf
 
-    user = signed_in()
     lang = current_lang()
     with database().session() as session:
-        submission = own_submission(session, token, user)
-        definition = definition_of(submission.service_id, submission.definition_hash)
-        if definition is None:
-            abort(404)
         summary = request_summary(definition, submission, lang, session)
     pdf = render_summary_pdf(
         summary,
@@ -450,6 +447,17 @@ def request_pdf(token: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{_pdf_filename(submission)}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.get("/requests/<token>/summary.pdf")
+def request_pdf(token: str) -> Response:
+    user = signed_in()
+    with database().session() as session:
+        submission = own_submission(session, token, user)
+        definition = definition_of(submission.service_id, submission.definition_hash)
+    if definition is None:
+        abort(404)
+    return summary_pdf(definition, submission)
 
 
 @bp.post("/requests/<token>/rate")
@@ -528,3 +536,41 @@ def reply(token: str) -> Any:
         return redirect(url_for("account.request", token=token), code=303)
     flash(t("reply.sent"), "success")
     return redirect(url_for("account.request", token=token, _anchor="messages"), code=303)
+
+
+@bp.post("/requests/<token>/withdraw")
+def withdraw(token: str) -> Any:
+    """The citizen withdraws their request, where the workflow lets them (a citizen move
+    into a final status), after ticking the confirmation."""
+    from khidma.storage.requests import Changed
+    from khidma.web.lifecycle import make_transition
+    from khidma.web.replies import withdrawal
+
+    user = signed_in()
+    try:
+        with database().session(write=True) as session:
+            submission = own_submission(session, token, user)
+            definition = definition_of(submission.service_id, submission.definition_hash)
+            move = withdrawal(definition, submission)
+            if definition is None or move is None:
+                flash(t("reply.closed"), "info")
+                return redirect(url_for("account.request", token=token), code=303)
+            if request.form.get("confirm") != "1":
+                errors = {"withdraw": t("reply.error.confirm")}
+                return _request_page(submission, session, reply_errors=errors), 400
+            make_transition(
+                session,
+                definition,
+                submission,
+                to=move.to,
+                role="citizen",
+                actor=user,
+                note=None,
+                version=submission.version,
+                now=now(),
+            )
+    except Changed:
+        flash(t("reply.closed"), "info")
+        return redirect(url_for("account.request", token=token), code=303)
+    flash(t("reply.withdrawn"), "success")
+    return redirect(url_for("account.request", token=token), code=303)

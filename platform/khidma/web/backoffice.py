@@ -26,7 +26,13 @@ from khidma.definitions.model import ServiceDefinition, Transition
 from khidma.engine import workflow as rules
 from khidma.storage import requests as store
 from khidma.storage.models import Attachment, Message, Role, StatusEvent, Submission, User
-from khidma.web.account import FileLink, definition_of, request_summary, status_label
+from khidma.web.account import (
+    FileLink,
+    definition_of,
+    request_summary,
+    status_label,
+    summary_pdf,
+)
 from khidma.web.context import blobs, database, now, registry, today
 from khidma.web.i18n import current_lang, t, tr
 from khidma.web.lifecycle import Refused, current_due, make_transition, send_message
@@ -323,6 +329,15 @@ def request_page(token: str) -> Any:
     return page
 
 
+@bp.get("/requests/<token>/summary.pdf")
+def pdf(token: str) -> Response:
+    user = _staff()
+    with database().session() as session:
+        submission, definition = _own(session, token, user)
+        # audit: download_pdf
+    return summary_pdf(definition, submission)
+
+
 @bp.get("/files/<token>")
 def file(token: str) -> Response:
     from khidma.web.wizard import _disposition
@@ -503,6 +518,10 @@ def _transition_refusal(
             400,
             max=NOTE_MAX,
         )
+    # A move that waits for the applicant is also a message to them (what to answer, and
+    # "لديك رسالة"): its notification is the message's, not a second one for the status.
+    asks = rules.waiting_for(definition.workflow, to) == rules.CITIZEN and bool(note)
+    moment = now()
     try:
         make_transition(
             session,
@@ -513,7 +532,8 @@ def _transition_refusal(
             actor=user,
             note=note,
             version=_version(),
-            now=now(),
+            now=moment,
+            notify=not asks,
         )
     except Refused as refused:
         if refused.refusal is rules.Refusal.NOTE_REQUIRED:
@@ -521,6 +541,10 @@ def _transition_refusal(
         else:
             key, code = "backoffice.error.not_allowed", 409
         return _refuse(session, user, submission, definition, key, form, code)
+    if asks:
+        send_message(
+            session, definition, submission, role="staff", author=user, body=note, now=moment
+        )
     return None
 
 

@@ -25,7 +25,7 @@ from khidma.web.context import blobs
 from khidma.web.i18n import t
 from khidma.web.lifecycle import make_transition, send_message
 
-__all__ = ["ACCEPT", "BODY_MAX", "ReplyState", "reply_state", "save_reply"]
+__all__ = ["ACCEPT", "BODY_MAX", "ReplyState", "reply_state", "save_reply", "withdrawal"]
 
 ACCEPT = ("pdf", "jpeg", "png")
 BODY_MAX = 2000
@@ -63,6 +63,18 @@ def reply_state(
         else:
             documents += [d for d in (m.documents or []) if d not in documents]
     return ReplyState(onward[0], tuple(documents))
+
+
+def withdrawal(definition: ServiceDefinition | None, submission: Submission) -> Transition | None:
+    """The citizen's move from here into a final status (withdrawing), if the workflow has
+    one."""
+    if definition is None:
+        return None
+    workflow = definition.workflow
+    for t_ in rules.transitions_for(workflow, submission.status, rules.CITIZEN):
+        if rules.is_final(workflow, t_.to):
+            return t_
+    return None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ CATALOGS: tuple[str, ...] = (
     "messages",
     "auth",
     "backoffice",
+    "admin",
     "khidma.payments.words",
 )
 

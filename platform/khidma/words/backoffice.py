@@ -148,4 +148,17 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "reply.expected": ("التاريخ المتوقع للإنجاز", "Expected by"),
     "reply.withdraw": ("إلغاء الطلب", "Withdraw the request"),
+    "reply.withdraw_hint": (
+        "لا يمكن التراجع عن إلغاء الطلب بعد تأكيده.",
+        "A withdrawn request cannot be taken up again.",
+    ),
+    "reply.withdraw_confirm": (
+        "أؤكد رغبتي في إلغاء هذا الطلب",
+        "I confirm I want to withdraw this request",
+    ),
+    "reply.error.confirm": (
+        "أكّد رغبتك في إلغاء الطلب بتحديد مربع التأكيد.",
+        "Tick the box to confirm you want to withdraw the request.",
+    ),
+    "reply.withdrawn": ("تم إلغاء الطلب.", "The request was withdrawn."),
 }

@@ -38,6 +38,7 @@ def upgrade() -> None:
         )
         batch.create_index(op.f("ix_submissions_assigned_to"), ["assigned_to"])
         batch.create_index(op.f("ix_submissions_due_on"), ["due_on"])
+        batch.create_index(op.f("ix_submissions_submitted_at_id"), ["submitted_at", "id"])
     with op.batch_alter_table("messages") as batch:
         batch.add_column(
             sa.Column("documents", JSON_OBJECT, nullable=False, server_default=sa.text("'[]'"))
@@ -60,6 +61,7 @@ def downgrade() -> None:
     with op.batch_alter_table("messages") as batch:
         batch.drop_column("documents")
     with op.batch_alter_table("submissions") as batch:
+        batch.drop_index(op.f("ix_submissions_submitted_at_id"))
         batch.drop_index(op.f("ix_submissions_due_on"))
         batch.drop_index(op.f("ix_submissions_assigned_to"))
         batch.drop_constraint(op.f("fk_submissions_assigned_to_users"), type_="foreignkey")
