@@ -1,0 +1,69 @@
+"""The booking feature's words, Arabic and English: every refusal of the engine (by its
+stable code) and the picker's, the appointment's and the ticket's labels."""
+
+from __future__ import annotations
+
+WORDS: dict[str, tuple[str, str]] = {
+    # --- refusals: one per stable code (`khidma.booking.rules.Refusal`) ----------------
+    "booking.invalid": (
+        "اختر موعداً من الأوقات المعروضة",
+        "Choose an appointment from the times shown",
+    ),
+    "booking.weekend": (
+        "لا تتوفر مواعيد يومي الجمعة والسبت؛ اختر يوماً آخر",
+        "There are no appointments on Friday or Saturday; choose another day",
+    ),
+    "booking.closed_date": (
+        "الجهة مغلقة في هذا اليوم لإجازة رسمية؛ اختر يوماً آخر",
+        "The office is closed that day for an official holiday; choose another day",
+    ),
+    "booking.outside_schedule": (
+        "هذا الوقت خارج ساعات العمل؛ اختر وقتاً من الأوقات المعروضة",
+        "That time is outside the opening hours; choose one of the times shown",
+    ),
+    "booking.off_grid": (
+        "تبدأ المواعيد كل {minutes} دقيقة؛ اختر وقتاً من الأوقات المعروضة",
+        "Appointments start every {minutes} minutes; choose one of the times shown",
+    ),
+    "booking.past": (
+        "هذا الموعد قد مضى؛ اختر موعداً قادماً",
+        "That appointment time has passed; choose a later one",
+    ),
+    "booking.too_soon": (
+        "أقرب موعد يمكن حجزه بعد {days} يوم من اليوم",
+        "The earliest appointment you can book is {days} days from today",
+    ),
+    "booking.too_far": (
+        "لا يمكن الحجز لأكثر من {days} يوماً مقدماً",
+        "You cannot book more than {days} days ahead",
+    ),
+    "booking.full": (
+        "اكتمل هذا الموعد للتو؛ اختر أحد المواعيد المتاحة الأقرب",
+        "That appointment has just been taken; choose one of the nearest free ones",
+    ),
+    "booking.person_limit": (
+        "لديك {limit} مواعيد قائمة وهو الحد الأعلى؛ ألغِ موعداً أو احضره قبل حجز موعد جديد",
+        "You already have {limit} upcoming appointments, the most allowed; cancel or attend"
+        " one before booking another",
+    ),
+    "booking.hold_expired": (
+        "انتهت مدة حجز الموعد المؤقت؛ اختر الموعد مرة أخرى",
+        "The appointment was held for you for a limited time only; choose it again",
+    ),
+    "booking.cancel_not_allowed": (
+        "لا يمكن إلغاء مواعيد هذه الخدمة إلكترونياً",
+        "Appointments for this service cannot be cancelled online",
+    ),
+    "booking.cancel_deadline": (
+        "لا يمكن إلغاء الموعد قبل أقل من {hours} ساعة من موعده",
+        "An appointment cannot be cancelled less than {hours} hours before it starts",
+    ),
+    "booking.move_not_allowed": (
+        "لا يمكن تعديل مواعيد هذه الخدمة؛ ألغِ الموعد واحجز موعداً جديداً",
+        "Appointments for this service cannot be changed; cancel and book a new one",
+    ),
+    "booking.not_active": (
+        "هذا الموعد ملغى أو منتهٍ",
+        "That appointment is cancelled or over",
+    ),
+}
