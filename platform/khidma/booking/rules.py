@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from khidma.booking.slots import (
@@ -56,10 +55,13 @@ CODES = (
 )
 
 
-@dataclass(frozen=True)
 class Refusal(Exception):
-    code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    """Why a slot may not be booked, cancelled or moved: `code` and its `params`."""
+
+    def __init__(self, code: str, params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params: Mapping[str, Any] = dict(params or {})
 
     def message(self, lang: str) -> str:
         return word(self.code, lang, **self.params)
