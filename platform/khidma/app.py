@@ -99,6 +99,7 @@ def create_app(
     i18n.init_app(app)
     errors.init_app(app)
     from khidma.web.auth import identity_init_app
+
     identity_init_app(app)
     app.register_blueprint(catalog.bp)
     from khidma.web import account, devtools, inquiry
@@ -136,5 +137,3 @@ def create_app(
         return response
 
     return app
-
-

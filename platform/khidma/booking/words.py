@@ -66,4 +66,23 @@ WORDS: dict[str, tuple[str, str]] = {
         "هذا الموعد ملغى أو منتهٍ",
         "That appointment is cancelled or over",
     ),
+    # --- the picker ---------------------------------------------------------------
+    "booking.choose_day": ("اختر اليوم", "Choose a day"),
+    "booking.times_on": ("الأوقات المتاحة يوم {day}", "Free times on {day}"),
+    "booking.places_left": ("{count} متاح", "{count} free"),
+    "booking.no_free": (
+        "لا توجد مواعيد متاحة حالياً؛ جرّب لاحقاً أو اختر مركزاً آخر",
+        "There are no free appointments at the moment; try later or choose another place",
+    ),
+    "booking.held": (
+        "حُجز لك هذا الموعد مؤقتاً لمدة {minutes} دقائق؛ أكمل الطلب لتأكيده",
+        "This appointment is held for you for {minutes} minutes; finish the request to confirm it",
+    ),
+    "booking.weekday.sat": ("السبت", "Saturday"),
+    "booking.weekday.sun": ("الأحد", "Sunday"),
+    "booking.weekday.mon": ("الإثنين", "Monday"),
+    "booking.weekday.tue": ("الثلاثاء", "Tuesday"),
+    "booking.weekday.wed": ("الأربعاء", "Wednesday"),
+    "booking.weekday.thu": ("الخميس", "Thursday"),
+    "booking.weekday.fri": ("الجمعة", "Friday"),
 }

@@ -36,9 +36,11 @@ __all__ = [
     "book",
     "cancel",
     "confirm",
+    "held_slot",
     "hold",
     "move",
     "release_hold",
+    "taken_between",
     "taken_on",
 ]
 
@@ -329,10 +331,32 @@ def move(session: Session, booking: Booking, place: Place, now: dt.datetime) -> 
     return moved
 
 
+def held_slot(session: Session, owner: str, now: dt.datetime) -> str | None:
+    """The key of the slot `owner` holds a place in (not expired), if any."""
+    return session.scalar(
+        select(BookingSlot.slot)
+        .join(BookingHold, BookingHold.slot_id == BookingSlot.id)
+        .where(BookingHold.owner == owner, BookingHold.expires_at > now)
+    )
+
+
 def taken_on(
     session: Session, service_id: str, resource: str, offered: str, day: dt.date, now: dt.datetime
 ) -> dict[str, int]:
     """Slot key → places taken on `day` (holds past their time not counted)."""
+    return taken_between(session, service_id, resource, offered, day, day, now)
+
+
+def taken_between(
+    session: Session,
+    service_id: str,
+    resource: str,
+    offered: str,
+    first: dt.date,
+    last: dt.date,
+    now: dt.datetime,
+) -> dict[str, int]:
+    """Slot key → places taken from `first` to `last` (holds past their time not counted)."""
     expired = (
         select(func.count(BookingHold.id))
         .where(BookingHold.slot_id == BookingSlot.id, BookingHold.expires_at <= now)
@@ -343,7 +367,8 @@ def taken_on(
             BookingSlot.service_id == service_id,
             BookingSlot.resource == resource,
             BookingSlot.offered == offered,
-            BookingSlot.slot.startswith(day.isoformat()),
+            BookingSlot.slot >= first.isoformat(),
+            BookingSlot.slot < (last + dt.timedelta(days=1)).isoformat(),
         )
     ).all()
     return {slot: int(count) for slot, count in rows}

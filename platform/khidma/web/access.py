@@ -252,7 +252,12 @@ def start_session(user: User, via: str) -> None:
     )
     with database().session(write=True) as db:
         record(
-            db, "sign_in", user_id=user.id, now=at, object_type="session", object_id=sid,
+            db,
+            "sign_in",
+            user_id=user.id,
+            now=at,
+            object_type="session",
+            object_id=sid,
             ip=request.remote_addr,
         )
     g.user = user
@@ -265,7 +270,12 @@ def end_session() -> None:
     if isinstance(uid, int) and isinstance(sid, str):
         with database().session(write=True) as db:
             record(
-                db, "sign_out", user_id=uid, now=now(), object_type="session", object_id=sid,
+                db,
+                "sign_out",
+                user_id=uid,
+                now=now(),
+                object_type="session",
+                object_id=sid,
                 ip=request.remote_addr,
             )
     session.clear()

@@ -142,8 +142,13 @@ def _check_code(
         return None
     with database().session(write=True) as db:
         result = codes.check(
-            db, state.get("code"), form.cleaned["code"], mobile=mobile, purpose=purpose,
-            secret=_secret(), now=now(),
+            db,
+            state.get("code"),
+            form.cleaned["code"],
+            mobile=mobile,
+            purpose=purpose,
+            secret=_secret(),
+            now=now(),
         )
     if result is not codes.CodeCheck.OK:
         throttle().hit("code_check.mobile", mobile)
@@ -172,8 +177,13 @@ def sign_in() -> Any:
             with database().session(write=True) as db:
                 result = accounts.sign_in(db, identifier, form.password.data or "", now())
                 if result.outcome is accounts.Outcome.LOCKED and result.user is not None:
-                    accounts.record(db, "sign_in_refused_locked", user_id=result.user.id,
-                                    now=now(), ip=remote_address())
+                    accounts.record(
+                        db,
+                        "sign_in_refused_locked",
+                        user_id=result.user.id,
+                        now=now(),
+                        ip=remote_address(),
+                    )
             if result.outcome is accounts.Outcome.OK and result.user is not None:
                 access.start_session(result.user, "password")
                 return redirect(_next() or access.home_for(result.user), 303)
@@ -181,14 +191,14 @@ def sign_in() -> Any:
             throttle().hit("sign_in.account", account_key)
             if result.outcome is accounts.Outcome.LOCKED and result.locked_until:
                 form.problem(
-                    t("auth.error.locked", count=accounts.LOCK_AFTER,
-                      **_when(result.locked_until)),
+                    t("auth.error.locked", count=accounts.LOCK_AFTER, **_when(result.locked_until)),
                     form.identifier,
                 )
                 status = 429
             else:
-                form.problem(t("auth.error.wrong_password", count=accounts.LOCK_AFTER),
-                             form.identifier)
+                form.problem(
+                    t("auth.error.wrong_password", count=accounts.LOCK_AFTER), form.identifier
+                )
     return _page("auth/sign_in.html", status, form=form, sso=sso_provider() is not None)
 
 
@@ -207,8 +217,9 @@ def signed_out() -> tuple[str, int]:
 @bp.get("/session-expired")
 def session_expired() -> tuple[str, int]:
     minutes = current_app.config["SESSION_IDLE_MINUTES"]
-    return _page("auth/session_expired.html", next=_next(), minutes=minutes,
-                 sso=sso_provider() is not None)
+    return _page(
+        "auth/session_expired.html", next=_next(), minutes=minutes, sso=sso_provider() is not None
+    )
 
 
 @bp.get("/profile")
@@ -216,8 +227,13 @@ def profile() -> tuple[str, int]:
     user = access.current_user()
     assert user is not None  # the access table lets only signed-in users here
     birth = format_date(user.date_of_birth, current_lang()) if user.date_of_birth else None
-    return _page("auth/profile.html", claims=identity_claims(user), user=user, birth=birth,
-                 mobile=format_saudi_mobile(user.mobile) if user.mobile else None)
+    return _page(
+        "auth/profile.html",
+        claims=identity_claims(user),
+        user=user,
+        birth=birth,
+        mobile=format_saudi_mobile(user.mobile) if user.mobile else None,
+    )
 
 
 # --- create an account ------------------------------------------------------------------
@@ -238,8 +254,12 @@ def sign_up() -> Any:
                 status = 429
             else:
                 session["signup"] = {
-                    "nid": national_id, "mobile": mobile, "code": code_id, "verified": False,
-                    "next": _next(), "started": now().timestamp(),
+                    "nid": national_id,
+                    "mobile": mobile,
+                    "code": code_id,
+                    "verified": False,
+                    "next": _next(),
+                    "started": now().timestamp(),
                 }
                 return redirect(url_for("auth.sign_up_verify"), 303)
     return _page("auth/sign_up.html", status, form=form, next=_next())
@@ -247,12 +267,19 @@ def sign_up() -> Any:
 
 @bp.route("/sign-up/verify", methods=["GET", "POST"])
 def sign_up_verify() -> Any:
-    return _verify("signup", CodePurpose.SIGNUP, start="auth.sign_up",
-                   then="auth.sign_up_details", resend="auth.sign_up_resend", page="sign_up")
+    return _verify(
+        "signup",
+        CodePurpose.SIGNUP,
+        start="auth.sign_up",
+        then="auth.sign_up_details",
+        resend="auth.sign_up_resend",
+        page="sign_up",
+    )
 
 
-def _verify(flow: str, purpose: CodePurpose, *, start: str, then: str, resend: str,
-            page: str) -> Any:
+def _verify(
+    flow: str, purpose: CodePurpose, *, start: str, then: str, resend: str, page: str
+) -> Any:
     """The "enter the code we sent" step of a flow (sign-up, reset)."""
     state = _flow(flow)
     if state is None:
@@ -268,9 +295,13 @@ def _verify(flow: str, purpose: CodePurpose, *, start: str, then: str, resend: s
             _update_flow(flow, verified=True)
             return redirect(url_for(then), 303)
     return _page(
-        "auth/verify.html", status, form=form, flow=page,
+        "auth/verify.html",
+        status,
+        form=form,
+        flow=page,
         mobile=format_saudi_mobile(str(state["mobile"])),
-        resend_url=url_for(resend), resend=ActionForm(),
+        resend_url=url_for(resend),
+        resend=ActionForm(),
         minutes=int(codes.CODE_TTL.total_seconds() // 60),
     )
 
@@ -316,8 +347,9 @@ def sign_up_details() -> Any:
                     password=form.password.data or "",
                     now=now(),
                 )
-                accounts.record(db, "account_created", user_id=user.id, now=now(),
-                                ip=remote_address())
+                accounts.record(
+                    db, "account_created", user_id=user.id, now=now(), ip=remote_address()
+                )
         except accounts.AccountConflict as conflict:
             message = t(f"auth.error.{conflict.code}")
             if conflict.field in form:
@@ -329,8 +361,12 @@ def sign_up_details() -> Any:
             access.start_session(user, "password")
             flash(t("auth.account_created"), "success")
             return redirect(access.safe_next(state.get("next")) or url_for("auth.profile"), 303)
-    return _page("auth/sign_up_details.html", form=form,
-                 national_id=state["nid"], mobile=format_saudi_mobile(str(state["mobile"])))
+    return _page(
+        "auth/sign_up_details.html",
+        form=form,
+        national_id=state["nid"],
+        mobile=format_saudi_mobile(str(state["mobile"])),
+    )
 
 
 # --- reset a forgotten password ---------------------------------------------------------
@@ -340,8 +376,9 @@ def reset() -> Any:
     status = 200
     if form.validate_on_submit():
         with database().session() as db:
-            user = accounts.find_for_reset(db, form.username.data or "",
-                                           form.cleaned["national_id"])
+            user = accounts.find_for_reset(
+                db, form.username.data or "", form.cleaned["national_id"]
+            )
         if user is None or user.mobile is None:
             throttle().hit("code_send.address", remote_address())
             form.problem(t("auth.error.no_such_account"), form.username)
@@ -352,8 +389,12 @@ def reset() -> Any:
                 status = 429
             else:
                 session["reset"] = {
-                    "uid": user.id, "mobile": user.mobile, "code": code_id, "verified": False,
-                    "next": _next(), "started": now().timestamp(),
+                    "uid": user.id,
+                    "mobile": user.mobile,
+                    "code": code_id,
+                    "verified": False,
+                    "next": _next(),
+                    "started": now().timestamp(),
                 }
                 return redirect(url_for("auth.reset_verify"), 303)
     return _page("auth/reset.html", status, form=form)
@@ -361,8 +402,14 @@ def reset() -> Any:
 
 @bp.route("/reset/verify", methods=["GET", "POST"])
 def reset_verify() -> Any:
-    return _verify("reset", CodePurpose.RESET, start="auth.reset",
-                   then="auth.reset_password", resend="auth.reset_resend", page="reset")
+    return _verify(
+        "reset",
+        CodePurpose.RESET,
+        start="auth.reset",
+        then="auth.reset_password",
+        resend="auth.reset_resend",
+        page="reset",
+    )
 
 
 @bp.post("/reset/resend")
@@ -387,8 +434,7 @@ def reset_password() -> Any:
         with database().session(write=True) as db:
             fresh = db.get_one(User, user.id)
             accounts.set_password(fresh, form.password.data or "")
-            accounts.record(db, "password_reset", user_id=user.id, now=now(),
-                            ip=remote_address())
+            accounts.record(db, "password_reset", user_id=user.id, now=now(), ip=remote_address())
         session.pop("reset", None)
         flash(t("auth.reset_done"), "success")
         return redirect(url_for("auth.sign_in", next=access.safe_next(state.get("next"))), 303)
@@ -422,8 +468,7 @@ def _finish_sso(claims: Any, *, via: str, back: str | None, **role: Any) -> Resp
     with database().session(write=True) as db:
         user, claimed = accounts.upsert_from_claims(db, claims, now=now(), **role)
         if claimed:
-            accounts.record(db, "account_claimed", user_id=user.id, now=now(),
-                            ip=remote_address())
+            accounts.record(db, "account_claimed", user_id=user.id, now=now(), ip=remote_address())
     if not user.is_active:
         abort(403)
     access.start_session(user, via)
@@ -441,8 +486,9 @@ def dev_sso() -> Any:
         if chosen is None:
             abort(400)
         claims = stand_in.finish()
-        response = _finish_sso(claims, via="dev", back=_next(), role=chosen.role,
-                               agency_id=chosen.agency_id)
+        response = _finish_sso(
+            claims, via="dev", back=_next(), role=chosen.role, agency_id=chosen.agency_id
+        )
         with database().session(write=True) as db:
             user = db.get_one(User, session["uid"])
             if user.username is None and not accounts.username_taken(db, chosen.username):

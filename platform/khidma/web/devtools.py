@@ -20,6 +20,7 @@ bp = Blueprint("devtools", __name__, url_prefix="/dev")
 
 SHOWN = 200
 
+
 @bp.get("/outbox")
 def outbox() -> str:
     if not current_app.config.get("DEV"):

@@ -15,10 +15,12 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from sqlalchemy import select
 
 from khidma.engine import wizard as path
+from khidma.engine.errors import FieldError
 from khidma.engine.validate import validate_declarations, validate_submission
 from khidma.renderer.messages import fill, placeholders
 from khidma.storage.models import Attachment, StatusEvent, Submission
 from khidma.storage.references import next_reference
+from khidma.web import booking
 from khidma.web.context import database, now, pinned_definition, today
 from khidma.web.i18n import current_lang, tr
 from khidma.web.notify import queue_notifications
@@ -49,8 +51,15 @@ def submit(token: str) -> Any:
         if errors:
             current = wizard.page(path.REVIEW) or wizard.pages[-1]
             return review(draft, definition, wizard, current, errors)
-        reference = next_reference(session, definition.id, now())
         user = g.user
+        booked = booking.book_at_submit(session, definition, clean, draft.token, user.id, now())
+        if isinstance(booked, FieldError):
+            draft.answers = {
+                k: v for k, v in draft.answers.items() if k != booked.field_id
+            }  # the slot must be chosen again; every other answer stays
+            current = wizard.page(path.REVIEW) or wizard.pages[-1]
+            return review(draft, definition, _plan(definition, draft), current, [booked], 409)
+        reference = next_reference(session, definition.id, now())
         submission = Submission(
             service_id=definition.id,
             definition_version=definition.version,
@@ -82,6 +91,18 @@ def submit(token: str) -> Any:
                 attachment.submission = submission
                 attachment.draft = None
         queue_notifications(session, definition, submission, clean, user, "submitted")
+        if booked is not None:
+            booked.submission_id = submission.id
+            queue_notifications(session, definition, submission, clean, user, "booking_confirmed")
+            queue_notifications(
+                session,
+                definition,
+                submission,
+                clean,
+                user,
+                "booking_reminder",
+                due_at=booking.reminder_due(booked, now()),
+            )
         session.delete(draft)
         session.flush()
         done = submission.token
