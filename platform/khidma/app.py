@@ -111,6 +111,9 @@ def create_app(
 
     app.register_blueprint(wizard.bp)
     app.register_blueprint(submit.bp)
+    from khidma.web import appointments
+
+    app.register_blueprint(appointments.bp)
     from khidma.web import payments
 
     payments.init_app(app)

@@ -48,6 +48,17 @@ def to_slot_step(app: Any, client: Any, service: str) -> WizardDriver:
     raise AssertionError("no slot step")
 
 
+def to_review(app: Any, w: WizardDriver) -> None:
+    """Fill the steps after the slot's with valid answers, up to the review."""
+    for _ in range(8):
+        if w.page_id == "_review":
+            return
+        page = w.definition.step(w.page_id)
+        response = w.fill_step(**valid_input(w.definition, page, _answers(app, w.token)))
+        assert response.status_code == 302, response.data.decode()[:2000]
+    raise AssertionError("no review")
+
+
 def _answers(app: Any, token: str) -> dict[str, Any]:
     from khidma.storage.models import Draft
 
@@ -96,12 +107,7 @@ def test_the_picker_shows_free_days_and_times_and_a_choice_is_booked_at_submit(
     again = client.get(f"/drafts/{w.token}/slot?day={chosen[:10]}").data.decode()
     assert f'value="{chosen}"\n        checked' in again or f'value="{chosen}" checked' in again
 
-    for _ in range(8):
-        if w.page_id == "_review":
-            break
-        page = w.definition.step(w.page_id)
-        response = w.fill_step(**valid_input(w.definition, page, _answers(app, w.token)))
-        assert response.status_code == 302, response.data.decode()[:2000]
+    to_review(app, w)
     response = w.submit()
     assert response.status_code == 302, response.data.decode()[:3000]
     with app.extensions["khidma.db"].session() as session:
@@ -122,12 +128,7 @@ def test_a_hold_that_expired_is_refused_at_submit_and_the_slot_chosen_again(
     w = to_slot_step(app, client, "traffic")
     chosen = times(client.get(w.url).data.decode())[0]
     assert w.fill_step(appointment=chosen).status_code == 302
-    while w.page_id != "_review":
-        page = w.definition.step(w.page_id)
-        assert (
-            w.fill_step(**valid_input(w.definition, page, _answers(app, w.token))).status_code
-            == 302
-        )
+    to_review(app, w)
     app.config["NOW"] = NOW + dt.timedelta(minutes=11)
     response = client.post(
         f"/drafts/{w.token}/submit?lang=en",
@@ -137,3 +138,80 @@ def test_a_hold_that_expired_is_refused_at_submit_and_the_slot_chosen_again(
     assert "held for you for a limited time" in response.data.decode()
     assert "appointment" not in _answers(app, w.token)
     assert _answers(app, w.token)  # every other answer stays
+
+
+def book_one(app: Any, client: Any, service: str, day: str = "2026-12-07") -> str:
+    """Book the first free time of `day` at `service` through the wizard; its token."""
+    w = to_slot_step(app, client, service)
+    chosen = times(client.get(f"{w.url}?day={day}").data.decode())[0]
+    assert chosen.startswith(day)
+    assert w.fill_step(appointment=chosen).status_code == 302
+    to_review(app, w)
+    response = w.submit()
+    assert response.status_code == 302
+    done = client.get(response.headers["Location"] + "?lang=en").data.decode()
+    assert "Appointment ticket" in done and chosen[11:] in done
+    with app.extensions["khidma.db"].session() as session:
+        booking = session.scalars(select(Booking).where(Booking.slot == chosen)).one()
+        return booking.token
+
+
+def test_my_appointments_cancel_with_confirmation_and_the_ticket(app: Any) -> None:
+    client = sign_in(app)
+    token = book_one(app, client, "traffic")
+    listing = client.get("/appointments/?lang=en").data.decode()
+    assert "Upcoming appointments" in listing and f"/appointments/{token}" in listing
+    shown = client.get(f"/appointments/{token}?lang=en").data.decode()
+    assert 'data-dialog="cancel-dialog"' in shown and "Do you want to cancel" in shown
+    ticket = client.get(f"/appointments/{token}/ticket?lang=en").data.decode()
+    assert "<svg" in ticket and "Documents to bring" in ticket and "Original national ID" in ticket
+    pdf = client.get(f"/appointments/{token}/ticket.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    confirm = client.get(f"/appointments/{token}/cancel?lang=en").data.decode()
+    assert "Confirm cancelling the appointment" in confirm
+    response = client.post(f"/appointments/{token}/cancel?lang=en")
+    assert response.status_code == 302
+    with app.extensions["khidma.db"].session() as session:
+        booking = session.scalars(select(Booking).where(Booking.token == token)).one()
+        assert booking.state.value == "cancelled"
+        slot = session.get(BookingSlot, booking.slot_id)
+        assert slot is not None and slot.taken == 0
+        events = [m.event for m in session.scalars(select(OutboxMessage))]
+    assert "booking_cancelled" in events
+    assert client.get(f"/appointments/{token}/ticket").status_code == 404
+
+
+def test_cancelling_past_the_deadline_is_refused(app: Any) -> None:
+    client = sign_in(app)
+    token = book_one(app, client, "traffic", "2026-12-03")  # the deadline is 24 hours before
+    assert "07:30" in client.get(f"/appointments/{token}").data.decode()
+    shown = client.get(f"/appointments/{token}?lang=en").data.decode()
+    assert "less than 24 hours before" in shown and "data-dialog" not in shown
+    response = client.post(f"/appointments/{token}/cancel?lang=en")  # forged
+    assert response.status_code == 302
+    with app.extensions["khidma.db"].session() as session:
+        assert session.scalars(select(Booking)).one().state.value == "active"
+
+
+def test_mawid_reschedules_in_one_transaction(app: Any) -> None:
+    client = sign_in(app)
+    token = book_one(app, client, "mawid")
+    page = client.get(f"/appointments/{token}/move?lang=en").data.decode()
+    new = times(page)[3]
+    bad = client.post(
+        f"/appointments/{token}/move?lang=en", data={"appointment": "2026-12-04T09:00"}
+    )
+    assert bad.status_code == 400 and "Friday or Saturday" in bad.data.decode()
+    response = client.post(f"/appointments/{token}/move?lang=en", data={"appointment": new})
+    assert response.status_code == 302
+    with app.extensions["khidma.db"].session() as session:
+        rows = {b.state.value: b for b in session.scalars(select(Booking))}
+    assert rows["moved"].token == token and rows["active"].slot == new
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_someone_elses_appointment_is_not_found(app: Any) -> None:
+    token = book_one(app, sign_in(app), "traffic")
+    stranger = sign_in(app, "resident")
+    for url in ("", "/cancel", "/move", "/ticket", "/ticket.pdf"):
+        assert stranger.get(f"/appointments/{token}{url}").status_code == 404

@@ -123,10 +123,13 @@ def _file_ids(value: Any) -> Iterator[str]:
 
 @bp.get("/requests/<token>/submitted")
 def done(token: str) -> Any:
+    from khidma.web.appointments import appointment_of
+
     with database().session() as session:
         submission = session.scalar(select(Submission).where(Submission.token == token))
         if submission is None or submission.user_id != g.user.id:
             abort(404)
+        appointment = appointment_of(session, submission, current_lang())
     definition = pinned_definition(submission.service_id, submission.definition_hash)
     lang = current_lang()
     values = placeholders(definition, submission, lang)
@@ -142,4 +145,5 @@ def done(token: str) -> Any:
         status=values["status"],
         title=title,
         body=body,
+        a=appointment,
     )
