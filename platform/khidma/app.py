@@ -99,6 +99,7 @@ def create_app(
     i18n.init_app(app)
     errors.init_app(app)
     from khidma.web.auth import identity_init_app
+
     identity_init_app(app)
     app.register_blueprint(catalog.bp)
     from khidma.web import account, devtools, inquiry
@@ -116,6 +117,9 @@ def create_app(
     from khidma.web import admin
 
     app.register_blueprint(admin.bp)
+    from khidma.web import appointments
+
+    app.register_blueprint(appointments.bp)
     from khidma.web import payments
 
     payments.init_app(app)
@@ -142,5 +146,3 @@ def create_app(
         return response
 
     return app
-
-

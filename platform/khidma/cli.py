@@ -73,11 +73,18 @@ def schema(which: str, write: bool) -> None:
 @click.option("--demo", is_flag=True, help="Development mode with demo accounts (SQLite).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--instance", default="instance", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the database, uploads and the development secret.")
-@click.option("--delivery/--no-delivery", default=None,
-              help="Deliver the outbox in this process (default: in development only).")
+@click.option(
+    "--instance",
+    default="instance",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the database, uploads and the development secret.",
+)
+@click.option(
+    "--delivery/--no-delivery",
+    default=None,
+    help="Deliver the outbox in this process (default: in development only).",
+)
 def run(demo: bool, host: str, port: int, instance: Path, delivery: bool | None) -> None:
     """Serve the platform (Werkzeug's server; put a WSGI server in front in production)."""
     import os
@@ -115,14 +122,25 @@ def run(demo: bool, host: str, port: int, instance: Path, delivery: bool | None)
 
 
 @main.command()
-@click.option("--instance", default="instance", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="The instance folder of the platform (SQLite database, blobs).")
+@click.option(
+    "--instance",
+    default="instance",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The instance folder of the platform (SQLite database, blobs).",
+)
 @click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
-@click.option("--poll", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Seconds between looks for due messages [KHIDMA_DELIVERY_POLL_SECONDS].")
-@click.option("--no-cleanup", is_flag=True,
-              help="Leave removing expired drafts and unused blobs to another worker.")
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds between looks for due messages [KHIDMA_DELIVERY_POLL_SECONDS].",
+)
+@click.option(
+    "--no-cleanup",
+    is_flag=True,
+    help="Leave removing expired drafts and unused blobs to another worker.",
+)
 def worker(instance: Path, once: bool, poll: float | None, no_cleanup: bool) -> None:
     """Deliver the outbox (SMS, e-mail) until stopped; run as many as you like.
 
@@ -134,23 +152,65 @@ def worker(instance: Path, once: bool, poll: float | None, no_cleanup: bool) -> 
 
 
 @main.command()
-@click.option("--bind", "-b", multiple=True, default=["127.0.0.1:8000"], show_default=True,
-              help="Address to listen on (host:port or unix:path); repeat for several.")
-@click.option("--workers", "-w", type=click.IntRange(1), default=None,
-              help="Worker processes (default: one per core, at least 2).")
-@click.option("--threads", type=click.IntRange(1), default=16, show_default=True,
-              help="Threads per worker: requests each process serves at once.")
-@click.option("--timeout", type=click.IntRange(1), default=60, show_default=True,
-              help="Seconds before a silent worker is replaced.")
-@click.option("--client-timeout", type=click.FloatRange(1), default=30.0, show_default=True,
-              help="Seconds a client may stay silent while sending its request.")
-@click.option("--max-requests", type=click.IntRange(0), default=2000, show_default=True,
-              help="Requests before a worker is recycled (0: never).")
-@click.option("--instance", default="instance", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the SQLite database and uploads when no URL is set.")
-def serve(bind: tuple[str, ...], workers: int | None, threads: int, timeout: int,
-          client_timeout: float, max_requests: int, instance: Path) -> None:
+@click.option(
+    "--bind",
+    "-b",
+    multiple=True,
+    default=["127.0.0.1:8000"],
+    show_default=True,
+    help="Address to listen on (host:port or unix:path); repeat for several.",
+)
+@click.option(
+    "--workers",
+    "-w",
+    type=click.IntRange(1),
+    default=None,
+    help="Worker processes (default: one per core, at least 2).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1),
+    default=16,
+    show_default=True,
+    help="Threads per worker: requests each process serves at once.",
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(1),
+    default=60,
+    show_default=True,
+    help="Seconds before a silent worker is replaced.",
+)
+@click.option(
+    "--client-timeout",
+    type=click.FloatRange(1),
+    default=30.0,
+    show_default=True,
+    help="Seconds a client may stay silent while sending its request.",
+)
+@click.option(
+    "--max-requests",
+    type=click.IntRange(0),
+    default=2000,
+    show_default=True,
+    help="Requests before a worker is recycled (0: never).",
+)
+@click.option(
+    "--instance",
+    default="instance",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the SQLite database and uploads when no URL is set.",
+)
+def serve(
+    bind: tuple[str, ...],
+    workers: int | None,
+    threads: int,
+    timeout: int,
+    client_timeout: float,
+    max_requests: int,
+    instance: Path,
+) -> None:
     """Serve the platform in production: gunicorn with gthread workers.
 
     Refuses to start on a database that is not migrated (run `khidma db upgrade`).
@@ -183,8 +243,12 @@ def db() -> None:
 
 
 @db.command()
-@click.option("--instance", default="instance", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--instance",
+    default="instance",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
 def upgrade(instance: Path) -> None:
     """Migrate the database (KHIDMA_DATABASE_URL, or SQLite in the instance folder) to the
     newest schema. Safe to run from several machines at once: they take turns."""
@@ -207,8 +271,12 @@ def upgrade(instance: Path) -> None:
 
 
 @db.command()
-@click.option("--instance", default="instance", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--instance",
+    default="instance",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
 def status(instance: Path) -> None:
     """Say whether the database is up to date; exit 1 when migrations are pending."""
     from khidma.storage.db import Database

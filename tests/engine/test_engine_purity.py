@@ -27,6 +27,11 @@ CORE_MODULES = (
     "khidma.payments.fees",
     "khidma.payments.states",
     "khidma.payments.gateway",
+    # the pure booking engine: slots of a resource, may book / cancel / move
+    "khidma.booking",
+    "khidma.booking.slots",
+    "khidma.booking.rules",
+    "khidma.booking.words",
 )
 FORBIDDEN = ("flask", "werkzeug", "wtforms", "sqlalchemy")
 

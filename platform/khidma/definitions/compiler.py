@@ -24,6 +24,7 @@ from khidma.definitions.errors import Problem
 from khidma.definitions.model import (
     Agency,
     Booking,
+    BookingRule,
     Declaration,
     Fees,
     Field,
@@ -847,27 +848,30 @@ class Compiler:
                     + " or ".join(("an " if t[0] in "aeiou" else "a ") + t for t in types)
                     + " field",
                 )
-        schedule: dict[str, tuple[tuple[str, str], ...]] = {}
-        for day, spans in raw["schedule"].items():
-            parsed = []
-            for i, span in enumerate(spans):
-                start, end = span.split("-")
-                if start >= end:
-                    self.report(
-                        (*base, "schedule", day, i),
-                        "booking.bad-hours",
-                        f"opening hours {span!r} end before they start",
-                    )
-                parsed.append((start, end))
-            parsed.sort()
-            for (_, end1), (start2, _) in itertools.pairwise(parsed):
-                if start2 < end1:
-                    self.report(
-                        (*base, "schedule", day),
-                        "booking.bad-hours",
-                        f"opening hours on {day} overlap",
-                    )
-            schedule[day] = tuple(parsed)
+        if "beneficiary_field" in raw and raw["beneficiary_field"] not in self.raw_fields:
+            fid = raw["beneficiary_field"]
+            self.report(
+                (*base, "beneficiary_field"),
+                "booking.unknown-field",
+                f"no field {fid!r} for beneficiary_field",
+            )
+        schedule = self._schedule(raw["schedule"], (*base, "schedule"))
+        rules = {
+            key: {
+                value: BookingRule(
+                    schedule=(
+                        self._schedule(rule["schedule"], (*base, key, value, "schedule"))
+                        if "schedule" in rule
+                        else None
+                    ),
+                    slot_minutes=rule.get("slot_minutes"),
+                    capacity_per_slot=rule.get("capacity_per_slot"),
+                    closed_dates=frozenset(rule.get("closed_dates", ())),
+                )
+                for value, rule in raw.get(key, {}).items()
+            }
+            for key in ("resources", "services")
+        }
         window = raw["window"]
         if window.get("min_days_ahead", 0) > window["max_days_ahead"]:
             self.report(
@@ -880,7 +884,7 @@ class Compiler:
         return Booking(
             resource_field=raw["resource_field"],
             slot_field=raw["slot_field"],
-            schedule=MappingProxyType(schedule),
+            schedule=schedule,
             slot_minutes=raw["slot_minutes"],
             capacity_per_slot=raw["capacity_per_slot"],
             min_days_ahead=window.get("min_days_ahead", 0),
@@ -893,7 +897,35 @@ class Compiler:
             max_active_per_person=raw.get("max_active_per_person"),
             documents_to_bring=_texts(ticket.get("documents_to_bring")),
             ticket_instructions=_texts(ticket.get("instructions")),
+            resources=MappingProxyType(rules["resources"]),
+            services=MappingProxyType(rules["services"]),
+            hold_minutes=raw.get("hold_minutes", 10),
+            beneficiary_field=raw.get("beneficiary_field"),
         )
+
+    def _schedule(
+        self, raw: Mapping[str, list[str]], path: Path
+    ) -> Mapping[str, tuple[tuple[str, str], ...]]:
+        schedule: dict[str, tuple[tuple[str, str], ...]] = {}
+        for day, spans in raw.items():
+            parsed = []
+            for i, span in enumerate(spans):
+                start, end = span.split("-")
+                if start >= end:
+                    self.report(
+                        (*path, day, i),
+                        "booking.bad-hours",
+                        f"opening hours {span!r} end before they start",
+                    )
+                parsed.append((start, end))
+            parsed.sort()
+            for (_, end1), (start2, _) in itertools.pairwise(parsed):
+                if start2 < end1:
+                    self.report(
+                        (*path, day), "booking.bad-hours", f"opening hours on {day} overlap"
+                    )
+            schedule[day] = tuple(parsed)
+        return MappingProxyType(schedule)
 
     def _fees(self) -> Fees:
         raw = self.data.get("fees")

@@ -129,6 +129,16 @@ class Instructions:
 
 
 @dataclass(frozen=True)
+class BookingRule:
+    """A resource's or a service's own settings in a `booking` block (None: the block's)."""
+
+    schedule: Mapping[str, tuple[tuple[str, str], ...]] | None = None
+    slot_minutes: int | None = None
+    capacity_per_slot: int | None = None
+    closed_dates: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Booking:
     resource_field: str
     slot_field: str
@@ -145,6 +155,10 @@ class Booking:
     max_active_per_person: int | None = None
     documents_to_bring: tuple[Text, ...] = ()
     ticket_instructions: tuple[Text, ...] = ()
+    resources: Mapping[str, BookingRule] = field(default_factory=dict)
+    services: Mapping[str, BookingRule] = field(default_factory=dict)
+    hold_minutes: int = 10
+    beneficiary_field: str | None = None
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,24 @@ def _list(items: JSON, min_items: int = 0, **extra: Any) -> JSON:
     return schema
 
 
+def _by_value(properties: JSON) -> JSON:
+    """An object keyed by option values (a resource's or a service's), each a rule."""
+    return {
+        "type": "object",
+        "propertyNames": {"type": "string", "minLength": 1, "maxLength": 100},
+        "additionalProperties": _obj(properties, minProperties=1),
+    }
+
+
+SCHEDULE = _obj(
+    {day: _list({"type": "string", "pattern": rf"^{HHMM}-{HHMM}$"}, 1) for day in WEEKDAYS},
+    minProperties=1,
+)
+SLOT_MINUTES: JSON = {"type": "integer", "minimum": 5, "maximum": 240}
+CAPACITY: JSON = {"type": "integer", "minimum": 1, "maximum": 500}
+CLOSED_DATES = _list({"type": "string", "format": "date"}, uniqueItems=True)
+
+
 def _common_defs(types: FieldTypeRegistry, dispatch: bool = True) -> JSON:
     option_attribute = {
         "anyOf": [
@@ -197,22 +215,23 @@ def _service_properties() -> JSON:
                 "resource_field": ID,
                 "service_field": ID,
                 "slot_field": ID,
-                "schedule": _obj(
+                "beneficiary_field": ID,
+                "schedule": SCHEDULE,
+                "slot_minutes": SLOT_MINUTES,
+                "capacity_per_slot": CAPACITY,
+                "closed_dates": CLOSED_DATES,
+                "hold_minutes": {"type": "integer", "minimum": 1, "maximum": 60},
+                "resources": _by_value(
                     {
-                        day: _list(
-                            {
-                                "type": "string",
-                                "pattern": rf"^{HHMM}-{HHMM}$",
-                            },
-                            1,
-                        )
-                        for day in WEEKDAYS
-                    },
-                    minProperties=1,
+                        "schedule": SCHEDULE,
+                        "slot_minutes": SLOT_MINUTES,
+                        "capacity_per_slot": CAPACITY,
+                        "closed_dates": CLOSED_DATES,
+                    }
                 ),
-                "slot_minutes": {"type": "integer", "minimum": 5, "maximum": 240},
-                "capacity_per_slot": {"type": "integer", "minimum": 1, "maximum": 500},
-                "closed_dates": _list({"type": "string", "format": "date"}, uniqueItems=True),
+                "services": _by_value(
+                    {"slot_minutes": SLOT_MINUTES, "capacity_per_slot": CAPACITY}
+                ),
                 "window": _obj(
                     {
                         "min_days_ahead": {"type": "integer", "minimum": 0, "maximum": 365},

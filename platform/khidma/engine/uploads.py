@@ -14,8 +14,14 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png", "webp": "webp", "docx": "docx",
-              "xlsx": "xlsx"}
+EXTENSIONS = {
+    "pdf": "pdf",
+    "jpeg": "jpg",
+    "png": "png",
+    "webp": "webp",
+    "docx": "docx",
+    "xlsx": "xlsx",
+}
 
 
 def sniff(data: bytes) -> str | None:

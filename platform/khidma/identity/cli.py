@@ -67,9 +67,7 @@ def create(
     from khidma.storage.models import Role
     from khidma.storage.types import utcnow
 
-    password: str = click.prompt(
-        "Password", hide_input=True, confirmation_prompt="Password again"
-    )
+    password: str = click.prompt("Password", hide_input=True, confirmation_prompt="Password again")
     problems = []
     if national_id_problem(national_id):
         problems.append(f"--national-id: {national_id_problem(national_id)}")
@@ -90,8 +88,10 @@ def create(
         problems.append(f"password: {code} (8-128 characters, a letter and a digit)")
     app = _app(instance) if not problems else None
     if app is not None and agency_id and agency_id not in _agencies(app):
-        problems.append(f"--agency {agency_id!r} is not an agency of any service: "
-                        f"{', '.join(sorted(_agencies(app)))}")
+        problems.append(
+            f"--agency {agency_id!r} is not an agency of any service: "
+            f"{', '.join(sorted(_agencies(app)))}"
+        )
     if problems or app is None:
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
@@ -140,5 +140,7 @@ def list_users(instance: Path) -> None:
         found = session.scalars(select(User).order_by(User.role, User.username)).all()
     for user in found:
         agency = f" ({user.agency_id})" if user.agency_id else ""
-        click.echo(f"{user.role.value:<8} {user.username or '-':<24} {user.national_id or '-'}"
-                   f"{agency}{'' if user.is_active else ' [inactive]'}")
+        click.echo(
+            f"{user.role.value:<8} {user.username or '-':<24} {user.national_id or '-'}"
+            f"{agency}{'' if user.is_active else ' [inactive]'}"
+        )

@@ -123,8 +123,13 @@ class NationalIdMixin:
 
 class SignInForm(Base):
     identifier = StringField(
-        render_kw={"autocomplete": "username", "dir": "ltr", "spellcheck": "false",
-                   "autocapitalize": "none", "maxlength": 64}
+        render_kw={
+            "autocomplete": "username",
+            "dir": "ltr",
+            "spellcheck": "false",
+            "autocapitalize": "none",
+            "maxlength": 64,
+        }
     )
     password = PasswordField(render_kw={"autocomplete": "current-password", "dir": "ltr"})
     next = HiddenField()
@@ -191,22 +196,40 @@ class DetailsForm(PasswordsMixin, Base):
     father_name_ar = StringField(render_kw={"autocomplete": "additional-name", "maxlength": 50})
     grandfather_name_ar = StringField(render_kw={"maxlength": 50})
     family_name_ar = StringField(render_kw={"autocomplete": "family-name", "maxlength": 50})
-    name_en = StringField(render_kw={"autocomplete": "name", "dir": "ltr", "maxlength": 200,
-                                     "lang": "en"})
-    email = EmailField(render_kw={"autocomplete": "email", "dir": "ltr", "maxlength": 254,
-                                  "spellcheck": "false"})
-    username = StringField(render_kw={"autocomplete": "username", "dir": "ltr", "maxlength": 32,
-                                      "spellcheck": "false", "autocapitalize": "none"})
+    name_en = StringField(
+        render_kw={"autocomplete": "name", "dir": "ltr", "maxlength": 200, "lang": "en"}
+    )
+    email = EmailField(
+        render_kw={"autocomplete": "email", "dir": "ltr", "maxlength": 254, "spellcheck": "false"}
+    )
+    username = StringField(
+        render_kw={
+            "autocomplete": "username",
+            "dir": "ltr",
+            "maxlength": 32,
+            "spellcheck": "false",
+            "autocapitalize": "none",
+        }
+    )
 
     national_id_value: str | None = None
     ORDER = (
-        "first_name_ar", "father_name_ar", "grandfather_name_ar", "family_name_ar", "name_en",
-        "email", "username", "password", "password2",
+        "first_name_ar",
+        "father_name_ar",
+        "grandfather_name_ar",
+        "family_name_ar",
+        "name_en",
+        "email",
+        "username",
+        "password",
+        "password2",
     )
 
     def personal(self) -> dict[str, str | None]:
-        return {"username": normalise_username(self.username.data or ""),
-                "national_id": self.national_id_value}
+        return {
+            "username": normalise_username(self.username.data or ""),
+            "national_id": self.national_id_value,
+        }
 
     def validate_first_name_ar(self, field: Field) -> None:
         self.cleaned[field.name] = _arabic_name(field)
@@ -253,8 +276,15 @@ def _arabic_name(field: Field) -> str:
 
 class ResetForm(NationalIdMixin, Base):
     ORDER = ("username", "national_id")
-    username = StringField(render_kw={"autocomplete": "username", "dir": "ltr", "maxlength": 64,
-                                      "spellcheck": "false", "autocapitalize": "none"})
+    username = StringField(
+        render_kw={
+            "autocomplete": "username",
+            "dir": "ltr",
+            "maxlength": 64,
+            "spellcheck": "false",
+            "autocapitalize": "none",
+        }
+    )
 
     def validate_username(self, field: Field) -> None:
         _required(field)

@@ -7,6 +7,7 @@ unit of work.
 
 # The payment tables live in a module of their own; importing it puts them on
 # Base.metadata, which the migrations test compares with the schema.
+from khidma.storage import booking_models as _booking_models  # noqa: F401
 from khidma.storage import payment_models as _payment_models  # noqa: F401
 from khidma.storage.blobs import (
     BlobCorrupted,

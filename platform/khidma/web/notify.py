@@ -77,10 +77,12 @@ def queue_notifications(
     event: str,
     *,
     extra: Mapping[str, str] | None = None,
+    due_at: dt.datetime | None = None,
 ) -> int:
     """Queue the service's notifications of `event` for `submission` (SMS to the mobile
     answered or the account's, e-mail likewise); returns how many were queued. `extra`
-    fills placeholders only the caller knows ({message}, {amount})."""
+    fills placeholders only the caller knows ({message}, {amount}); `due_at` delays them
+    (a reminder: the outbox sends it then)."""
     link = request_link(submission)
     fee = kept_fee(session, submission)
     values = {
@@ -118,6 +120,7 @@ def queue_notifications(
             event=event,
             submission_id=submission.id,
             html=body.html,
+            due_at=due_at,
         )
         queued += 1
     return queued

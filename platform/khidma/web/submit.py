@@ -24,6 +24,7 @@ from khidma.renderer.messages import fill, placeholders
 from khidma.storage.models import Attachment, StatusEvent, Submission
 from khidma.storage.payments import record_fee
 from khidma.storage.references import next_reference
+from khidma.web import booking
 from khidma.web.context import database, now, pinned_definition, today
 from khidma.web.i18n import current_lang, tr
 from khidma.web.lifecycle import initial_due
@@ -62,8 +63,15 @@ def submit(token: str) -> Any:
         if errors:
             current = wizard.page(path.REVIEW) or wizard.pages[-1]
             return review(draft, definition, wizard, current, errors)
-        reference = next_reference(session, definition.id, now())
         user = g.user
+        booked = booking.book_at_submit(session, definition, clean, draft.token, user.id, now())
+        if isinstance(booked, FieldError):
+            draft.answers = {
+                k: v for k, v in draft.answers.items() if k != booked.field_id
+            }  # the slot must be chosen again; every other answer stays
+            current = wizard.page(path.REVIEW) or wizard.pages[-1]
+            return review(draft, definition, _plan(definition, draft), current, [booked], 409)
+        reference = next_reference(session, definition.id, now())
         submission = Submission(
             service_id=definition.id,
             definition_version=definition.version,
@@ -98,6 +106,18 @@ def submit(token: str) -> Any:
                 attachment.submission = submission
                 attachment.draft = None
         queue_notifications(session, definition, submission, clean, user, "submitted")
+        if booked is not None:
+            booked.submission_id = submission.id
+            queue_notifications(session, definition, submission, clean, user, "booking_confirmed")
+            queue_notifications(
+                session,
+                definition,
+                submission,
+                clean,
+                user,
+                "booking_reminder",
+                due_at=booking.reminder_due(booked, now()),
+            )
         session.delete(draft)
         session.flush()
         done = submission.token
@@ -132,11 +152,14 @@ def _file_ids(value: Any) -> Iterator[str]:
 
 @bp.get("/requests/<token>/submitted")
 def done(token: str) -> Any:
+    from khidma.web.appointments import appointment_of
+
     with database().session() as session:
         submission = session.scalar(select(Submission).where(Submission.token == token))
         if submission is None or submission.user_id != g.user.id:
             abort(404)
         fee = kept_fee(session, submission)
+        appointment = appointment_of(session, submission, current_lang())
     definition = pinned_definition(submission.service_id, submission.definition_hash)
     lang = current_lang()
     values = placeholders(definition, submission, lang)
@@ -153,4 +176,5 @@ def done(token: str) -> Any:
         fee=fee if fee is not None and fee.due else None,
         title=title,
         body=body,
+        a=appointment,
     )

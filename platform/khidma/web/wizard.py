@@ -43,6 +43,7 @@ from khidma.payments.display import quoted_fee, with_fee
 from khidma.storage.blobs import blob_key
 from khidma.storage.models import Attachment, Draft
 from khidma.storage.snapshots import save_definition
+from khidma.web import booking
 from khidma.web.context import blobs, database, now, pinned_definition, registry, today
 from khidma.web.forms import build_form, field_views
 from khidma.web.i18n import current_lang
@@ -183,6 +184,13 @@ def _render_step(
     views = field_views(definition, step.fields, state, draft.answers, refused, errors, lang)
     form = build_form(views)
     summary = [(e, e.message(definition, lang, in_summary=True)) for e in errors]
+    urls = _urls(draft, current)
+    slots = None
+    if definition.booking and any(f.id == definition.booking.slot_field for f in step.fields):
+        with database().session() as session:
+            slots = booking.picker(
+                session, definition, draft.answers, draft.token, now(), lang, urls["page_url"]
+            )
     return render_template(
         "wizard/step.html",
         d=definition,
@@ -194,7 +202,8 @@ def _render_step(
         form=form,
         errors=summary,
         return_to=request.values.get("return"),
-        **_urls(draft, current),
+        picker=slots,
+        **urls,
     ), status
 
 
@@ -302,6 +311,7 @@ def _post_step(
     )
     errors = upload_errors + [e for e in errors if e.path not in {u.path for u in upload_errors}]
     answers = _apply_item_action(action, step, answers)
+    errors += _hold(session, definition, step, answers, draft, action, errors)
     visited = sorted({*draft.raw.get(VISITED, []), step.id})
     draft.answers = answers
     draft.raw = {**refused_inputs(errors), VISITED: visited}
@@ -321,6 +331,32 @@ def _post_step(
     if request.form.get("return") == "review":
         return _go(draft.token, None, anchor="answer-" + step.id)
     return _go(draft.token, _plan(definition, draft).next(current.id))
+
+
+def _hold(
+    session: Session,
+    definition: ServiceDefinition,
+    step: Step,
+    answers: dict[str, Any],
+    draft: Draft,
+    action: str,
+    errors: list[FieldError],
+) -> list[FieldError]:
+    """Choosing a slot (and going on) holds a place of it for the draft; a refused slot
+    is the field's error and is not kept as the answer."""
+    block = definition.booking
+    if (
+        block is None
+        or action != "next"
+        or block.slot_field not in {f.id for f in step.fields}
+        or any(e.field_id == block.slot_field for e in errors)
+    ):
+        return []
+    refused = booking.hold_choice(session, definition, answers, draft.token, g.user.id, now())
+    if refused is None:
+        return []
+    answers.pop(block.slot_field, None)
+    return [refused]
 
 
 def _form_input(

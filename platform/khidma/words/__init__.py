@@ -38,6 +38,7 @@ CATALOGS: tuple[str, ...] = (
     "backoffice",
     "admin",
     "khidma.payments.words",
+    "khidma.booking.words",
 )
 
 

@@ -1,0 +1,199 @@
+"""Appointments in the wizard: the slot picker, the hold when a slot is chosen and the
+booking made in the submit transaction.
+
+The picker is ordinary HTML: the days with free places are links (`?day=…`), the free
+times of the chosen day radio buttons of the appointment field, so it works without
+JavaScript; htmx swaps the picker in place (`hx-select`). Choosing a time and pressing
+"Continue" holds a place for the draft (`booking.hold_minutes`); submitting turns the hold
+into the booking, or refuses with the engine's message (held too long, the person's
+limit, a forged post) and shows the picker again — nothing else typed is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from khidma.booking import rules
+from khidma.booking.rules import Refusal
+from khidma.booking.slots import Slot, days, local_now
+from khidma.definitions.model import Booking as BookingBlock
+from khidma.definitions.model import ServiceDefinition, Text
+from khidma.engine.dates import format_gregorian, to_hijri
+from khidma.engine.errors import FieldError
+from khidma.storage import bookings
+from khidma.storage.booking_models import Booking
+from khidma.words import word
+
+__all__ = ["Picker", "book_at_submit", "hold_choice", "picker"]
+
+
+@dataclass(frozen=True)
+class Day:
+    day: dt.date
+    weekday: str
+    hijri: str
+    gregorian: str
+    free: int
+
+
+@dataclass(frozen=True)
+class Picker:
+    days: list[Day]
+    chosen: Day | None
+    times: list[tuple[Slot, int]]
+    url: str
+
+
+def _values(block: BookingBlock, answers: Mapping[str, Any]) -> tuple[str, str]:
+    resource = str(answers.get(block.resource_field) or "")
+    offered = str(answers.get(block.service_field) or "") if block.service_field else ""
+    return resource, offered
+
+
+def _day(day: dt.date, free: int, lang: str) -> Day:
+    hijri = to_hijri(day)
+    era = "هـ" if lang == "ar" else "AH"
+    return Day(
+        day,
+        word(f"booking.weekday.{day.strftime('%a').lower()}", lang),
+        f"{hijri.day} {hijri.month_name(lang)} {hijri.year} {era}" if hijri else "",
+        format_gregorian(day, lang),
+        free,
+    )
+
+
+def picker(
+    session: Session,
+    definition: ServiceDefinition,
+    answers: Mapping[str, Any],
+    owner: str,
+    now: dt.datetime,
+    lang: str,
+    url: str,
+) -> Picker | None:
+    """The days with free places and the free times of the chosen day (`?day=`, else
+    the day of the answer, else the first free day); None for a service without booking."""
+    block = definition.booking
+    if block is None:
+        return None
+    resource, offered = _values(block, answers)
+    window = list(days(block, now))
+    taken = bookings.taken_between(
+        session, definition.id, resource, offered, window[0], window[-1], now
+    )
+    mine = bookings.held_slot(session, owner, now)
+    if mine in taken:  # the draft's own held place is free for it
+        taken[mine] -= 1
+    free_days: list[Day] = []
+    times_of: dict[dt.date, list[tuple[Slot, int]]] = {}
+    for day in window:
+        free = rules.free_slots(block, resource, offered, day, now, taken)
+        if free:
+            times_of[day] = free
+            free_days.append(_day(day, sum(left for _, left in free), lang))
+    wanted = request.args.get("day") or str(answers.get(block.slot_field) or "")[:10]
+    chosen = next((d for d in free_days if d.day.isoformat() == wanted), None)
+    chosen = chosen or (free_days[0] if free_days else None)
+    return Picker(free_days, chosen, times_of.get(chosen.day, []) if chosen else [], url)
+
+
+def _error(block: BookingBlock, refusal: Refusal) -> FieldError:
+    text = Text(refusal.message("ar"), refusal.message("en"))
+    return FieldError(block.slot_field, refusal.code, dict(refusal.params), text=text)
+
+
+def person_of(block: BookingBlock, answers: Mapping[str, Any], user_id: int) -> str:
+    """Whom the booking is for: the beneficiary the YAML names, else the account."""
+    if block.beneficiary_field and answers.get(block.beneficiary_field):
+        return f"{block.beneficiary_field}:{answers[block.beneficiary_field]}"
+    return f"user:{user_id}"
+
+
+def _active(session: Session, service_id: str, person: str, now: dt.datetime) -> int:
+    return int(
+        session.scalar(
+            select(func.count(Booking.id)).where(
+                Booking.service_id == service_id,
+                Booking.person == person,
+                Booking.counted.is_(True),
+                Booking.starts_at > now,
+            )
+        )
+        or 0
+    )
+
+
+def _place(
+    definition: ServiceDefinition,
+    block: BookingBlock,
+    answers: Mapping[str, Any],
+    now: dt.datetime,
+    active: int = 0,
+) -> bookings.Place:
+    resource, offered = _values(block, answers)
+    key = str(answers.get(block.slot_field) or "")
+    slot = rules.check_book(block, resource, offered, key, now, active=active)
+    return bookings.Place(definition.id, resource, offered, slot)
+
+
+def hold_choice(
+    session: Session,
+    definition: ServiceDefinition,
+    answers: Mapping[str, Any],
+    owner: str,
+    user_id: int,
+    now: dt.datetime,
+) -> FieldError | None:
+    """Hold a place of the chosen slot for the draft `owner`; the refusal as the slot
+    field's error otherwise (the engine's checks first, then the database's)."""
+    block = definition.booking
+    if block is None or not answers.get(block.slot_field):
+        return None
+    person = person_of(block, answers, user_id)
+    try:
+        place = _place(
+            definition, block, answers, now, _active(session, definition.id, person, now)
+        )
+        bookings.hold(session, place, owner, now, block.hold_minutes)
+    except Refusal as refusal:
+        return _error(block, refusal)
+    return None
+
+
+def book_at_submit(
+    session: Session,
+    definition: ServiceDefinition,
+    answers: Mapping[str, Any],
+    owner: str,
+    user_id: int,
+    now: dt.datetime,
+) -> Booking | FieldError | None:
+    """The booking made from the draft's hold, in the submit transaction; or the
+    refusal as the slot field's error. None for a service without booking."""
+    block = definition.booking
+    if block is None or not answers.get(block.slot_field):
+        return None
+    booker = bookings.Booker(
+        person_of(block, answers, user_id), block.max_active_per_person, user_id
+    )
+    try:
+        place = _place(definition, block, answers, now)
+        return bookings.confirm(session, place, owner, booker, now)
+    except Refusal as refusal:
+        return _error(block, refusal)
+
+
+def reminder_due(booking: Booking, now: dt.datetime) -> dt.datetime:
+    """When the reminder goes: a day before the appointment (at once if that is past)."""
+    return max(now, booking.starts_at - dt.timedelta(days=1))
+
+
+def local_start(booking: Booking) -> dt.datetime:
+    return local_now(booking.starts_at)
