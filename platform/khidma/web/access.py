@@ -34,6 +34,7 @@ from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from khidma.identity.accounts import new_session_id, record, session_ended
+from khidma.storage import audit
 from khidma.storage.models import Role, User
 from khidma.web.context import database, now
 
@@ -255,6 +256,11 @@ def start_session(user: User, via: str) -> None:
             db, "sign_in", user_id=user.id, now=at, object_type="session", object_id=sid,
             ip=request.remote_addr,
         )
+        if user.role != Role.CITIZEN:  # officials' sign-ins go in the chained log too
+            audit.append(
+                db, actor=user, action="sign_in", object_type="user", object_id=user.id,
+                details={"via": via, "ip": request.remote_addr}, at=at,
+            )
     g.user = user
 
 
