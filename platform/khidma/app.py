@@ -113,6 +113,9 @@ def create_app(
     from khidma.web import payments
 
     payments.init_app(app)
+    from khidma.web import verify
+
+    app.register_blueprint(verify.bp)
 
     @app.after_request
     def close_unsent_bodies(response: Any) -> Any:

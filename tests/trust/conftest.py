@@ -9,3 +9,4 @@ from tests.storage.conftest import (  # noqa: F401
     new_submission,
     service_id,
 )
+from tests.wizard.conftest import pg_url  # noqa: F401

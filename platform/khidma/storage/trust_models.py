@@ -68,6 +68,8 @@ class Document(Base):
     issued_at: Mapped[datetime]
     sha256: Mapped[str] = mapped_column(ContentHash)
     size: Mapped[int] = mapped_column(BigInteger)
+    # named so the blob clean-up job (delivery.cleanup) keeps what it names
+    blob_key: Mapped[str] = mapped_column(String(255))
     # what the QR code carries beside the reference: a short public code to look it up
     code: Mapped[str] = mapped_column(String(32), unique=True, default_factory=new_token)
     created_at: Mapped[datetime] = mapped_column(default_factory=utcnow)

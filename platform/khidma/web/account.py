@@ -364,26 +364,35 @@ def _pdf_filename(submission: Submission) -> str:
 
 @bp.get("/requests/<token>/summary.pdf")
 def request_pdf(token: str) -> Response:
-    from khidma.renderer.pdf import render_summary_pdf
-
     user = signed_in()
-    lang = current_lang()
     with database().session() as session:
         submission = own_submission(session, token, user)
+    return document_response(submission)
+
+
+def document_response(submission: Submission) -> Response:
+    """The request's current document (its final one once issued, else the one of its
+    submission) in the user's language, as stored; drawn and stored first if it never
+    was (a request submitted before documents were issued, or in the other language)."""
+    from khidma.trust import documents
+
+    lang = current_lang()
+    with database().session() as session:
+        event = documents.current_event(session, submission)
+        document = documents.latest(session, submission.id, lang)
+    if document is None or document.event != event:
         definition = definition_of(submission.service_id, submission.definition_hash)
-    if definition is None:
-        abort(404)
-    pdf = render_summary_pdf(
-        _summary(definition, submission, lang),
-        lang=lang,
-        reference=submission.reference,
-        status_label=status_label(definition, submission.status),
-        submitted_at=moments.date_pair(submission.submitted_at, lang),
-        generated_at=moments.date_pair(now(), lang),
-    )
-    response = Response(pdf, mimetype="application/pdf")
+        if definition is None:
+            abort(404)
+        document = documents.issue_outside(
+            database(), submission, definition, event=event, lang=lang
+        )
+    stream = documents.open_document(document)
+    response = Response(documents.chunks(stream), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{_pdf_filename(submission)}"'
+    response.headers["Content-Length"] = str(document.size)
     response.headers["Cache-Control"] = "private, no-store"
+    response.headers["ETag"] = f'"{document.sha256}"'
     return response
 
 

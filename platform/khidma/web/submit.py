@@ -8,23 +8,27 @@ status of its history, moves its files to it and queues the notifications.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from khidma.definitions.model import ServiceDefinition
 from khidma.engine import wizard as path
 from khidma.engine.validate import validate_declarations, validate_submission
 from khidma.renderer.messages import fill, placeholders
 from khidma.storage.models import Attachment, StatusEvent, Submission
 from khidma.storage.references import next_reference
+from khidma.trust import documents
 from khidma.web.context import database, now, pinned_definition, today
 from khidma.web.i18n import current_lang, tr
 from khidma.web.notify import queue_notifications
 from khidma.web.wizard import _plan, identity, owned_draft, review
 
 bp = Blueprint("requests", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.post("/drafts/<token>/submit")
@@ -85,7 +89,22 @@ def submit(token: str) -> Any:
         session.delete(draft)
         session.flush()
         done = submission.token
+    issue_submitted_document(submission, definition, lang)
     return redirect(url_for("requests.done", token=done))
+
+
+def issue_submitted_document(
+    submission: Submission, definition: ServiceDefinition, lang: str
+) -> None:
+    """Issue the request's summary document now, after the submission is committed (so
+    the drawing does not hold the write lock). If it fails, the first download issues it,
+    with the same issue time: the submission's."""
+    try:
+        documents.issue_outside(
+            database(), submission, definition, event=documents.SUBMITTED, lang=lang
+        )
+    except Exception:  # the request is submitted; its document can be drawn later
+        log.exception("the summary of %s could not be issued now", submission.reference)
 
 
 def _file_ids(value: Any) -> Iterator[str]:

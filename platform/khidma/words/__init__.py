@@ -36,6 +36,7 @@ CATALOGS: tuple[str, ...] = (
     "messages",
     "auth",
     "khidma.payments.words",
+    "trust",
 )
 
 
