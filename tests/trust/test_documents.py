@@ -8,38 +8,13 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
 from khidma.storage.models import Submission
 from khidma.storage.trust_models import Document
 from khidma.trust import documents, signing
-from tests.wizard.conftest import make_app, sign_in
-from tests.wizard.test_wizard_web import complete_emirate
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def web_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    config: dict[str, Any] = {}
-    if request.param == "postgresql":
-        config["DATABASE_URL"] = request.getfixturevalue("pg_url")
-    app = make_app(tmp_path, **config)
-    yield app
-    app.extensions["khidma.db"].dispose()
-
-
-@pytest.fixture
-def submitted(web_app: Any) -> tuple[Any, Any, Submission]:
-    """(app, the citizen's client, the submission) after one emirate_visit request."""
-    citizen = sign_in(web_app, "citizen")
-    assert complete_emirate(web_app, citizen).submit().status_code == 302
-    with web_app.extensions["khidma.db"].session() as session:
-        submission = session.scalars(select(Submission)).one()
-    return web_app, citizen, submission
 
 
 def _documents(app: Any) -> list[Document]:

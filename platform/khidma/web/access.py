@@ -139,6 +139,8 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     "audit.index": AUDITOR,
     "audit.request": AUDITOR,
     "audit.pdf": AUDITOR,
+    "audit.attachment": AUDITOR,
+    "audit.export": AUDITOR,
     # --- administrators ------------------------------------------------------------
     "admin.index": ADMIN,
     "admin.reload": ADMIN,

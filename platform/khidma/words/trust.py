@@ -81,4 +81,41 @@ WORDS: dict[str, tuple[str, str]] = {
     "trust.verify.event.final": ("عند القرار النهائي", "At the final decision"),
     "trust.verify.status_then": ("حالة الطلب عند الإصدار", "Status when issued"),
     "trust.verify.hash": ("بصمة الملف (SHA-256)", "File fingerprint (SHA-256)"),
+    # --- the auditor --------------------------------------------------------------------
+    "trust.audit.title": ("تدقيق الطلبات", "Audit requests"),
+    "trust.audit.intro": (
+        "ابحث في طلبات جميع الجهات واطلع عليها للقراءة فقط. يُسجَّل كل اطلاع وتحميل وتصدير "
+        "في سجل التدقيق.",
+        "Search and read the requests of every agency, read only. Every view, download and "
+        "export is recorded in the audit log.",
+    ),
+    "trust.audit.any": ("الكل", "Any"),
+    "trust.audit.date_from": ("مقدم من تاريخ", "Submitted from"),
+    "trust.audit.date_to": ("إلى تاريخ", "Submitted until"),
+    "trust.audit.date_hint": (
+        "بالتاريخ الميلادي، مثال: 2026-12-01",
+        "Gregorian date, for example 2026-12-01",
+    ),
+    "trust.audit.error.date": (
+        "أدخل التاريخ بالصيغة سنة-شهر-يوم، مثال: 2026-12-01",
+        "Enter the date as year-month-day, for example 2026-12-01",
+    ),
+    "trust.audit.error.national_id": (
+        "رقم الهوية يتكون من 10 أرقام",
+        "The ID number has 10 digits",
+    ),
+    "trust.audit.results": ("نتائج البحث", "Search results"),
+    "trust.audit.none": ("لا توجد طلبات مطابقة.", "No requests match."),
+    "trust.audit.more": (
+        "تُعرض أحدث 50 نتيجة؛ ضيّق البحث أو صدّر النتائج كاملة.",
+        "The newest 50 are shown; narrow the search or export them all.",
+    ),
+    "trust.audit.export_csv": ("تصدير جدول (CSV)", "Export a table (CSV)"),
+    "trust.audit.export_json": ("تصدير الإجابات (JSON)", "Export the answers (JSON)"),
+    "trust.audit.export_zip": ("تصدير الملخصات (ZIP)", "Export the summaries (ZIP)"),
+    "trust.audit.read_only": (
+        "عرض للقراءة فقط، وهذا الاطلاع مسجل في سجل التدقيق.",
+        "Read only; this view is recorded in the audit log.",
+    ),
+    "trust.audit.version": ("إصدار نموذج الخدمة", "Service definition version"),
 }
