@@ -10,13 +10,18 @@ outside it.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import logging
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -142,9 +147,25 @@ def make_self_signed(folder: Path, common_name: str = "Khidma development seal")
         cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
 
 
+def _off_the_loop(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    # pyHanko's synchronous API runs its own event loop (asyncio.run), which fails in a
+    # thread where one is already running (an async server, Playwright's sync API): run
+    # it in a thread of its own there.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def sign(pdf: bytes, identity: SigningIdentity, *, reason: str = "Issued by Khidma") -> bytes:
     """`pdf` with an invisible PAdES signature (B-B, or B-T with a time-stamp authority)
     added as an incremental update."""
+    return _off_the_loop(_sign, pdf, identity, reason)
+
+
+def _sign(pdf: bytes, identity: SigningIdentity, reason: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers, timestamps
 
@@ -164,6 +185,10 @@ def sign(pdf: bytes, identity: SigningIdentity, *, reason: str = "Issued by Khid
 def check(pdf: bytes, identity: SigningIdentity) -> SignatureCheck:
     """Validate the platform's signature on `pdf`: it must parse, carry a signature that
     chains to the platform's certificate, be intact and cover the whole file."""
+    return _off_the_loop(_check, pdf, identity)
+
+
+def _check(pdf: bytes, identity: SigningIdentity) -> SignatureCheck:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
