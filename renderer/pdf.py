@@ -19,6 +19,8 @@ import mimetypes
 import sys
 import threading
 import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -33,7 +35,9 @@ from khidma.words import word
 __all__ = [
     "LANGS",
     "STATIC_DIR",
+    "EmbeddedFile",
     "PdfResourceRefused",
+    "Seal",
     "dates",
     "document_page",
     "make_url_fetcher",
@@ -178,18 +182,66 @@ def _font_setup() -> tuple[Any, Any, Any]:
     return cached
 
 
-def render_pdf(html: str) -> bytes:
+@dataclass(frozen=True)
+class Seal:
+    """What an issued document prints so anyone can check it: the public verification
+    address (as text and as a QR code, inline SVG) and the document's code."""
+
+    url: str
+    code: str
+    qr_svg: str
+
+
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file carried inside a PDF (PDF/A-3 "associated file"): name, bytes, what it is."""
+
+    name: str
+    data: bytes
+    description: str
+    relationship: str = "Data"
+
+
+def render_pdf(
+    html: str, *, variant: str | None = None, files: Sequence[EmbeddedFile] = ()
+) -> bytes:
     """The PDF of `html` (a whole document) with the shipped fonts and `static/pdf.css`.
 
     The document's `<title>` becomes the PDF's title and `<html lang>` its language.
     Resources load only from the package's static folder (`khidma-static:` URLs);
-    relative URLs resolve against nothing and are dropped.
+    relative URLs resolve against nothing and are dropped. `variant` is a WeasyPrint
+    PDF variant ("pdf/a-3b" for an archival document with `files` embedded).
     """
     font_config, fetcher, base = _font_setup()
-    from weasyprint import HTML
+    from weasyprint import HTML, Attachment
 
     document = HTML(string=html, url_fetcher=fetcher, base_url=None)
-    pdf: bytes = document.write_pdf(stylesheets=[base], font_config=font_config)
+    attachments = [
+        Attachment(
+            string=f.data,
+            name=f.name,
+            description=f.description,
+            relationship=f.relationship,
+            url_fetcher=fetcher,
+        )
+        for f in files
+    ]
+    if variant is None:
+        pdf: bytes = document.write_pdf(stylesheets=[base], font_config=font_config)
+        return pdf
+    # WeasyPrint opens the sRGB profile of an archival variant and never closes it; the
+    # file is closed here, by collecting it, rather than in some later garbage collection
+    # that would warn wherever it happened to run.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        pdf = document.write_pdf(
+            stylesheets=[base],
+            font_config=font_config,
+            pdf_variant=variant,
+            attachments=attachments or None,
+        )
+        del document, attachments
+        gc.collect()
     return pdf
 
 
@@ -226,9 +278,11 @@ def render_summary_html(
     status_label: str,
     submitted_at: str | tuple[str, str],
     generated_at: str | tuple[str, str],
+    seal: Seal | None = None,
 ) -> str:
     """The HTML `render_summary_pdf` draws (useful for previews and tests)."""
     context = {
+        "seal": seal,
         **document_page(lang),
         "agency": summary.agency_name,
         "title": summary.service_title,
@@ -249,6 +303,9 @@ def render_summary_pdf(
     status_label: str,
     submitted_at: str | tuple[str, str],
     generated_at: str | tuple[str, str],
+    seal: Seal | None = None,
+    variant: str | None = None,
+    files: Sequence[EmbeddedFile] = (),
 ) -> bytes:
     """The PDF of a submitted request: every answer by section, as the citizen gave it.
 
@@ -257,6 +314,8 @@ def render_summary_pdf(
     timestamp, as Riyadh time with the Hijri and Gregorian date). `submitted_at` and
     `generated_at` are formatted dates: one string, or a (Hijri, Gregorian) pair. The
     PDF is A4 with "page x of y" in the footer, titled with the service and reference.
+    With a `seal`, it carries the QR code and code of the public verification page;
+    `variant` and `files` are passed to `render_pdf`.
     """
     return render_pdf(
         render_summary_html(
@@ -266,5 +325,8 @@ def render_summary_pdf(
             status_label=status_label,
             submitted_at=submitted_at,
             generated_at=generated_at,
-        )
+            seal=seal,
+        ),
+        variant=variant,
+        files=files,
     )

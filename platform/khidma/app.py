@@ -123,6 +123,10 @@ def create_app(
     from khidma.web import payments
 
     payments.init_app(app)
+    from khidma.web import auditor, verify
+
+    app.register_blueprint(verify.bp)
+    app.register_blueprint(auditor.bp)
 
     @app.after_request
     def close_unsent_bodies(response: Any) -> Any:

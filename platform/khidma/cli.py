@@ -10,6 +10,7 @@ import click
 from khidma.definitions import schema as schemas
 from khidma.identity.cli import users
 from khidma.payments.cli import payments
+from khidma.trust_cli import audit
 
 
 @click.group()
@@ -307,6 +308,7 @@ def _demo(app: object) -> None:
 
 main.add_command(users)
 main.add_command(payments)
+main.add_command(audit)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -52,6 +52,12 @@ DEFAULTS: dict[str, Any] = {
     "SMS_TIMEOUT_SECONDS": 10,
     # --- end of delivery
     "PAYMENT_RECONCILE_MINUTES": 5,  # the worker settles unfinished payments (0: never)
+    # --- trust: signed documents (docs/trust.md) -------------------------------------
+    "SIGNING_KEY_FILE": None,  # PEM; unset: a self-signed key made in the instance folder
+    "SIGNING_CERT_FILE": None,  # PEM certificate of that key
+    "SIGNING_KEY_PASSWORD": None,
+    "TSA_URL": None,  # an RFC 3161 time-stamp authority: signatures become PAdES B-T
+    "PUBLIC_URL": None,  # e.g. https://khidma.gov.sa, for QR codes (default: the request's)
 }
 
 # A secret key shorter than this, or made of few distinct characters, is refused outside

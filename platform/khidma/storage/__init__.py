@@ -5,10 +5,11 @@ app.instance_path)`), calls `upgrade()` at start-up and opens `database.session(
 unit of work.
 """
 
-# The payment tables live in a module of their own; importing it puts them on
+# The payment and trust tables live in a module of their own; importing it puts them on
 # Base.metadata, which the migrations test compares with the schema.
 from khidma.storage import booking_models as _booking_models  # noqa: F401
 from khidma.storage import payment_models as _payment_models  # noqa: F401
+from khidma.storage import trust_models as _trust_models  # noqa: F401
 from khidma.storage.blobs import (
     BlobCorrupted,
     BlobNotFound,

@@ -24,7 +24,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from khidma.payments.fees import FeeQuote, as_snapshot
+from khidma.payments.fees import FeeQuote, as_snapshot, from_snapshot
 from khidma.payments.gateway import ProviderPayment
 from khidma.payments.states import State, may_follow
 from khidma.storage.models import Submission
@@ -98,6 +98,16 @@ def record_fee(session: Session, submission_id: int, fee: FeeQuote) -> Submissio
 
 def fee_of(session: Session, submission_id: int) -> SubmissionFee | None:
     return session.get(SubmissionFee, submission_id)
+
+
+def kept_fee(session: Session, submission: Submission) -> FeeQuote | None:
+    """The fee kept with the request at submit time, if it has one (what every output
+    shows and what the citizen owes)."""
+    if submission.id is None:
+        return None
+    session.flush()
+    row = fee_of(session, submission.id)
+    return from_snapshot(row.snapshot) if row is not None else None
 
 
 # --------------------------------------------------------------------------- attempts

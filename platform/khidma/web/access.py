@@ -34,6 +34,7 @@ from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from khidma.identity.accounts import new_session_id, record, session_ended
+from khidma.storage import audit
 from khidma.storage.models import Role, User
 from khidma.web.context import database, now
 
@@ -85,6 +86,7 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     "catalog.service_card": PUBLIC,
     "catalog.guide_pdf": PUBLIC,
     "inquiry.index": PUBLIC,
+    "verify.index": PUBLIC,
     "auth.sign_in": PUBLIC,
     "auth.sign_out": PUBLIC,  # signing out when already out is harmless
     "auth.signed_out": PUBLIC,
@@ -149,6 +151,8 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     "audit.index": AUDITOR,
     "audit.request": AUDITOR,
     "audit.pdf": AUDITOR,
+    "audit.attachment": AUDITOR,
+    "audit.export": AUDITOR,
     # --- administrators ------------------------------------------------------------
     "admin.index": ADMIN,
     "admin.reload": ADMIN,
@@ -275,6 +279,11 @@ def start_session(user: User, via: str) -> None:
             object_id=sid,
             ip=request.remote_addr,
         )
+        if user.role != Role.CITIZEN:  # officials' sign-ins go in the chained log too
+            audit.append(
+                db, actor=user, action="sign_in", object_type="user", object_id=user.id,
+                details={"via": via, "ip": request.remote_addr}, at=at,
+            )
     g.user = user
 
 
@@ -333,6 +342,22 @@ def _session_user() -> tuple[User | None, bool]:
 _NO_SESSION = frozenset({"static", "health.healthz", "health.readyz"})
 
 
+# What an auditor may still post: signing out or in as someone else, and checking a
+# document on the public page; none of them changes a request or an account.
+AUDITOR_POSTS = frozenset({"auth.sign_out", "auth.sign_in", "auth.dev_sso", "verify.index"})
+
+
+def read_only_refused(user: User | None, endpoint: str, method: str) -> bool:
+    """True for a POST (or other change) by an auditor: auditors read and change nothing,
+    on any endpoint, whatever its row says."""
+    return (
+        user is not None
+        and user.role == Role.AUDITOR
+        and method not in ("GET", "HEAD", "OPTIONS")
+        and endpoint not in AUDITOR_POSTS
+    )
+
+
 def enforce() -> Response | None:
     if request.endpoint in _NO_SESSION:
         # No database work for a stylesheet, nor for a health check (which must answer
@@ -347,6 +372,8 @@ def enforce() -> Response | None:
     rule = ACCESS.get(endpoint)
     decision = decide(rule, user, dev=bool(current_app.config.get("DEV")))
     g.access = decision
+    if decision is Decision.ALLOW and read_only_refused(user, endpoint, request.method):
+        abort(403)
     if decision is Decision.ALLOW:
         return None
     if decision is Decision.MISSING:

@@ -49,9 +49,9 @@ from khidma.storage.models import (
     Submission,
     User,
 )
+from khidma.storage.payments import kept_fee
 from khidma.web.context import database, now, pinned_definition, registry, today
 from khidma.web.i18n import current_lang, t, tr
-from khidma.web.notify import kept_fee
 
 log = logging.getLogger(__name__)
 
@@ -427,37 +427,38 @@ def _pdf_filename(submission: Submission) -> str:
     return f"{submission.service_id}-{reference}.pdf"
 
 
-def summary_pdf(definition: ServiceDefinition, submission: Submission) -> Response:
-    """The request's summary as a PDF download, in the user's language (the citizen's
-    and the agency's staff's)."""
-    from khidma.renderer.pdf import render_summary_pdf
-
-    lang = current_lang()
-    with database().session() as session:
-        summary = request_summary(definition, submission, lang, session)
-    pdf = render_summary_pdf(
-        summary,
-        lang=lang,
-        reference=submission.reference,
-        status_label=status_label(definition, submission.status),
-        submitted_at=moments.date_pair(submission.submitted_at, lang),
-        generated_at=moments.date_pair(now(), lang),
-    )
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{_pdf_filename(submission)}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.get("/requests/<token>/summary.pdf")
 def request_pdf(token: str) -> Response:
     user = signed_in()
     with database().session() as session:
         submission = own_submission(session, token, user)
-        definition = definition_of(submission.service_id, submission.definition_hash)
-    if definition is None:
-        abort(404)
-    return summary_pdf(definition, submission)
+    return document_response(submission)
+
+
+def document_response(submission: Submission) -> Response:
+    """The request's current document (its final one once issued, else the one of its
+    submission) in the user's language, as stored; drawn and stored first if it never
+    was (a request submitted before documents were issued, or in the other language)."""
+    from khidma.trust import documents
+
+    lang = current_lang()
+    definition = definition_of(submission.service_id, submission.definition_hash)
+    with database().session() as session:
+        event = documents.current_event(session, submission, definition)
+        document = documents.latest(session, submission.id, lang)
+    if document is None or document.event != event:
+        if definition is None:
+            abort(404)
+        document = documents.issue_outside(
+            database(), submission, definition, event=event, lang=lang
+        )
+    stream = documents.open_document(document)
+    response = Response(documents.chunks(stream), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{_pdf_filename(submission)}"'
+    response.headers["Content-Length"] = str(document.size)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["ETag"] = f'"{document.sha256}"'
+    return response
 
 
 @bp.post("/requests/<token>/rate")

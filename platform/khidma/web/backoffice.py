@@ -29,9 +29,9 @@ from khidma.storage.models import Attachment, Message, Role, StatusEvent, Submis
 from khidma.web.account import (
     FileLink,
     definition_of,
+    document_response,
     request_summary,
     status_label,
-    summary_pdf,
 )
 from khidma.web.context import blobs, database, now, registry, today
 from khidma.web.i18n import current_lang, t, tr
@@ -333,9 +333,9 @@ def request_page(token: str) -> Any:
 def pdf(token: str) -> Response:
     user = _staff()
     with database().session() as session:
-        submission, definition = _own(session, token, user)
+        submission, _ = _own(session, token, user)
         # audit: download_pdf
-    return summary_pdf(definition, submission)
+    return document_response(submission)
 
 
 @bp.get("/files/<token>")

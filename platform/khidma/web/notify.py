@@ -19,24 +19,15 @@ from sqlalchemy.orm import Session
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine.summary import Summary, build_summary
 from khidma.payments.display import with_fee
-from khidma.payments.fees import FeeQuote, from_snapshot
+from khidma.payments.fees import FeeQuote
 from khidma.payments.money import format_money
 from khidma.renderer import moments
 from khidma.renderer.messages import LANGS, body_of, placeholders
 from khidma.storage import outbox
 from khidma.storage.models import Submission
-from khidma.storage.payments import fee_of
+from khidma.storage.payments import kept_fee
 
-__all__ = ["answer_of_type", "kept_fee", "queue_notifications", "request_link"]
-
-
-def kept_fee(session: Session, submission: Submission) -> FeeQuote | None:
-    """The fee kept with the request at submit time, if it has one."""
-    if submission.id is None:
-        return None
-    session.flush()
-    row = fee_of(session, submission.id)
-    return from_snapshot(row.snapshot) if row is not None else None
+__all__ = ["answer_of_type", "queue_notifications", "request_link"]
 
 
 def _extra(

@@ -22,13 +22,14 @@ from khidma.engine.validate import validate_declarations, validate_submission
 from khidma.payments.fees import FeeError, FeeQuote, quote
 from khidma.renderer.messages import fill, placeholders
 from khidma.storage.models import Attachment, StatusEvent, Submission
-from khidma.storage.payments import record_fee
+from khidma.storage.payments import kept_fee, record_fee
 from khidma.storage.references import next_reference
+from khidma.trust import documents
 from khidma.web import booking
 from khidma.web.context import database, now, pinned_definition, today
 from khidma.web.i18n import current_lang, tr
 from khidma.web.lifecycle import initial_due
-from khidma.web.notify import kept_fee, queue_notifications
+from khidma.web.notify import queue_notifications
 from khidma.web.wizard import _plan, identity, owned_draft, review
 from khidma.words import word
 
@@ -121,6 +122,7 @@ def submit(token: str) -> Any:
         session.delete(draft)
         session.flush()
         done = submission.token
+    issue_submitted_document(submission, definition, lang)
     return redirect(url_for("requests.done", token=done))
 
 
@@ -136,6 +138,20 @@ def _fee(
         log.error("fee of %s could not be worked out at submit: %s", definition.id, error)
         text = Text(word(FEE_UNAVAILABLE, "ar"), word(FEE_UNAVAILABLE, "en"))
         return None, FieldError("fee-amount", error.code, text=text)
+
+
+def issue_submitted_document(
+    submission: Submission, definition: ServiceDefinition, lang: str
+) -> None:
+    """Issue the request's summary document now, after the submission is committed (so
+    the drawing does not hold the write lock). If it fails, the first download issues it,
+    with the same issue time: the submission's."""
+    try:
+        documents.issue_outside(
+            database(), submission, definition, event=documents.SUBMITTED, lang=lang
+        )
+    except Exception:  # the request is submitted; its document can be drawn later
+        log.exception("the summary of %s could not be issued now", submission.reference)
 
 
 def _file_ids(value: Any) -> Iterator[str]:

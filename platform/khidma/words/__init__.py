@@ -39,6 +39,7 @@ CATALOGS: tuple[str, ...] = (
     "admin",
     "khidma.payments.words",
     "khidma.booking.words",
+    "trust",
 )
 
 
