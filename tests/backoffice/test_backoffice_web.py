@@ -244,3 +244,35 @@ def test_asking_the_applicant_by_the_move_is_also_a_message(
         queued = list(session.scalars(select(OutboxMessage.event)))
     assert bodies == ["ما سبب الزيارة؟"] and queued == ["message_from_staff"]
     assert current(app, submission).paused_at is not None
+
+
+def test_every_staff_action_is_in_the_chained_audit_log(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    """Views, downloads, claims, moves and messages of staff each append an entry in the
+    action's own transaction; the chain verifies."""
+    from khidma.storage import audit
+    from khidma.storage.trust_models import AuditEntry
+
+    me, _ = citizens
+    submission = make_submission(app, me, 9)
+    staff = make_staff(app, "auditable")
+    sign_in(client, staff)
+    url = f"/backoffice/requests/{submission.token}"
+    page(client, url)
+    assert client.get(f"{url}/summary.pdf").status_code == 200
+    post(client, f"{url}/claim", url)
+    post(client, f"{url}/message", url, body="أرفق صورة الهوية من فضلك")
+    post(client, f"{url}/transition", url, to="approved", note="تمت المراجعة")
+    refused, _ = post(client, f"{url}/transition", url, to="no_such_status")
+    assert refused >= 400
+    with db(app).session() as session:
+        entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
+        verdict = audit.verify(session)
+    staff_actions = [
+        e.action for e in entries if e.actor == "auditable" and e.object_id == str(submission.id)
+    ]
+    assert staff_actions[:2] == ["view_request", "download_pdf"]
+    assert {"claim", "message", "transition"} <= set(staff_actions)
+    assert staff_actions.count("transition") == 1  # the refused move wrote nothing
+    assert verdict.ok, verdict

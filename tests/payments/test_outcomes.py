@@ -72,6 +72,10 @@ def test_success(platform: Platform, sim: RunningSimulator, citizen: Person) -> 
         assert moved.version == submission.version + 1
         assert last is not None and (last.from_status, last.to_status) == ("approved", "paid")
         assert last.actor_role == "system"
+        from khidma.storage.trust_models import AuditEntry
+
+        actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)).all()
+        assert "payment_success" in actions and "transition" in actions  # both chained
 
 
 @pytest.mark.parametrize(

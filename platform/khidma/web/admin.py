@@ -41,6 +41,7 @@ from khidma.identity.accounts import (
 from khidma.identity.passwords import password_problem
 from khidma.storage import outbox_health
 from khidma.storage.models import DefinitionVersion, Draft, Role, Submission, User
+from khidma.web.audit_trail import record
 from khidma.web.context import database, now, registry
 from khidma.web.i18n import t, tr
 
@@ -172,7 +173,7 @@ def _check(form: dict[str, str]) -> dict[str, str]:
 
 @bp.post("/accounts")
 def create_account() -> Any:
-    _admin()
+    me = _admin()
     form = {k: request.form.get(k, "").strip()[:200] for k in FORM_FIELDS}
     form["supervisor"] = "1" if request.form.get("supervisor") == "1" else ""
     errors = _check(form)
@@ -195,7 +196,16 @@ def create_account() -> Any:
                 agency_id=form["agency"] if staff else None,
             )
             user.is_supervisor = staff and form["supervisor"] == "1"
-            # audit: create_account
+            session.flush()
+            record(
+                "create_account",
+                "user",
+                user.id,
+                session=session,
+                actor=me,
+                role=str(user.role),
+                agency=user.agency_id,
+            )
     except AccountConflict as conflict:
         errors = {conflict.field: t(f"auth.error.{conflict.code}")}
         return _page(errors=errors, form=form, status=400)
@@ -215,7 +225,7 @@ def set_active(user_id: int) -> BaseResponse:
             flash(t("admin.error.self"), "info")
             return redirect(url_for("admin.index", _anchor="accounts"), code=303)
         user.is_active = active
-        # audit: set_active
+        record("activate" if active else "deactivate", "user", user.id, session=session)
     flash(t("admin.activated" if active else "admin.deactivated"), "success")
     return redirect(url_for("admin.index", _anchor="accounts"), code=303)
 
@@ -228,7 +238,7 @@ def reload() -> Any:
         problems = [str(p) for p in result.problems] or [t("admin.no_services")]
         return _page(problems=problems, status=422)
     registry().replace(result.services)
-    # audit: reload_definitions
+    record("reload_definitions", "registry", "services", count=len(result.services))
     flash(t("admin.reloaded", count=len(result.services)), "success")
     return redirect(url_for("admin.index", _anchor="definitions"), code=303)
 
@@ -237,6 +247,7 @@ def reload() -> Any:
 def retry(message_id: int) -> BaseResponse:
     _admin()
     done = outbox_health.retry(database(), message_id, now=now())
-    # audit: retry_message
+    if done:
+        record("retry_message", "outbox_message", message_id)
     flash(t("admin.retried" if done else "admin.not_retried"), "success" if done else "info")
     return redirect(url_for("admin.index", _anchor="outbox"), code=303)

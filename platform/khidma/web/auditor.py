@@ -20,13 +20,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, abort, g, render_template, request, stream_with_context, url_for
+from flask import Blueprint, abort, render_template, request, stream_with_context, url_for
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from khidma.engine.identifiers import normalise_digits
-from khidma.storage import audit
 from khidma.storage.models import Attachment, Message, StatusEvent, Submission, User
 from khidma.trust import documents
 from khidma.web.account import (
@@ -36,6 +35,7 @@ from khidma.web.account import (
     service_title,
     status_label,
 )
+from khidma.web.audit_trail import record
 from khidma.web.context import RIYADH, blobs, database, registry
 from khidma.web.i18n import current_lang, t, tr
 
@@ -101,19 +101,6 @@ def _day(text: str) -> dt.date | None:
 def _midnight(day: dt.date) -> dt.datetime:
     # Dates are Saudi dates: a day starts at midnight in Riyadh.
     return dt.datetime.combine(day, dt.time(), RIYADH).astimezone(dt.UTC)
-
-
-def record(action: str, object_type: str, object_id: str | int, **details: Any) -> None:
-    """One entry of the chained audit log for what the auditor is doing now."""
-    with database().session(write=True) as session:
-        audit.append(
-            session,
-            actor=g.user,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            details={**details, "ip": request.remote_addr},
-        )
 
 
 def _submission(session: Session, token: str) -> Submission:
@@ -192,9 +179,7 @@ def request_page(token: str) -> str:
         )
         definition = definition_of(submission.service_id, submission.definition_hash)
         summary = (
-            request_summary(definition, submission, current_lang(), session)
-            if definition
-            else None
+            request_summary(definition, submission, current_lang(), session) if definition else None
         )
     record("audit_view", "submission", submission.id, reference=submission.reference)
     return render_template(

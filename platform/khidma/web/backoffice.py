@@ -5,8 +5,9 @@ answers 404, exactly like one that does not exist. Acting on a request (a move o
 workflow, a message) needs holding it (claim); a supervisor may hand it to another. Every
 form carries the version of the request it was shown with: when the request changed
 meanwhile the action is refused with "the request has just changed" and nothing is
-applied (`khidma.storage.requests`). Where the audit log must append an entry, the code
-says `# audit: <action>`.
+applied (`khidma.storage.requests`). Every view, download and action of staff is
+written to the chained audit log (`web.audit_trail.record`; a move or a message by
+`web.lifecycle`), in the action's own transaction where it writes.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from khidma.web.account import (
     request_summary,
     status_label,
 )
+from khidma.web.audit_trail import record
 from khidma.web.context import blobs, database, now, registry, today
 from khidma.web.i18n import current_lang, t, tr
 from khidma.web.lifecycle import Refused, current_due, make_transition, send_message
@@ -324,7 +326,7 @@ def request_page(token: str) -> Any:
     with database().session(write=True) as session:
         submission, definition = _own(session, token, user)
         page = _page(session, user, submission, definition)
-        # audit: view_request
+        record("view_request", "submission", submission.id, session=session)
         store.mark_read(session, submission.id, reader_role="staff", now=now())
     return page
 
@@ -334,7 +336,7 @@ def pdf(token: str) -> Response:
     user = _staff()
     with database().session() as session:
         submission, _ = _own(session, token, user)
-        # audit: download_pdf
+    record("download_pdf", "submission", submission.id)
     return document_response(submission)
 
 
@@ -349,7 +351,7 @@ def file(token: str) -> Response:
             abort(404)
         _own(session, attachment.submission.token, user)
         data = blobs().get(attachment.blob_key)
-        # audit: download_file
+    record("download_file", "attachment", attachment.id, submission=attachment.submission_id)
     response = Response(data, mimetype=attachment.content_type)
     response.headers["Content-Disposition"] = _disposition(attachment.filename)
     response.headers["Cache-Control"] = "private, no-store"
@@ -417,7 +419,7 @@ def claim(token: str) -> Any:
                 )
             if holder is None:
                 store.claim(session, submission, version=_version(), user_id=user.id)
-                # audit: claim
+                record("claim", "submission", submission.id, session=session)
     except store.Changed:
         return _again(token, user, "backoffice.error.changed", {})
     flash(t("backoffice.claimed"), "success")
@@ -435,7 +437,7 @@ def release(token: str) -> Any:
                     session, user, submission, definition, "backoffice.error.not_holder", {}, 409
                 )
             store.release(session, submission, version=_version(), user_id=user.id)
-            # audit: release
+            record("release", "submission", submission.id, session=session)
     except store.Changed:
         return _again(token, user, "backoffice.error.changed", {})
     flash(t("backoffice.released"), "success")
@@ -466,7 +468,7 @@ def assign(token: str) -> Any:
                     session, user, submission, definition, "backoffice.error.assignee", {}, 400
                 )
             store.reassign(session, submission, version=_version(), to_user_id=assignee.id)
-            # audit: reassign
+            record("reassign", "submission", submission.id, session=session, to=assignee.id)
     except store.Changed:
         return _again(token, user, "backoffice.error.changed", {})
     flash(t("backoffice.assigned"), "success")
@@ -485,7 +487,6 @@ def transition(token: str) -> Any:
             refusal = _transition_refusal(session, user, submission, definition, to, note, form)
             if refusal is not None:
                 return refusal
-            # audit: transition
             label = status_label(definition, to)
     except store.Changed:
         return _again(token, user, "backoffice.error.changed", form)
@@ -600,7 +601,7 @@ def message(token: str) -> Any:
                 now=moment,
                 documents=_documents(documents_text),
             )
-            # audit: message
+            record("message", "submission", submission.id, session=session)
     except store.Changed:
         return _again(token, user, "backoffice.error.changed", form, "message")
     flash(t("backoffice.sent"), "success")

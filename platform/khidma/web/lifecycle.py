@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine import workflow as rules
 from khidma.renderer import moments
+from khidma.storage import audit
 from khidma.storage import requests as store
 from khidma.storage.models import Message, Submission, User
 from khidma.web.notify import queue_notifications
@@ -113,6 +114,7 @@ def make_transition(
     verdict = rules.check_transition(definition.workflow, submission.status, role, to, note)
     if verdict.refusal is not None:
         raise Refused(verdict.refusal)
+    from_status = submission.status
     store.move(
         session,
         submission,
@@ -124,6 +126,15 @@ def make_transition(
         note=(note or "").strip() or None,
         now=now,
         **_clock(definition, submission, to, now),
+    )
+    audit.append(
+        session,
+        actor=actor if actor is not None else role,
+        action="transition",
+        object_type="submission",
+        object_id=submission.id,
+        details={"from": from_status, "to": to, "role": role, "note": bool(note)},
+        at=now,
     )
     if notify:
         citizen = _citizen(session, submission)

@@ -49,6 +49,7 @@ from khidma.storage import payments as store
 from khidma.storage.models import Role, Submission, User
 from khidma.storage.payment_models import Payment
 from khidma.web.account import definition_of, service_title, status_label
+from khidma.web.audit_trail import record
 from khidma.web.context import database, now
 from khidma.web.i18n import current_lang, t, tr
 from khidma.web.lifecycle import advance_on_payment
@@ -475,6 +476,7 @@ def refund(token: str) -> Any:
             else:
                 errors["amount"] = t("payments.refund_error.refused", detail=error.detail)
         else:
+            record("refund", "payment", payment.id, amount=done.amount, submission=submission.id)
             flash(
                 t("payments.refund_done", amount=format_money(done.amount, current_lang())),
                 "success",
