@@ -244,3 +244,12 @@ def test_asking_the_applicant_by_the_move_is_also_a_message(
         queued = list(session.scalars(select(OutboxMessage.event)))
     assert bodies == ["ما سبب الزيارة؟"] and queued == ["message_from_staff"]
     assert current(app, submission).paused_at is not None
+
+
+def test_the_catalog_lists_services_by_audience(client: FlaskClient) -> None:
+    html = page(client, "/?lang=ar")
+    assert "خدمات الأفراد" in html
+    assert "خدمات الأعمال" not in html  # no seed service is for businesses
+    assert "طلب موعد مع الامارة" in page(client, "/?audience=individuals")
+    assert "طلب موعد مع الامارة" not in page(client, "/?audience=businesses")
+    assert "طلب موعد مع الامارة" in page(client, "/?audience=nonsense")
