@@ -51,6 +51,7 @@ DEFAULTS: dict[str, Any] = {
     "SMS_SENDER": None,  # the sender name registered with the SMS provider
     "SMS_TIMEOUT_SECONDS": 10,
     # --- end of delivery
+    "PAYMENT_RECONCILE_MINUTES": 5,  # the worker settles unfinished payments (0: never)
 }
 
 # A secret key shorter than this, or made of few distinct characters, is refused outside

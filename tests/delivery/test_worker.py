@@ -3,6 +3,7 @@ real `khidma worker` process on SIGTERM), and runs in-process for `khidma run`."
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -23,7 +24,7 @@ from khidma.delivery.dev import DevSender
 from khidma.delivery.settings import DeliverySettings
 from khidma.delivery.sms_http import HttpSmsGateway, SmsSettings
 from khidma.delivery.sms_simulator import SimulatorServer
-from khidma.delivery.worker import Worker, in_process_delivery
+from khidma.delivery.worker import Job, Worker, in_process_delivery
 from khidma.storage import Channel, Database, OutboxMessage
 from khidma.storage.outbox import OutgoingMessage, enqueue
 from khidma.storage.types import utcnow
@@ -262,3 +263,42 @@ def test_khidma_run_delivers_in_development_only_unless_told(tmp_path: Path) -> 
     with delivery_for_run(app, enabled=None):  # development: on
         wait_until(all_sent(database))
     database.dispose()
+
+
+def test_periodic_jobs_run_and_a_failing_one_does_not_stop_the_worker(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    ran: list[str] = []
+
+    def broken() -> None:
+        ran.append("broken")
+        raise RuntimeError("provider unreachable")
+
+    jobs = [
+        Job("broken job", timedelta(minutes=5), broken),
+        Job("reconciliation", timedelta(minutes=5), lambda: ran.append("reconciliation")),
+        Job("switched off", timedelta(0), lambda: ran.append("never")),
+    ]
+    worker = Worker(database, {}, FAST, cleanup=False, jobs=jobs)
+    with caplog.at_level(logging.ERROR, "khidma.delivery"):
+        worker.run(once=True)
+    assert ran == ["broken", "reconciliation"]
+    assert "broken job failed" in caplog.text
+
+
+def test_the_app_worker_reconciles_payments_when_online_payment_is_on(tmp_path: Path) -> None:
+    from khidma.app import create_app
+    from khidma.delivery.worker import app_jobs
+
+    config = {"DEV": True, "SECRET_KEY": "w-" + "Kq3Zx8Vb1Nm6Lp4Rt7Ws" * 2}
+    assert app_jobs(create_app(config, instance_path=tmp_path / "off")) == ()
+    paying = {
+        **config,
+        "PAYMENT_URL": "http://127.0.0.1:9/",
+        "PAYMENT_API_KEY": "k" * 24,
+        "PAYMENT_WEBHOOK_SECRET": "s" * 24,
+        "SADAD_BILLER_CODE": "901",
+        "PAYMENT_RECONCILE_MINUTES": 2,
+    }
+    (job,) = app_jobs(create_app(paying, instance_path=tmp_path / "on"))
+    assert job.name == "payment reconciliation" and job.every == timedelta(minutes=2)

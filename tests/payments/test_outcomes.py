@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from khidma.payments.simulator import RunningSimulator
-from khidma.storage.models import Submission
+from khidma.storage.models import StatusEvent, Submission
 from tests.payments.conftest import (
     Person,
     Platform,
@@ -61,6 +62,16 @@ def test_success(platform: Platform, sim: RunningSimulator, citizen: Person) -> 
     assert message.event == "payment_received"
     assert "٣٠٠٫٠٠" in message.body and "SAR 300.00" in message.body
     assert status_of(platform, submission) == "paid"  # approved → paid: the workflow goes on
+    with platform.db().session() as session:  # moved as the back office moves a request
+        moved = session.get_one(Submission, submission.id)
+        last = session.scalars(
+            select(StatusEvent)
+            .where(StatusEvent.submission_id == submission.id)
+            .order_by(StatusEvent.id.desc())
+        ).first()
+        assert moved.version == submission.version + 1
+        assert last is not None and (last.from_status, last.to_status) == ("approved", "paid")
+        assert last.actor_role == "system"
 
 
 @pytest.mark.parametrize(

@@ -375,3 +375,37 @@ def test_pages_may_still_include_the_summary_partial(app: Flask) -> None:
         )
     assert '<h3 id="summary-applicant-title">' in html
     assert 'href="/change/full_name"' in html and 'class="summary summary-page"' in html
+
+
+def test_my_requests_come_in_pages_newest_first(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    """Keyset pages of 20 (an account that files for many keeps a fast list); the drafts
+    on the first page only; a cursor that is not the user's starts at the newest."""
+    me, other = citizens
+    d = definition(app)
+    made = [store_submission(app, me, d.id, {}, seq) for seq in range(1, 46)]
+    with db(app).session(write=True) as session:
+        for seq, s in enumerate(made, start=1):
+            session.get_one(Submission, s.id).submitted_at = NOW - dt.timedelta(hours=seq)
+    theirs = store_submission(app, other, d.id, {}, 99)
+    make_draft(app, me, expires_in=dt.timedelta(days=10))
+    sign_in(client, me)
+
+    def page_of(url: str) -> tuple[list[str], str | None, str]:
+        html = client.get(url).get_data(as_text=True)
+        references = [row[0] for row in rows_of(html)]
+        older = re.search(r'href="(/account\?before=\d+)" rel="next"', html)
+        return references, older[1] if older else None, html
+
+    first, older, html = page_of("/account?lang=ar")
+    assert [r.split()[0] for r in first] == [f"{n}/1448" for n in range(1, 21)]
+    assert 'id="my-drafts"' in html and "الطلبات الأقدم" in html
+    second, older2, html2 = page_of(older or "")
+    assert [r.split()[0] for r in second] == [f"{n}/1448" for n in range(21, 41)]
+    assert 'id="my-drafts"' not in html2 and "أحدث الطلبات" in html2
+    last, none, _ = page_of(older2 or "")
+    assert [r.split()[0] for r in last] == [f"{n}/1448" for n in range(41, 46)]
+    assert none is None
+    foreign, _, _ = page_of(f"/account?before={theirs.id}")
+    assert foreign == first

@@ -14,13 +14,15 @@ the batch back to the outbox for other workers, and returns.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from khidma.delivery.cleanup import clean_up
@@ -38,6 +40,16 @@ if TYPE_CHECKING:
 log = logging.getLogger("khidma.delivery")
 
 
+@dataclass(frozen=True)
+class Job:
+    """Work the worker does every `every` besides delivery (payment reconciliation): a
+    failure is logged and the job tried again at its next turn."""
+
+    name: str
+    every: dt.timedelta
+    run: Callable[[], object]
+
+
 class Worker:
     def __init__(
         self,
@@ -47,8 +59,10 @@ class Worker:
         *,
         blobs: object | None = None,
         cleanup: bool = True,
+        jobs: Sequence[Job] = (),
     ) -> None:
         self.database = database
+        self.jobs = tuple(j for j in jobs if j.every.total_seconds() > 0)
         self.senders = senders
         self.settings = settings
         self.blobs = blobs
@@ -70,10 +84,15 @@ class Worker:
         """Deliver until stopped; with `once`, until nothing is due any more."""
         self._announce()
         next_cleanup = time.monotonic()
+        next_job = {job.name: time.monotonic() for job in self.jobs}
         try:
             while not self.stopping.is_set():
                 self._wake.clear()
                 result = self._pass()
+                for job in self.jobs:
+                    if time.monotonic() >= next_job[job.name]:
+                        self._run_job(job)
+                        next_job[job.name] = time.monotonic() + job.every.total_seconds()
                 if self.cleanup and time.monotonic() >= next_cleanup:
                     self._clean_up()
                     next_cleanup = time.monotonic() + self.settings.cleanup_interval.total_seconds()
@@ -116,6 +135,12 @@ class Worker:
         except Exception:
             log.exception("clean-up failed; trying again at the next interval")
 
+    def _run_job(self, job: Job) -> None:
+        try:
+            job.run()
+        except Exception:
+            log.exception("%s failed; trying again in %s", job.name, job.every)
+
     def _announce(self) -> None:
         for channel in Channel:
             sender = self.senders.get(channel)
@@ -153,7 +178,26 @@ def worker_for(app: Flask, *, cleanup: bool = True, **changes: Any) -> Worker:
         settings,
         blobs=app.extensions.get("khidma.blobs"),
         cleanup=cleanup,
+        jobs=app_jobs(app),
     )
+
+
+def app_jobs(app: Flask) -> tuple[Job, ...]:
+    """The periodic jobs of the app's features: payment reconciliation every
+    `PAYMENT_RECONCILE_MINUTES` (5; 0 turns it off) when online payment is on."""
+    jobs = []
+    if app.extensions.get("khidma.payments") is not None:
+        from khidma.payments.cli import run_reconciliation
+
+        minutes = float(app.config.get("PAYMENT_RECONCILE_MINUTES", 5))
+        jobs.append(
+            Job(
+                "payment reconciliation",
+                dt.timedelta(minutes=minutes),
+                lambda: run_reconciliation(app),
+            )
+        )
+    return tuple(jobs)
 
 
 @contextmanager

@@ -31,6 +31,7 @@ __all__ = [
     "FORMAT",
     "Block",
     "DeclarationLine",
+    "FeeLine",
     "FileLine",
     "Files",
     "Node",
@@ -197,6 +198,33 @@ class DeclarationLine:
 
 
 @dataclass(frozen=True)
+class FeeLine:
+    """What the request costs, as kept with it at submit time (or quoted on the review
+    page): `amount` in halalas and its display text, how it was worked out (`rule`), and
+    when it is paid (`when`: "on_submit", "after_approval" or None), with its text. The
+    payments feature makes it (`khidma.payments.display.fee_line`); the engine only
+    carries it, so every output shows the same amount."""
+
+    kind: ClassVar[str] = "fee"
+    amount: int
+    amount_text: str
+    rule: str
+    when: str | None
+    when_text: str
+    currency: str = "SAR"
+
+    def export(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "amount": self.amount,
+            "currency": self.currency,
+            "text": self.amount_text,
+            "rule": self.rule,
+            "payable": self.when,
+        }
+
+
+@dataclass(frozen=True)
 class Summary:
     kind: ClassVar[str] = "summary"
     lang: str
@@ -204,6 +232,7 @@ class Summary:
     agency_name: str
     sections: tuple[Section, ...]
     declarations: tuple[DeclarationLine, ...]
+    fee: FeeLine | None = None
 
     def export(self) -> dict[str, Any]:
         """The JSON form: plain dicts, lists, strings, numbers, booleans and None."""
@@ -214,6 +243,7 @@ class Summary:
             "service": {"title": self.service_title, "agency": self.agency_name},
             "sections": [s.export() for s in self.sections],
             "declarations": [d.export() for d in self.declarations],
+            "fee": self.fee.export() if self.fee is not None else None,
         }
 
 

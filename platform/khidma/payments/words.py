@@ -10,6 +10,13 @@ WORDS: dict[str, dict[str, str]] = {
     # --- the pay page ---------------------------------------------------------------
     "payments.title": {"ar": "سداد الرسوم", "en": "Pay the fee"},
     "payments.amount_due": {"ar": "المبلغ المستحق", "en": "Amount due"},
+    "payments.fees": {"ar": "الرسوم", "en": "Fees"},
+    "payments.error.fee_unavailable": {
+        "ar": "تعذر احتساب رسوم هذا الطلب، فلم يُرسل. بياناتك محفوظة؛ حاول لاحقاً أو تواصل مع الجهة.",
+        "en": "The fee of this request could not be worked out, so it was not sent. Your "
+        "answers are kept; try again later or contact the agency.",
+    },
+    "payments.when": {"ar": "موعد الدفع", "en": "When to pay"},
     "payments.fee_rule": {"ar": "طريقة احتساب الرسوم", "en": "How the fee was worked out"},
     "payments.fee_fixed": {"ar": "رسوم ثابتة", "en": "A fixed fee"},
     "payments.fee_computed": {

@@ -27,7 +27,7 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
@@ -37,6 +37,7 @@ from khidma.definitions.errors import DefinitionError
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine.summary import Summary, build_summary, subject_line
 from khidma.engine.wizard import plan
+from khidma.payments.display import with_fee
 from khidma.renderer import moments
 from khidma.storage.models import (
     Attachment,
@@ -50,6 +51,7 @@ from khidma.storage.models import (
 )
 from khidma.web.context import database, now, pinned_definition, registry, today
 from khidma.web.i18n import current_lang, t, tr
+from khidma.web.notify import kept_fee
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +155,9 @@ class RequestLine:
     unread: int  # messages from the agency not read yet
 
 
+REQUESTS_PER_PAGE = 20
+
+
 @dataclass(frozen=True)
 class DraftLine:
     token: str
@@ -192,13 +197,7 @@ def _first_page(definition: ServiceDefinition, draft: Draft) -> str:
 def index() -> str:
     user = signed_in()
     with database().session() as session:
-        submissions = list(
-            session.scalars(
-                select(Submission)
-                .where(Submission.user_id == user.id)
-                .order_by(Submission.submitted_at.desc(), Submission.id.desc())
-            )
-        )
+        submissions, older = _requests_page(session, user.id, request.args.get("before"))
         unread = _unread(session, [s.id for s in submissions])
         lang = current_lang()
         requests = []
@@ -218,10 +217,14 @@ def index() -> str:
             )
         drafts = []
         moment = now()
-        for d in session.scalars(
-            select(Draft)
-            .where(Draft.user_id == user.id)
-            .order_by(Draft.updated_at.desc(), Draft.id.desc())
+        for d in (
+            ()
+            if before_shown()
+            else session.scalars(
+                select(Draft)
+                .where(Draft.user_id == user.id)
+                .order_by(Draft.updated_at.desc(), Draft.id.desc())
+            )
         ):
             if d.expires_at is not None and d.expires_at <= moment:
                 continue
@@ -238,7 +241,49 @@ def index() -> str:
                     resume_url=_endpoint_url("wizard.page", token=d.token, page_id=page_id),
                 )
             )
-    return render_template("account/index.html", requests=requests, drafts=drafts)
+    return render_template(
+        "account/index.html",
+        requests=requests,
+        drafts=drafts,
+        older=older,
+        paged=before_shown(),
+    )
+
+
+def before_shown() -> bool:
+    """Whether this is a later page of "my requests" (drafts are listed on the first)."""
+    return bool(request.args.get("before"))
+
+
+def _requests_page(
+    session: Session, user_id: int, before: str | None
+) -> tuple[list[Submission], int | None]:
+    """One page of the user's requests, newest first, and the cursor of the next page
+    (the id of the last one shown) when there are more. Keyset pagination: the page after
+    a request is the ones submitted before it, read from the (user_id, submitted_at)
+    index however many requests the account has. A cursor that is not one of the user's
+    requests starts again at the newest."""
+    query = select(Submission).where(Submission.user_id == user_id)
+    if before is not None and before.isdigit():
+        mark = session.execute(
+            select(Submission.submitted_at, Submission.id).where(
+                Submission.id == int(before), Submission.user_id == user_id
+            )
+        ).first()
+        if mark is not None:
+            query = query.where(
+                tuple_(Submission.submitted_at, Submission.id) < tuple_(mark[0], mark[1])
+            )
+    rows = list(
+        session.scalars(
+            query.order_by(Submission.submitted_at.desc(), Submission.id.desc()).limit(
+                REQUESTS_PER_PAGE + 1
+            )
+        )
+    )
+    more = len(rows) > REQUESTS_PER_PAGE
+    rows = rows[:REQUESTS_PER_PAGE]
+    return rows, rows[-1].id if more and rows else None
 
 
 @bp.post("/drafts/<token>/discard")
@@ -270,14 +315,18 @@ class FileLink:
     url: str | None
 
 
-def request_summary(definition: ServiceDefinition, submission: Submission, lang: str) -> Summary:
-    return build_summary(
+def request_summary(
+    definition: ServiceDefinition, submission: Submission, lang: str, session: Session
+) -> Summary:
+    """The request's summary with the fee kept at submit time."""
+    summary = build_summary(
         definition,
         submission.answers,
         lang,
         declarations_accepted=submission.declarations,
         today=moments.local_time(submission.submitted_at).date(),
     )
+    return with_fee(summary, kept_fee(session, submission))
 
 
 def _request_page(
@@ -326,7 +375,9 @@ def _request_page(
         service=service_title(definition, submission.service_id),
         agency=tr(definition.agency.name) if definition else "",
         status=status_label(definition, submission.status),
-        summary=request_summary(definition, submission, current_lang()) if definition else None,
+        summary=(
+            request_summary(definition, submission, current_lang(), session) if definition else None
+        ),
         history=history,
         files=files,
         messages=messages,
@@ -382,8 +433,10 @@ def summary_pdf(definition: ServiceDefinition, submission: Submission) -> Respon
     from khidma.renderer.pdf import render_summary_pdf
 
     lang = current_lang()
+    with database().session() as session:
+        summary = request_summary(definition, submission, lang, session)
     pdf = render_summary_pdf(
-        request_summary(definition, submission, lang),
+        summary,
         lang=lang,
         reference=submission.reference,
         status_label=status_label(definition, submission.status),

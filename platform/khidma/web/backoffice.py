@@ -265,7 +265,7 @@ def _page(
         submission=submission,
         service=tr(definition.title),
         status=status_label(definition, submission.status),
-        summary=request_summary(definition, submission, lang),
+        summary=request_summary(definition, submission, lang, session),
         due=current_due(definition, submission),
         paused=submission.paused_at is not None,
         waiting=rules.waiting_for(definition.workflow, submission.status),

@@ -12,6 +12,7 @@ notification exists exactly when the change was committed.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
@@ -23,8 +24,11 @@ from khidma.storage import requests as store
 from khidma.storage.models import Message, Submission, User
 from khidma.web.notify import queue_notifications
 
+log = logging.getLogger("khidma.web")
+
 __all__ = [
     "Refused",
+    "advance_on_payment",
     "closed_dates",
     "current_due",
     "initial_due",
@@ -123,20 +127,50 @@ def make_transition(
     )
     if notify:
         citizen = _citizen(session, submission)
-        extra = _fee_text(session, submission)
-        for event in rules.status_events(to):
-            queue_notifications(
-                session, definition, submission, submission.answers, citizen, event, extra=extra
-            )
+        for event in rules.status_events(to):  # {amount}: the fee kept at submit (notify)
+            queue_notifications(session, definition, submission, submission.answers, citizen, event)
 
 
-def _fee_text(session: Session, submission: Submission) -> dict[str, str]:
-    """{amount} for a message about a request with a fee (an approval asking to pay)."""
-    from khidma.payments.money import format_money
-    from khidma.storage.payments import fee_of
+def advance_on_payment(
+    session: Session,
+    definition: ServiceDefinition | None,
+    submission: Submission,
+    payment: object,
+    now: dt.datetime,
+) -> bool:
+    """The workflow goes on once the fee is paid (`PaymentService(on_paid=…)`): the
+    `system` transition out of the status that waited for payment, made like every other
+    move (guarded on status and version, history, SLA clock, `status:<to>` notifications)
+    in the payment's transaction. False when the status waits for no payment (a late
+    payment of a withdrawn request: staff see it and refund) or it moved meanwhile."""
+    from khidma.payments.workflow import payment_transition
 
-    fee = fee_of(session, submission.id)
-    return {"amount": format_money(fee.amount, "en", currency=False)} if fee else {}
+    if definition is None:
+        return False
+    transition = payment_transition(definition, submission.status)
+    if transition is None:
+        log.warning(
+            "request %s was paid in status %r, which waits for no payment",
+            submission.reference,
+            submission.status,
+        )
+        return False
+    try:
+        make_transition(
+            session,
+            definition,
+            submission,
+            to=transition.to,
+            role="system",
+            actor=None,
+            note=None,
+            version=submission.version,
+            now=now,
+        )
+    except (Refused, store.Changed) as error:
+        log.warning("request %s paid but not moved on: %r", submission.reference, error)
+        return False
+    return True
 
 
 def send_message(

@@ -18,12 +18,35 @@ from sqlalchemy.orm import Session
 
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine.summary import Summary, build_summary
+from khidma.payments.display import with_fee
+from khidma.payments.fees import FeeQuote, from_snapshot
+from khidma.payments.money import format_money
 from khidma.renderer import moments
 from khidma.renderer.messages import LANGS, body_of, placeholders
 from khidma.storage import outbox
 from khidma.storage.models import Submission
+from khidma.storage.payments import fee_of
 
-__all__ = ["answer_of_type", "queue_notifications", "request_link"]
+__all__ = ["answer_of_type", "kept_fee", "queue_notifications", "request_link"]
+
+
+def kept_fee(session: Session, submission: Submission) -> FeeQuote | None:
+    """The fee kept with the request at submit time, if it has one."""
+    if submission.id is None:
+        return None
+    session.flush()
+    row = fee_of(session, submission.id)
+    return from_snapshot(row.snapshot) if row is not None else None
+
+
+def _extra(
+    fee: FeeQuote | None, lang: str, extra: Mapping[str, str] | None
+) -> Mapping[str, str] | None:
+    """The caller's placeholders, with {amount} the kept fee's (the number alone: the
+    services' texts say "ريال" / "SAR" themselves) unless the caller gave one."""
+    if fee is None or not fee.due:
+        return extra
+    return {"amount": format_money(fee.amount, lang, currency=False), **(extra or {})}
 
 
 def answer_of_type(
@@ -59,8 +82,10 @@ def queue_notifications(
     answered or the account's, e-mail likewise); returns how many were queued. `extra`
     fills placeholders only the caller knows ({message}, {amount})."""
     link = request_link(submission)
+    fee = kept_fee(session, submission)
     values = {
-        lang: placeholders(definition, submission, lang, link=link, extra=extra) for lang in LANGS
+        lang: placeholders(definition, submission, lang, link=link, extra=_extra(fee, lang, extra))
+        for lang in LANGS
     }
     mobile = answer_of_type(definition, answers, "mobile") or getattr(user, "mobile", None)
     email = answer_of_type(definition, answers, "email") or getattr(user, "email", None)
@@ -68,13 +93,14 @@ def queue_notifications(
 
     def summary_of(lang: str) -> Summary:
         if lang not in summaries:  # built only for an e-mail about the request
-            summaries[lang] = build_summary(
+            summary = build_summary(
                 definition,
                 answers,
                 lang,
                 declarations_accepted=submission.declarations,
                 today=_day_of(submission.submitted_at),
             )
+            summaries[lang] = with_fee(summary, fee)
         return summaries[lang]
 
     queued = 0

@@ -51,6 +51,7 @@ from khidma.storage.payment_models import Payment
 from khidma.web.account import definition_of, service_title, status_label
 from khidma.web.context import database, now
 from khidma.web.i18n import current_lang, t, tr
+from khidma.web.lifecycle import advance_on_payment
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ def init_app(app: Flask) -> None:
             _definitions(app),
             settings,
             urls=FlaskUrls(app, settings.public_url),
+            on_paid=advance_on_payment,
         )
     app.extensions["khidma.payments"] = service
     app.extensions["khidma.payment_settings"] = settings

@@ -8,24 +8,33 @@ status of its history, moves its files to it and queues the notifications.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from khidma.definitions.model import ServiceDefinition, Text
 from khidma.engine import wizard as path
+from khidma.engine.errors import FieldError
 from khidma.engine.validate import validate_declarations, validate_submission
+from khidma.payments.fees import FeeError, FeeQuote, quote
 from khidma.renderer.messages import fill, placeholders
 from khidma.storage.models import Attachment, StatusEvent, Submission
+from khidma.storage.payments import record_fee
 from khidma.storage.references import next_reference
 from khidma.web.context import database, now, pinned_definition, today
 from khidma.web.i18n import current_lang, tr
 from khidma.web.lifecycle import initial_due
-from khidma.web.notify import queue_notifications
+from khidma.web.notify import kept_fee, queue_notifications
 from khidma.web.wizard import _plan, identity, owned_draft, review
+from khidma.words import word
 
 bp = Blueprint("requests", __name__)
+log = logging.getLogger("khidma.web")
+
+FEE_UNAVAILABLE = "payments.error.fee_unavailable"
 
 
 @bp.post("/drafts/<token>/submit")
@@ -46,6 +55,9 @@ def submit(token: str) -> Any:
             definition, draft.answers, today=today(), identity=who, lang=lang
         )
         errors += validate_declarations(definition, accepted)
+        fee, fee_problem = _fee(definition, clean, who)
+        if fee_problem is not None:
+            errors.append(fee_problem)
         wizard = _plan(definition, draft)
         if errors:
             current = wizard.page(path.REVIEW) or wizard.pages[-1]
@@ -78,6 +90,8 @@ def submit(token: str) -> Any:
                 created_at=submission.submitted_at,
             )
         )
+        if fee is not None:
+            record_fee(session, submission.id, fee)
         kept = set(_file_ids(clean))
         for attachment in session.scalars(select(Attachment).where(Attachment.draft == draft)):
             if attachment.token in kept:
@@ -88,6 +102,20 @@ def submit(token: str) -> Any:
         session.flush()
         done = submission.token
     return redirect(url_for("requests.done", token=done))
+
+
+def _fee(
+    definition: ServiceDefinition, clean: Mapping[str, Any], who: Any
+) -> tuple[FeeQuote | None, FieldError | None]:
+    """The fee of the request as submitted, kept with it (a later version of the
+    definition never changes what the citizen owes); a fee that cannot be worked out
+    refuses the submit with a message (the answers stay in the draft)."""
+    try:
+        return quote(definition, clean, today=today(), identity=who), None
+    except FeeError as error:
+        log.error("fee of %s could not be worked out at submit: %s", definition.id, error)
+        text = Text(word(FEE_UNAVAILABLE, "ar"), word(FEE_UNAVAILABLE, "en"))
+        return None, FieldError("fee-amount", error.code, text=text)
 
 
 def _file_ids(value: Any) -> Iterator[str]:
@@ -108,6 +136,7 @@ def done(token: str) -> Any:
         submission = session.scalar(select(Submission).where(Submission.token == token))
         if submission is None or submission.user_id != g.user.id:
             abort(404)
+        fee = kept_fee(session, submission)
     definition = pinned_definition(submission.service_id, submission.definition_hash)
     lang = current_lang()
     values = placeholders(definition, submission, lang)
@@ -121,6 +150,7 @@ def done(token: str) -> Any:
         d=definition,
         submission=submission,
         status=values["status"],
+        fee=fee if fee is not None and fee.due else None,
         title=title,
         body=body,
     )

@@ -39,6 +39,7 @@ from khidma.engine.summary import build_summary
 from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
 from khidma.engine.validate import refused_inputs, validate_step
 from khidma.identity.claims import identity_claims
+from khidma.payments.display import quoted_fee, with_fee
 from khidma.storage.blobs import blob_key
 from khidma.storage.models import Attachment, Draft
 from khidma.storage.snapshots import save_definition
@@ -500,7 +501,9 @@ def review(
     status: int = 200,
 ) -> Any:
     lang = current_lang()
-    summary = build_summary(definition, draft.answers, lang, today=today(), identity=identity())
+    who = identity()
+    summary = build_summary(definition, draft.answers, lang, today=today(), identity=who)
+    summary = with_fee(summary, quoted_fee(definition, draft.answers, today=today(), identity=who))
     steps_of = {f.id: f.step for f in definition.all_fields()}
 
     def change_url(field_id: str) -> str | None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 # key: (Arabic, English)
 WORDS: dict[str, tuple[str, str]] = {
     "account.title": ("حسابي", "My account"),
+    "account.pages": ("صفحات الطلبات", "Pages of requests"),
+    "account.older": ("الطلبات الأقدم", "Older requests"),
+    "account.newest": ("أحدث الطلبات", "Newest requests"),
     "account.no_requests": ("لا توجد لديك طلبات بعد.", "You have no requests yet."),
     "account.browse_services": ("تصفح الخدمات", "Browse the services"),
     "account.has_message": ("لديك رسالة", "You have a message"),

@@ -1,0 +1,61 @@
+"""A request's fee in its summary: the one place every output (review, request page,
+PDF, e-mail, JSON export) gets the amount from.
+
+`with_fee(summary, quote)` gives the summary carrying a `FeeLine` of `quote` in the
+summary's language; a free service's summary is returned as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from khidma.definitions.model import ServiceDefinition
+from khidma.engine.prefill import Identity
+from khidma.engine.summary import FeeLine, Summary
+from khidma.payments.fees import FeeError, FeeQuote, quote
+from khidma.payments.money import format_money
+from khidma.words import word
+
+__all__ = ["fee_line", "quoted_fee", "with_fee"]
+
+log = logging.getLogger("khidma.payments")
+
+
+def fee_line(fee: FeeQuote, lang: str) -> FeeLine:
+    rule = word("payments.fee_fixed" if fee.kind == "fixed" else "payments.fee_computed", lang)
+    when = fee.payable
+    when_text = word(f"card.payable_{when}", lang) if when else ""
+    return FeeLine(
+        amount=fee.amount,
+        amount_text=format_money(fee.amount, lang),
+        rule=rule,
+        when=when,
+        when_text=when_text,
+        currency=fee.currency,
+    )
+
+
+def with_fee(summary: Summary, fee: FeeQuote | None) -> Summary:
+    if fee is None or not fee.due:
+        return summary
+    return replace(summary, fee=fee_line(fee, summary.lang))
+
+
+def quoted_fee(
+    definition: ServiceDefinition,
+    answers: Mapping[str, Any],
+    *,
+    today: dt.date,
+    identity: Identity | None = None,
+) -> FeeQuote | None:
+    """The fee these answers would cost, for the review page; None when the service is
+    free or the fee cannot be worked out yet (logged: submitting then says so)."""
+    try:
+        return quote(definition, answers, today=today, identity=identity)
+    except FeeError as error:
+        log.warning("fee of %s not worked out on review: %s (%s)", definition.id, error, error.code)
+        return None
