@@ -74,6 +74,7 @@ def staff_asks_for_a_document(page: Any, base: str, reference: str, sim: SmsSimu
     page.locator(f"a[aria-label*='{reference}']").click()
     page.wait_for_load_state()
     check_both(page, "backoffice-request")
+    assert page.get_by_text("تاريخ الاستحقاق").count()  # the SLA's day
     page.get_by_role("button", name="استلام الطلب").click()
     page.wait_for_load_state()
     assert page.get_by_text("تم استلام الطلب.").count()
@@ -97,6 +98,7 @@ def citizen_replies(page: Any, base: str, persona: str, letter: Path) -> None:
     page.locator("a[href*='/account/requests/']").first.click()
     page.wait_for_load_state()
     assert page.get_by_text("نرجو إرفاق خطاب التفويض").count()
+    assert page.get_by_text("التاريخ المتوقع للإنجاز").count()
     check_both(page, "account-request-message")
     # a reply without the document asked for is refused, clearly
     page.fill("#reply-body", "مرفق خطاب التفويض")

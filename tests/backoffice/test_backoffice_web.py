@@ -276,3 +276,30 @@ def test_every_staff_action_is_in_the_chained_audit_log(
     assert {"claim", "message", "transition"} <= set(staff_actions)
     assert staff_actions.count("transition") == 1  # the refused move wrote nothing
     assert verdict.ok, verdict
+
+
+def test_the_catalog_lists_services_by_audience(client: FlaskClient) -> None:
+    html = page(client, "/?lang=ar")
+    assert "خدمات الأفراد" in html
+    assert "خدمات الأعمال" not in html  # no seed service is for businesses
+    assert "طلب موعد مع الامارة" in page(client, "/?audience=individuals")
+    assert "طلب موعد مع الامارة" not in page(client, "/?audience=businesses")
+    assert "طلب موعد مع الامارة" in page(client, "/?audience=nonsense")
+
+
+def test_the_development_supervisor_may_reassign(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    me, _ = citizens
+    submission = make_submission(app, me, 14)
+    html = page(client, "/auth/dev-sso")
+    token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', html)
+    assert token is not None
+    signed = client.post(
+        "/auth/dev-sso", data={"csrf_token": token[1], "persona": "supervisor:najran_emirate"}
+    )
+    assert signed.status_code in (302, 303)
+    assert "إسناد الطلب إلى" in page(client, f"/backoffice/requests/{submission.token}")
+    with db(app).session() as session:
+        boss = session.scalars(select(User).where(User.is_supervisor.is_(True))).one()
+    assert (boss.role, boss.agency_id) == (Role.STAFF, AGENCY)

@@ -300,3 +300,22 @@ def test_counts_per_status_ignore_the_status_filter(
         f = store.QueueFilter([service_id], status="needs_info")
         assert store.status_counts(session, f) == {"submitted": 5, "needs_info": 2}
         assert store.status_counts(session, store.QueueFilter(["another"])) == {}
+
+
+def test_due_soonest_lists_the_requests_without_a_due_day_last(
+    database: Database, new_submission: NewSubmission, service_id: str
+) -> None:
+    with database.session(write=True) as session:
+        for i, due in enumerate([None, dt.date(2026, 12, 3), None, dt.date(2026, 12, 1), None], 1):
+            session.add(new_submission(i, 1448, due_on=due))
+    seen: list[str] = []
+    cursor = None
+    with database.session() as session:
+        while True:
+            page = store.queue(
+                session, store.QueueFilter([service_id], sort="due"), after=cursor, limit=2
+            )
+            seen += _refs(page)
+            if (cursor := page.next_cursor) is None:
+                break
+    assert seen == ["4/1448", "2/1448", "1/1448", "3/1448", "5/1448"]

@@ -46,6 +46,7 @@ def create_demo_users(
                 user.username = persona.username
             password = DEMO_PASSWORD.format(key=persona.key.split(":")[0])
             set_password(user, password)
+            user.is_supervisor = persona.supervisor
             user.source = UserSource.LOCAL
             user.last_login_at = None
             note = f"{persona.label.en}; ID {persona.claims.national_id}"

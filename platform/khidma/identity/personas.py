@@ -24,6 +24,7 @@ class Persona:
     username: str
     label: Text
     agency_id: str | None = None
+    supervisor: bool = False  # staff who may hand the agency's requests to another
 
 
 _STAFF_NAMES = (
@@ -132,6 +133,26 @@ def _officials(registry: DefinitionRegistry) -> list[Persona]:
                     "female" if number % 2 else "male",
                     f"+96654{number:07d}",
                     f"staff.{number}@{agency_id.replace('_', '-')}.example.sa",
+                ),
+            )
+        )
+        sup_ar, sup_en = _STAFF_NAMES[(number + 1) % len(_STAFF_NAMES)]
+        personas.append(
+            Persona(
+                key=f"supervisor:{agency_id}",
+                role=Role.STAFF,
+                agency_id=agency_id,
+                username=f"supervisor.{agency_id}"[:32],
+                label=Text(f"مشرف — {name.ar}", f"Supervisor — {name.en}"),
+                supervisor=True,
+                claims=_claims(
+                    f"1099{number:03d}02",
+                    sup_ar,
+                    sup_en,
+                    dt.date(1975 + number, 1 + (number + 3) % 12, 12),
+                    "male" if number % 2 else "female",
+                    f"+96650{number:07d}",
+                    f"supervisor.{number}@{agency_id.replace('_', '-')}.example.sa",
                 ),
             )
         )

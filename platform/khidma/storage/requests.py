@@ -279,25 +279,66 @@ def queue(
     """One page of the queue, keyset-paginated: `after` is the previous page's
     `next_cursor` (stable while requests arrive, no OFFSET)."""
     sort = f.sort if f.sort in SORTS else "oldest"
-    if sort == "due":
-        order: list[Any] = [func.coalesce(Submission.due_on, FAR), Submission.id]
-    else:
-        order = [Submission.submitted_at, Submission.id]
     where = _conditions(f)
     cursor = _decode(after, sort)
-    if cursor is not None:
-        value, ident = cursor
-        if sort == "newest":
-            where.append(or_(order[0] < value, and_(order[0] == value, Submission.id < ident)))
-        else:
-            where.append(or_(order[0] > value, and_(order[0] == value, Submission.id > ident)))
-    columns = [c.desc() for c in order] if sort == "newest" else order
-    rows = list(
-        session.scalars(select(Submission).where(*where).order_by(*columns).limit(limit + 1))
-    )
+    if sort == "due":
+        rows = _by_due(session, where, cursor, limit + 1)
+    else:
+        rows = _by_age(session, where, cursor, limit + 1, newest=sort == "newest")
     more = len(rows) > limit
     rows = rows[:limit]
     return QueuePage(rows, _encode(_key(rows[-1], sort)) if more and rows else None)
+
+
+def _by_age(
+    session: Session,
+    where: list[ColumnElement[bool]],
+    cursor: tuple[Any, int] | None,
+    n: int,
+    *,
+    newest: bool,
+) -> list[Submission]:
+    """Along the (submitted_at, id) index, from the cursor on."""
+    at, ident = Submission.submitted_at, Submission.id
+    if cursor is not None:
+        value, last = cursor
+        if newest:
+            where = [*where, or_(at < value, and_(at == value, ident < last))]
+        else:
+            where = [*where, or_(at > value, and_(at == value, ident > last))]
+    order = [at.desc(), ident.desc()] if newest else [at, ident]
+    return list(session.scalars(select(Submission).where(*where).order_by(*order).limit(n)))
+
+
+def _by_due(
+    session: Session, where: list[ColumnElement[bool]], cursor: tuple[Any, int] | None, n: int
+) -> list[Submission]:
+    """Due soonest: the requests with a due day along its index, then those without one
+    (a service without `sla_days`) by id; a cursor past the dated ones carries FAR."""
+    value, last = cursor if cursor is not None else (None, 0)
+    rows: list[Submission] = []
+    if value is None or value < FAR:
+        dated = [*where, Submission.due_on.is_not(None)]
+        if value is not None:
+            dated.append(
+                or_(
+                    Submission.due_on > value,
+                    and_(Submission.due_on == value, Submission.id > last),
+                )
+            )
+        rows = list(
+            session.scalars(
+                select(Submission).where(*dated).order_by(Submission.due_on, Submission.id).limit(n)
+            )
+        )
+    if len(rows) < n:
+        undated = [*where, Submission.due_on.is_(None)]
+        if value == FAR:
+            undated.append(Submission.id > last)
+        rows += session.scalars(
+            select(Submission).where(*undated).order_by(Submission.id).limit(n - len(rows))
+        )
+    return rows
 
 
 def status_counts(session: Session, f: QueueFilter) -> dict[str, int]:

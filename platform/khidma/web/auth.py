@@ -493,5 +493,6 @@ def dev_sso() -> Any:
             user = db.get_one(User, session["uid"])
             if user.username is None and not accounts.username_taken(db, chosen.username):
                 user.username = chosen.username
+            user.is_supervisor = chosen.supervisor
         return response
     return _page("auth/dev_sso.html", form=form, personas=personas(registry()), next=_next())

@@ -62,15 +62,28 @@ def matching(services: Iterable[ServiceDefinition], query: str) -> list[ServiceD
 @bp.get("/")
 def index() -> str:
     query = request.args.get("q", "").strip()[:200]
+    audience = request.args.get("audience", "")
     services = registry().services()
+    audiences = [a for a in AUDIENCES if any(d.audience == a for d in services)]
+    if audience in AUDIENCES:
+        services = [d for d in services if d.audience == audience]
     if query:
         services = matching(services, query)
     agencies: dict[str, list[ServiceDefinition]] = {}
     for d in services:
         agencies.setdefault(d.agency.id, []).append(d)
     return render_template(
-        "catalog/index.html", agencies=agencies, query=query, count=len(services)
+        "catalog/index.html",
+        agencies=agencies,
+        query=query,
+        count=len(services),
+        audience=audience if audience in AUDIENCES else "",
+        audiences=audiences,
     )
+
+
+# Who a service is for (`audience` in the YAML), in the portal's order.
+AUDIENCES = ("individuals", "businesses")
 
 
 @dataclass(frozen=True)
