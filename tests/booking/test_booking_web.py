@@ -165,8 +165,9 @@ def test_my_appointments_cancel_with_confirmation_and_the_ticket(app: Any) -> No
     assert 'data-dialog="cancel-dialog"' in shown and "Do you want to cancel" in shown
     ticket = client.get(f"/appointments/{token}/ticket?lang=en").data.decode()
     assert "<svg" in ticket and "Documents to bring" in ticket and "Original national ID" in ticket
-    pdf = client.get(f"/appointments/{token}/ticket.pdf")
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    for lang in ("en", "ar"):  # the QR code in right-to-left text too
+        pdf = client.get(f"/appointments/{token}/ticket.pdf?lang={lang}")
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     confirm = client.get(f"/appointments/{token}/cancel?lang=en").data.decode()
     assert "Confirm cancelling the appointment" in confirm
     response = client.post(f"/appointments/{token}/cancel?lang=en")
