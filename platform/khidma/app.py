@@ -111,9 +111,10 @@ def create_app(
 
     app.register_blueprint(wizard.bp)
     app.register_blueprint(submit.bp)
-    from khidma.web import appointments
+    from khidma.web import appointments, booking_staff
 
     app.register_blueprint(appointments.bp)
+    app.register_blueprint(booking_staff.bp)
     from khidma.web import payments
 
     payments.init_app(app)

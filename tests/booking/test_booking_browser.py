@@ -203,3 +203,12 @@ def test_booking_without_javascript(
 ) -> None:
     sign_in(nojs_page, server.url, "citizen_female")
     journey(nojs_page, server.url, files, js=False, service=service)
+
+
+def test_the_staff_day_page(page: Any, server: LiveServer) -> None:
+    page.goto(f"{server.url}/auth/dev-sso")
+    page.locator("button[name=persona][value='staff:moi_traffic']").click()
+    page.wait_for_load_state()
+    page.goto(f"{server.url}/staff/bookings/traffic")
+    assert page.locator("select#resource").count() == 1
+    check_both(page, "booking-staff-day")

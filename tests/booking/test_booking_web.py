@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from khidma.storage.booking_models import Booking, BookingSlot
-from khidma.storage.models import OutboxMessage
+from khidma.storage.models import OutboxMessage, Submission
 from tests.wizard.conftest import WizardDriver, make_app, sign_in, valid_input
 
 # Wednesday 2 December 2026, 09:00 in Riyadh.
@@ -245,3 +245,38 @@ def test_the_limit_counts_per_patient_and_a_forged_fifth_booking_is_refused(app:
     with app.extensions["khidma.db"].session() as session:
         people = sorted({b.person for b in session.scalars(select(Booking))})
     assert people[0] == "dependant_national_id:2000000006" and people[1].startswith("user:")
+
+
+def test_staff_see_the_day_mark_attendance_and_close_the_day(app: Any) -> None:
+    citizen = sign_in(app)
+    first = book_one(app, citizen, "traffic")
+    second = book_one(app, citizen, "traffic")
+    with app.extensions["khidma.db"].session() as session:
+        mine = {b.token: b for b in session.scalars(select(Booking))}
+        submission = session.get(Submission, mine[first].submission_id)
+        assert submission is not None
+        branch, reference = submission.answers["traffic_branch"], submission.reference
+    staff = sign_in(app, "staff:moi_traffic")
+    url = f"/staff/bookings/traffic?day=2026-12-07&resource={branch}&lang=en"
+    page = staff.get(url).data.decode()
+    assert reference in page and "Attended" in page
+    assert (
+        staff.post(f"/staff/bookings/traffic/mark/{first}", data={"state": "attended"}).status_code
+        == 302
+    )
+    response = staff.post(
+        "/staff/bookings/traffic/close?lang=en", data={"day": "2026-12-07", "resource": branch}
+    )
+    assert response.status_code == 302
+    assert "1 bookings were cancelled" in staff.get(response.headers["Location"]).data.decode()
+    with app.extensions["khidma.db"].session() as session:
+        states = {b.token: b.state.value for b in session.scalars(select(Booking))}
+        events = [m.event for m in session.scalars(select(OutboxMessage))]
+    assert states == {first: "attended", second: "cancelled"}
+    assert events.count("booking_cancelled") == 1
+    w = to_slot_step(app, citizen, "traffic")
+    closed = citizen.get(f"{w.url}?day=2026-12-07").data.decode()
+    assert not [t for t in times(closed) if t.startswith("2026-12-07")]
+    other_agency = sign_in(app, "staff:moh")
+    assert other_agency.get(url).status_code == 404
+    assert citizen.get(url).status_code == 403

@@ -123,4 +123,22 @@ WORDS: dict[str, tuple[str, str]] = {
     "booking.documents_to_bring": ("المستندات المطلوب إحضارها", "Documents to bring"),
     "booking.instructions": ("التعليمات", "Instructions"),
     "booking.qr": ("رمز الاستجابة السريعة لرقم الموعد", "QR code of the appointment number"),
+    # --- the agency's side -----------------------------------------------------------
+    "booking.staff.title": ("حجوزات اليوم", "The day's bookings"),
+    "booking.staff.show": ("عرض الحجوزات", "Show the bookings"),
+    "booking.staff.none": ("لا توجد حجوزات في هذا اليوم", "There are no bookings that day"),
+    "booking.staff.attended": ("حضر", "Attended"),
+    "booking.staff.no_show": ("لم يحضر", "Did not come"),
+    "booking.staff.close_day": (
+        "إغلاق اليوم وإلغاء حجوزاته",
+        "Close the day and cancel its bookings",
+    ),
+    "booking.staff.close_warning": (
+        "يُلغى كل حجز قائم في هذا اليوم ويُبلَّغ أصحابه برسالة نصية",
+        "Every booking that day is cancelled and its citizen told by SMS",
+    ),
+    "booking.staff.closed": (
+        "أُغلق اليوم وأُلغي {count} من الحجوزات",
+        "The day is closed; {count} bookings were cancelled",
+    ),
 }
