@@ -212,3 +212,21 @@ def test_the_staff_day_page(page: Any, server: LiveServer) -> None:
     page.goto(f"{server.url}/staff/bookings/traffic")
     assert page.locator("select#resource").count() == 1
     check_both(page, "booking-staff-day")
+    # the day of a booking the journeys above made, if they ran: its table
+    from sqlalchemy import select
+
+    from khidma.storage.booking_models import Booking
+    from khidma.storage.models import Submission
+
+    with server.app.extensions["khidma.db"].session() as session:
+        found = session.execute(
+            select(Booking, Submission)
+            .join(Submission, Submission.id == Booking.submission_id)
+            .where(Booking.service_id == "traffic")
+        ).first()
+    if found is not None:
+        booking, submission = found
+        branch = submission.answers["traffic_branch"]
+        page.goto(f"{server.url}/staff/bookings/traffic?resource={branch}&day={booking.slot[:10]}")
+        assert page.locator("table").count() == 1
+        check_both(page, "booking-staff-day-bookings")
