@@ -164,6 +164,8 @@ def test_my_appointments_cancel_with_confirmation_and_the_ticket(app: Any) -> No
     token = book_one(app, client, "traffic")
     listing = client.get("/appointments/?lang=en").data.decode()
     assert "Upcoming appointments" in listing and f"/appointments/{token}" in listing
+    # other appointments: the development referral source's fixtures
+    assert "King Fahd Hospital" in listing and "R-2041" in listing
     shown = client.get(f"/appointments/{token}?lang=en").data.decode()
     assert 'data-dialog="cancel-dialog"' in shown and "Do you want to cancel" in shown
     ticket = client.get(f"/appointments/{token}/ticket?lang=en").data.decode()

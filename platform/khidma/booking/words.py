@@ -141,4 +141,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "أُغلق اليوم وأُلغي {count} من الحجوزات",
         "The day is closed; {count} bookings were cancelled",
     ),
+    # --- other appointments (referrals) ------------------------------------------------
+    "booking.referrals": (
+        "مواعيدك في المستشفيات المحال إليها",
+        "Your appointments at hospitals you were referred to",
+    ),
+    "booking.referral_number": ("رقم الإحالة", "Referral number"),
 }
