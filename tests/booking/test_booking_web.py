@@ -282,3 +282,26 @@ def test_staff_see_the_day_mark_attendance_and_close_the_day(app: Any) -> None:
     other_agency = sign_in(app, "staff:moh")
     assert other_agency.get(url).status_code == 404
     assert citizen.get(url).status_code == 403
+
+
+def test_losing_the_race_for_a_slot_shows_the_nearest_free_times_of_that_day(app: Any) -> None:
+    from khidma.booking.rules import slot_for
+    from khidma.booking.slots import plan
+    from khidma.storage.bookings import Booker, Place, book
+
+    client = sign_in(app)
+    w = to_slot_step(app, client, "mawid")
+    wanted = times(client.get(f"{w.url}?day=2026-12-09&lang=en").data.decode())[2]
+    answers = _answers(app, w.token)
+    block = w.definition.booking
+    resource, clinic = answers[block.resource_field], answers[block.service_field]
+    slot = slot_for(plan(block, resource, clinic), wanted)
+    with app.extensions["khidma.db"].session(write=True) as session:  # two others were faster
+        for person in ("a", "b"):
+            book(session, Place("mawid", resource, clinic, slot), Booker(person), NOW)
+    response = w.post({"action": "next", "appointment": wanted, "lang": "en"})
+    html = response.data.decode()
+    assert response.status_code == 200 and "has just been taken" in html
+    left = times(html)
+    assert wanted not in left and left[0].startswith("2026-12-09")
+    assert _answers(app, w.token).get(block.resource_field) == resource  # nothing lost
