@@ -20,9 +20,11 @@ from tests.wizard.conftest import WizardDriver, make_app, sign_in, valid_input
 NOW = dt.datetime(2026, 12, 2, 6, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Any:
-    made = make_app(tmp_path, NOW=NOW)
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """The app on a SQLite file, or on a PostgreSQL schema of its own."""
+    extra = {"DATABASE_URL": request.getfixturevalue("pg_url")} if request.param != "sqlite" else {}
+    made = make_app(tmp_path, NOW=NOW, **extra)
     yield made
     made.extensions["khidma.db"].dispose()
 
