@@ -89,11 +89,18 @@ def test_the_picker_shows_free_days_and_times_and_a_choice_is_booked_at_submit(
     friday = client.get(w.url + "?day=2026-12-04&lang=en").data.decode()
     assert times(friday) == offered  # not a bookable day: the first free day instead
 
+    today = [
+        (
+            "2026-12-02T12:00",
+            "The earliest day you can book is 23 Jumada al-Akhirah 1448 AH (3 December 2026)",
+        )
+    ]
     for forged, message in [
+        *(today if service == "traffic" else []),  # traffic books from tomorrow
         ("2026-12-04T09:00", "no appointments on Friday or Saturday"),
         ("2026-12-07T09:07", "start every 15 minutes"),
         ("2026-12-07T03:00", "outside the opening hours"),
-        ("2027-02-03T09:00", "more than"),
+        ("2027-02-03T09:00", "The last day you can book is"),
         ("2027-09-23T09:00", "closed that day for an official holiday"),
         ("2024-01-07T09:00", "has passed"),
     ]:

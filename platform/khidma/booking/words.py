@@ -30,12 +30,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "That appointment time has passed; choose a later one",
     ),
     "booking.too_soon": (
-        "أقرب موعد يمكن حجزه بعد {days} يوم من اليوم",
-        "The earliest appointment you can book is {days} days from today",
+        "أقرب يوم يمكن الحجز فيه هو {first}",
+        "The earliest day you can book is {first}",
     ),
     "booking.too_far": (
-        "لا يمكن الحجز لأكثر من {days} يوماً مقدماً",
-        "You cannot book more than {days} days ahead",
+        "آخر يوم يمكن الحجز فيه هو {last}؛ اختر يوماً أقرب",
+        "The last day you can book is {last}; choose an earlier day",
     ),
     "booking.full": (
         "اكتمل هذا الموعد للتو؛ اختر أحد المواعيد المتاحة الأقرب",
