@@ -117,9 +117,10 @@ def create_app(
     from khidma.web import admin
 
     app.register_blueprint(admin.bp)
-    from khidma.web import appointments
+    from khidma.web import appointments, booking_staff
 
     app.register_blueprint(appointments.bp)
+    app.register_blueprint(booking_staff.bp)
     from khidma.web import payments
 
     payments.init_app(app)

@@ -17,7 +17,18 @@ from khidma.booking.rules import Refusal
 from khidma.booking.slots import Slot
 from khidma.storage import Database
 from khidma.storage.booking_models import Booking, BookingSlot, BookingState
-from khidma.storage.bookings import Booker, Place, book, cancel, confirm, hold, move, taken_on
+from khidma.storage.bookings import (
+    Booker,
+    Place,
+    book,
+    cancel,
+    close,
+    confirm,
+    hold,
+    mark,
+    move,
+    taken_on,
+)
 
 NOW = dt.datetime(2026, 12, 2, 6, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 12, 6)
@@ -199,3 +210,25 @@ def test_processes_racing_for_the_last_places_get_exactly_capacity(
             results = [p.get(timeout=120) for p in pending]
     assert sum(results) == 3
     assert booked(database) == 3
+
+
+def test_closing_a_slot_cancels_its_bookings_and_refuses_new_ones(database: Database) -> None:
+    where = place(capacity=3)
+    assert attempt(database, where, "ali", limit=1)
+    with database.session(write=True) as session:
+        hold(session, where, "draft-9", NOW, minutes=10)
+        cancelled = close(session, where, NOW)
+        assert [b.person for b in cancelled] == ["ali"]
+        assert cancelled[0].state is BookingState.CANCELLED
+        assert taken_on(session, "mawid", "centre", "general", DAY, NOW)[where.slot.key] >= 3
+        closed = close(session, place("10:00"), NOW)  # a slot nobody had booked yet
+        assert closed == []
+    assert not attempt(database, where, "sara")
+    assert not attempt(database, place("10:00"), "sara")
+    assert attempt(database, place("09:15"), "ali", limit=1)  # ali's count was given back
+    with database.session(write=True) as session:
+        mine = session.scalars(select(Booking).where(Booking.state == BookingState.ACTIVE)).one()
+        mark(session, mine, BookingState.ATTENDED, NOW)
+        assert mine.state is BookingState.ATTENDED
+        with pytest.raises(Refusal, match=r"booking\.not_active"):
+            mark(session, mine, BookingState.NO_SHOW, NOW)

@@ -13,21 +13,23 @@ import pytest
 from sqlalchemy import select
 
 from khidma.storage.booking_models import Booking, BookingSlot
-from khidma.storage.models import OutboxMessage
+from khidma.storage.models import OutboxMessage, Submission
 from tests.wizard.conftest import WizardDriver, make_app, sign_in, valid_input
 
 # Wednesday 2 December 2026, 09:00 in Riyadh.
 NOW = dt.datetime(2026, 12, 2, 6, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Any:
-    made = make_app(tmp_path, NOW=NOW)
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """The app on a SQLite file, or on a PostgreSQL schema of its own."""
+    extra = {"DATABASE_URL": request.getfixturevalue("pg_url")} if request.param != "sqlite" else {}
+    made = make_app(tmp_path, NOW=NOW, **extra)
     yield made
     made.extensions["khidma.db"].dispose()
 
 
-def to_slot_step(app: Any, client: Any, service: str) -> WizardDriver:
+def to_slot_step(app: Any, client: Any, service: str, **overrides: Any) -> WizardDriver:
     w = WizardDriver(app, client, service)
     slot_field = w.definition.booking.slot_field
     for _ in range(12):
@@ -43,7 +45,8 @@ def to_slot_step(app: Any, client: Any, service: str) -> WizardDriver:
             return w
         with app.app_context():
             draft_answers = _answers(app, w.token)
-        response = w.fill_step(**valid_input(w.definition, page, draft_answers))
+        own = {k: v for k, v in overrides.items() if k in {f.id for f in page.fields}}
+        response = w.fill_step(**valid_input(w.definition, page, draft_answers, **own))
         assert response.status_code == 302, response.data.decode()[:2000]
     raise AssertionError("no slot step")
 
@@ -86,11 +89,18 @@ def test_the_picker_shows_free_days_and_times_and_a_choice_is_booked_at_submit(
     friday = client.get(w.url + "?day=2026-12-04&lang=en").data.decode()
     assert times(friday) == offered  # not a bookable day: the first free day instead
 
+    today = [
+        (
+            "2026-12-02T12:00",
+            "The earliest day you can book is 23 Jumada al-Akhirah 1448 AH (3 December 2026)",
+        )
+    ]
     for forged, message in [
+        *(today if service == "traffic" else []),  # traffic books from tomorrow
         ("2026-12-04T09:00", "no appointments on Friday or Saturday"),
         ("2026-12-07T09:07", "start every 15 minutes"),
         ("2026-12-07T03:00", "outside the opening hours"),
-        ("2027-02-03T09:00", "more than"),
+        ("2027-02-03T09:00", "The last day you can book is"),
         ("2027-09-23T09:00", "closed that day for an official holiday"),
         ("2024-01-07T09:00", "has passed"),
     ]:
@@ -152,7 +162,9 @@ def book_one(app: Any, client: Any, service: str, day: str = "2026-12-07") -> st
     done = client.get(response.headers["Location"] + "?lang=en").data.decode()
     assert "Appointment ticket" in done and chosen[11:] in done
     with app.extensions["khidma.db"].session() as session:
-        booking = session.scalars(select(Booking).where(Booking.slot == chosen)).one()
+        query = select(Booking).where(Booking.slot == chosen).order_by(Booking.id.desc())
+        booking = session.scalars(query).first()
+        assert booking is not None
         return booking.token
 
 
@@ -161,12 +173,15 @@ def test_my_appointments_cancel_with_confirmation_and_the_ticket(app: Any) -> No
     token = book_one(app, client, "traffic")
     listing = client.get("/appointments/?lang=en").data.decode()
     assert "Upcoming appointments" in listing and f"/appointments/{token}" in listing
+    # other appointments: the development referral source's fixtures
+    assert "King Fahd Hospital" in listing and "R-2041" in listing
     shown = client.get(f"/appointments/{token}?lang=en").data.decode()
     assert 'data-dialog="cancel-dialog"' in shown and "Do you want to cancel" in shown
     ticket = client.get(f"/appointments/{token}/ticket?lang=en").data.decode()
     assert "<svg" in ticket and "Documents to bring" in ticket and "Original national ID" in ticket
-    pdf = client.get(f"/appointments/{token}/ticket.pdf")
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    for lang in ("en", "ar"):  # the QR code in right-to-left text too
+        pdf = client.get(f"/appointments/{token}/ticket.pdf?lang={lang}")
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     confirm = client.get(f"/appointments/{token}/cancel?lang=en").data.decode()
     assert "Confirm cancelling the appointment" in confirm
     response = client.post(f"/appointments/{token}/cancel?lang=en")
@@ -215,3 +230,87 @@ def test_someone_elses_appointment_is_not_found(app: Any) -> None:
     stranger = sign_in(app, "resident")
     for url in ("", "/cancel", "/move", "/ticket", "/ticket.pdf"):
         assert stranger.get(f"/appointments/{token}{url}").status_code == 404
+
+
+DEPENDANT = {
+    "booking_for": "dependant",
+    "dependant_name": "سارة محمد القحطاني",
+    "dependant_national_id": "2000000006",
+}
+
+
+def test_the_limit_counts_per_patient_and_a_forged_fifth_booking_is_refused(app: Any) -> None:
+    client = sign_in(app)
+    for _ in range(4):  # mawid: at most 4 upcoming appointments per patient
+        book_one(app, client, "mawid")
+    w = to_slot_step(app, client, "mawid")
+    free = times(client.get(f"{w.url}?day=2026-12-08").data.decode())
+    response = w.post({"action": "next", "appointment": free[0], "lang": "en"})
+    assert response.status_code == 200
+    assert "You already have 4 upcoming appointments" in response.data.decode()
+    # the same account books for a dependant: another patient, another count
+    w = to_slot_step(app, client, "mawid", **DEPENDANT)
+    assert w.fill_step(appointment=free[0]).status_code == 302
+    to_review(app, w)
+    assert w.submit().status_code == 302
+    with app.extensions["khidma.db"].session() as session:
+        people = sorted({b.person for b in session.scalars(select(Booking))})
+    assert people[0] == "dependant_national_id:2000000006" and people[1].startswith("user:")
+
+
+def test_staff_see_the_day_mark_attendance_and_close_the_day(app: Any) -> None:
+    citizen = sign_in(app)
+    first = book_one(app, citizen, "traffic")
+    second = book_one(app, citizen, "traffic")
+    with app.extensions["khidma.db"].session() as session:
+        mine = {b.token: b for b in session.scalars(select(Booking))}
+        submission = session.get(Submission, mine[first].submission_id)
+        assert submission is not None
+        branch, reference = submission.answers["traffic_branch"], submission.reference
+    staff = sign_in(app, "staff:moi_traffic")
+    url = f"/staff/bookings/traffic?day=2026-12-07&resource={branch}&lang=en"
+    page = staff.get(url).data.decode()
+    assert reference in page and "Attended" in page
+    assert (
+        staff.post(f"/staff/bookings/traffic/mark/{first}", data={"state": "attended"}).status_code
+        == 302
+    )
+    response = staff.post(
+        "/staff/bookings/traffic/close?lang=en", data={"day": "2026-12-07", "resource": branch}
+    )
+    assert response.status_code == 302
+    assert "1 bookings were cancelled" in staff.get(response.headers["Location"]).data.decode()
+    with app.extensions["khidma.db"].session() as session:
+        states = {b.token: b.state.value for b in session.scalars(select(Booking))}
+        events = [m.event for m in session.scalars(select(OutboxMessage))]
+    assert states == {first: "attended", second: "cancelled"}
+    assert events.count("booking_cancelled") == 1
+    w = to_slot_step(app, citizen, "traffic")
+    closed = citizen.get(f"{w.url}?day=2026-12-07").data.decode()
+    assert not [t for t in times(closed) if t.startswith("2026-12-07")]
+    other_agency = sign_in(app, "staff:moh")
+    assert other_agency.get(url).status_code == 404
+    assert citizen.get(url).status_code == 403
+
+
+def test_losing_the_race_for_a_slot_shows_the_nearest_free_times_of_that_day(app: Any) -> None:
+    from khidma.booking.rules import slot_for
+    from khidma.booking.slots import plan
+    from khidma.storage.bookings import Booker, Place, book
+
+    client = sign_in(app)
+    w = to_slot_step(app, client, "mawid")
+    wanted = times(client.get(f"{w.url}?day=2026-12-09&lang=en").data.decode())[2]
+    answers = _answers(app, w.token)
+    block = w.definition.booking
+    resource, clinic = answers[block.resource_field], answers[block.service_field]
+    slot = slot_for(plan(block, resource, clinic), wanted)
+    with app.extensions["khidma.db"].session(write=True) as session:  # two others were faster
+        for person in ("a", "b"):
+            book(session, Place("mawid", resource, clinic, slot), Booker(person), NOW)
+    response = w.post({"action": "next", "appointment": wanted, "lang": "en"})
+    html = response.data.decode()
+    assert response.status_code == 200 and "has just been taken" in html
+    left = times(html)
+    assert wanted not in left and left[0].startswith("2026-12-09")
+    assert _answers(app, w.token).get(block.resource_field) == resource  # nothing lost

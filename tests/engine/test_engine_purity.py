@@ -31,6 +31,7 @@ CORE_MODULES = (
     "khidma.booking",
     "khidma.booking.slots",
     "khidma.booking.rules",
+    "khidma.booking.referrals",
     "khidma.booking.words",
 )
 FORBIDDEN = ("flask", "werkzeug", "wtforms", "sqlalchemy")

@@ -24,6 +24,7 @@ from khidma.booking.slots import (
     window,
 )
 from khidma.definitions.model import Booking
+from khidma.engine.dates import format_date
 from khidma.words import word
 
 __all__ = [
@@ -64,7 +65,11 @@ class Refusal(Exception):
         self.params: Mapping[str, Any] = dict(params or {})
 
     def message(self, lang: str) -> str:
-        return word(self.code, lang, **self.params)
+        """The refusal in `lang`; a date parameter is written Hijri with the Gregorian."""
+        params = {
+            k: format_date(v, lang) if isinstance(v, dt.date) else v for k, v in self.params.items()
+        }
+        return word(self.code, lang, **params)
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message('en')}"
@@ -98,9 +103,9 @@ def _in_window(booking: Booking, slot: Slot, now: dt.datetime) -> None:
         raise Refusal("booking.past")
     first, last = window(booking, now)
     if slot.start.date() < first:
-        raise Refusal("booking.too_soon", {"days": booking.min_days_ahead})
+        raise Refusal("booking.too_soon", {"first": first})
     if slot.start.date() > last:
-        raise Refusal("booking.too_far", {"days": booking.max_days_ahead})
+        raise Refusal("booking.too_far", {"last": last})
 
 
 def check_book(

@@ -30,12 +30,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "That appointment time has passed; choose a later one",
     ),
     "booking.too_soon": (
-        "أقرب موعد يمكن حجزه بعد {days} يوم من اليوم",
-        "The earliest appointment you can book is {days} days from today",
+        "أقرب يوم يمكن الحجز فيه هو {first}",
+        "The earliest day you can book is {first}",
     ),
     "booking.too_far": (
-        "لا يمكن الحجز لأكثر من {days} يوماً مقدماً",
-        "You cannot book more than {days} days ahead",
+        "آخر يوم يمكن الحجز فيه هو {last}؛ اختر يوماً أقرب",
+        "The last day you can book is {last}; choose an earlier day",
     ),
     "booking.full": (
         "اكتمل هذا الموعد للتو؛ اختر أحد المواعيد المتاحة الأقرب",
@@ -123,4 +123,28 @@ WORDS: dict[str, tuple[str, str]] = {
     "booking.documents_to_bring": ("المستندات المطلوب إحضارها", "Documents to bring"),
     "booking.instructions": ("التعليمات", "Instructions"),
     "booking.qr": ("رمز الاستجابة السريعة لرقم الموعد", "QR code of the appointment number"),
+    # --- the agency's side -----------------------------------------------------------
+    "booking.staff.title": ("حجوزات اليوم", "The day's bookings"),
+    "booking.staff.show": ("عرض الحجوزات", "Show the bookings"),
+    "booking.staff.none": ("لا توجد حجوزات في هذا اليوم", "There are no bookings that day"),
+    "booking.staff.attended": ("حضر", "Attended"),
+    "booking.staff.no_show": ("لم يحضر", "Did not come"),
+    "booking.staff.close_day": (
+        "إغلاق اليوم وإلغاء حجوزاته",
+        "Close the day and cancel its bookings",
+    ),
+    "booking.staff.close_warning": (
+        "يُلغى كل حجز قائم في هذا اليوم ويُبلَّغ أصحابه برسالة نصية",
+        "Every booking that day is cancelled and its citizen told by SMS",
+    ),
+    "booking.staff.closed": (
+        "أُغلق اليوم وأُلغي {count} من الحجوزات",
+        "The day is closed; {count} bookings were cancelled",
+    ),
+    # --- other appointments (referrals) ------------------------------------------------
+    "booking.referrals": (
+        "مواعيدك في المستشفيات المحال إليها",
+        "Your appointments at hospitals you were referred to",
+    ),
+    "booking.referral_number": ("رقم الإحالة", "Referral number"),
 }

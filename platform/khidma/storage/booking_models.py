@@ -3,9 +3,10 @@
 Every limit is a counter guarded in the database, never a count read and then written:
 
 - `booking_slots.taken` counts the places held or booked in a slot; taking one is
-  `UPDATE … SET taken = taken + 1 WHERE id = … AND taken < capacity` (one row, or none
-  when the slot is full). A slot row is made the first time someone holds a place in it
-  (unique per service, resource, service offered and start).
+  `UPDATE … SET taken = taken + 1 WHERE id = … AND taken < capacity AND NOT closed` (one
+  row, or none when the slot is full or the agency closed it). A slot row is made the
+  first time someone holds a place in it (unique per service, resource, service offered
+  and start).
 - `booking_holds` are places held for a citizen while they finish the request; a hold is
   worth its place until `expires_at`, then the next attempt on that slot deletes it and
   gives the place back. One hold per `owner` (the draft), unique.
@@ -54,6 +55,7 @@ class BookingSlot(Base):
     starts_at: Mapped[datetime]
     capacity: Mapped[int]
     taken: Mapped[int] = mapped_column(default=0)
+    closed: Mapped[bool] = mapped_column(default=False)  # by the agency: no more places
 
 
 class BookingHold(Base):

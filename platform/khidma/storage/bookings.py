@@ -31,18 +31,24 @@ from khidma.storage.booking_models import (
 )
 
 __all__ = [
+    "CLOSED",
     "Booker",
     "Place",
     "book",
     "cancel",
+    "close",
     "confirm",
     "held_slot",
     "hold",
+    "mark",
     "move",
     "release_hold",
     "taken_between",
     "taken_on",
 ]
+
+
+CLOSED = 1_000_000  # the places "taken" of a closed slot: more than any capacity
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,7 @@ def _slot_values(place: Place, taken: int) -> dict[str, Any]:
         "starts_at": place.starts_at,
         "capacity": place.slot.capacity,
         "taken": taken,
+        "closed": False,
     }
 
 
@@ -107,7 +114,7 @@ def _take_place_in(session: Session, place: Place) -> int | None:
         statement.on_conflict_do_update(
             index_elements=_SLOT_KEY,
             set_={"taken": BookingSlot.taken + 1},
-            where=BookingSlot.taken < BookingSlot.capacity,
+            where=(BookingSlot.taken < BookingSlot.capacity) & BookingSlot.closed.is_(False),
         ).returning(BookingSlot.id)
     )
     return None if found is None else int(found)
@@ -356,14 +363,15 @@ def taken_between(
     last: dt.date,
     now: dt.datetime,
 ) -> dict[str, int]:
-    """Slot key → places taken from `first` to `last` (holds past their time not counted)."""
+    """Slot key → places taken from `first` to `last` (holds past their time not counted;
+    a slot the agency closed counts as taken in full)."""
     expired = (
         select(func.count(BookingHold.id))
         .where(BookingHold.slot_id == BookingSlot.id, BookingHold.expires_at <= now)
         .scalar_subquery()
     )
     rows = session.execute(
-        select(BookingSlot.slot, BookingSlot.taken - expired).where(
+        select(BookingSlot.slot, BookingSlot.taken - expired, BookingSlot.closed).where(
             BookingSlot.service_id == service_id,
             BookingSlot.resource == resource,
             BookingSlot.offered == offered,
@@ -371,4 +379,49 @@ def taken_between(
             BookingSlot.slot < (last + dt.timedelta(days=1)).isoformat(),
         )
     ).all()
-    return {slot: int(count) for slot, count in rows}
+    return {slot: CLOSED if closed else int(count) for slot, count, closed in rows}
+
+
+def close(session: Session, place: Place, now: dt.datetime) -> list[Booking]:
+    """Close a slot (the agency's decision): no more places, holds dropped, its active
+    bookings cancelled — returned, so the caller notifies each citizen."""
+    with session.begin_nested():
+        values = {**_slot_values(place, 0), "closed": True}
+        slot_id = session.scalar(
+            _insert(session, BookingSlot)
+            .values(**values)
+            .on_conflict_do_update(index_elements=_SLOT_KEY, set_={"closed": True})
+            .returning(BookingSlot.id)
+        )
+        session.execute(delete(BookingHold).where(BookingHold.slot_id == slot_id))
+        active = session.scalars(
+            select(Booking).where(Booking.slot_id == slot_id, Booking.state == BookingState.ACTIVE)
+        ).all()
+        cancelled = []
+        for booking in active:
+            counted = _end(session, booking, BookingState.CANCELLED, now)
+            if counted is None:
+                continue  # cancelled by its citizen meanwhile
+            if counted:
+                _uncount_person(session, booking)
+            cancelled.append(booking)
+        session.execute(update(BookingSlot).where(BookingSlot.id == slot_id).values(taken=0))
+    for booking in cancelled:
+        session.refresh(booking)
+    return cancelled
+
+
+def mark(session: Session, booking: Booking, state: BookingState, now: dt.datetime) -> None:
+    """Attended or no-show (staff), once, for an active booking."""
+    if state not in (BookingState.ATTENDED, BookingState.NO_SHOW):
+        raise ValueError(state)
+    with session.begin_nested():
+        ended = _rows(
+            session,
+            update(Booking)
+            .where(Booking.id == booking.id, Booking.state == BookingState.ACTIVE)
+            .values(state=state, ended_at=now),
+        )
+        if ended != 1:
+            raise Refusal("booking.not_active")
+    session.refresh(booking)

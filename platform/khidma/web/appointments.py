@@ -11,16 +11,29 @@ again on the server whatever the form sent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import segno
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from khidma.booking import rules
+from khidma.booking.referrals import DevReferrals, Referral, ReferralSource
 from khidma.booking.rules import Refusal, slot_for
 from khidma.booking.slots import local_now, plan
 from khidma.definitions.model import ServiceDefinition
@@ -30,7 +43,7 @@ from khidma.storage import bookings
 from khidma.storage.booking_models import Booking, BookingState
 from khidma.storage.models import Submission
 from khidma.web import booking as picking
-from khidma.web.context import database, now, pinned_definition
+from khidma.web.context import database, now, pinned_definition, today
 from khidma.web.forms import FieldView
 from khidma.web.i18n import current_lang
 from khidma.web.notify import queue_notifications
@@ -125,7 +138,25 @@ def index() -> Any:
     shown = [_appointment(b, s, lang) for b, s in rows]
     upcoming = [a for a in shown if a.upcoming and a.active]
     past = [a for a in shown if a not in upcoming]
-    return render_template("booking/index.html", upcoming=upcoming, past=past[::-1])
+    return render_template(
+        "booking/index.html",
+        upcoming=upcoming,
+        past=past[::-1],
+        referrals=[
+            (r, format_date(r.starts_at.date(), lang), r.starts_at.strftime("%H:%M"))
+            for r in sorted(_referrals(), key=lambda r: r.starts_at)
+        ],
+    )
+
+
+def _referrals() -> Sequence[Referral]:
+    """The citizen's referral appointments from the configured source (the development
+    fixtures in development mode; an agency integration sets `khidma.referrals`)."""
+    source: ReferralSource | None = current_app.extensions.get("khidma.referrals")
+    if source is None and current_app.config.get("DEV"):
+        source = DevReferrals()
+    national_id = getattr(g.user, "national_id", None) or ""
+    return source.appointments(national_id, today()) if source is not None else []
 
 
 @bp.get("/<token>")

@@ -104,9 +104,11 @@ def picker(
     return Picker(free_days, chosen, times_of.get(chosen.day, []) if chosen else [], url)
 
 
-def _error(block: BookingBlock, refusal: Refusal) -> FieldError:
+def _error(block: BookingBlock, refusal: Refusal, chosen: Any = None) -> FieldError:
+    """The refusal as the slot field's error; `chosen` (the refused slot) is kept as the
+    input, so the picker opens on its day with the nearest free times."""
     text = Text(refusal.message("ar"), refusal.message("en"))
-    return FieldError(block.slot_field, refusal.code, dict(refusal.params), text=text)
+    return FieldError(block.slot_field, refusal.code, dict(refusal.params), text=text, raw=chosen)
 
 
 def person_of(block: BookingBlock, answers: Mapping[str, Any], user_id: int) -> str:
@@ -163,7 +165,7 @@ def hold_choice(
         )
         bookings.hold(session, place, owner, now, block.hold_minutes)
     except Refusal as refusal:
-        return _error(block, refusal)
+        return _error(block, refusal, answers.get(block.slot_field))
     return None
 
 

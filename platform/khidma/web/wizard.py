@@ -188,8 +188,9 @@ def _render_step(
     slots = None
     if definition.booking and any(f.id == definition.booking.slot_field for f in step.fields):
         with database().session() as session:
+            chosen = {**draft.answers, **refused}  # a refused slot: open on its day
             slots = booking.picker(
-                session, definition, draft.answers, draft.token, now(), lang, urls["page_url"]
+                session, definition, chosen, draft.token, now(), lang, urls["page_url"]
             )
     return render_template(
         "wizard/step.html",

@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("capacity", sa.Integer(), nullable=False),
         sa.Column("taken", sa.Integer(), nullable=False),
+        sa.Column("closed", sa.Boolean(), nullable=False),
         sa.CheckConstraint(
             "taken >= 0 AND taken <= capacity", name=op.f("ck_booking_slots_taken_within_capacity")
         ),
