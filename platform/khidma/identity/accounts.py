@@ -226,6 +226,7 @@ def upsert_from_claims(
     if role is not None:
         user.role, user.agency_id = role, agency_id
     apply_claims(user, claims)
+    user.identity_verified_at = user.identity_verified_at or now  # the SSO vouches for it
     user.last_login_at = now
     user.failed_logins = 0
     user.locked_until = None

@@ -47,6 +47,7 @@ def create_demo_users(
             password = DEMO_PASSWORD.format(key=persona.key.split(":")[0])
             set_password(user, password)
             user.source = UserSource.LOCAL
+            user.identity_verified_at = now  # development personas: known identities
             user.last_login_at = None
             note = f"{persona.label.en}; ID {persona.claims.national_id}"
             if persona.agency_id:

@@ -16,6 +16,7 @@ which the caller may try again, which the page shows.
 | code_send.mobile   | codes sent to one mobile                 | 3 per 15 minutes   |
 | code_check.address | codes typed from one address             | 30 per 15 minutes  |
 | code_check.mobile  | wrong codes typed for one mobile         | 10 per 15 minutes  |
+| identity_check.account | identity checks for one ID number    | 5 per hour         |
 
 An app config `RATELIMITS` (a dict of name → limit string) overrides any of them.
 """
@@ -38,6 +39,7 @@ DEFAULT_LIMITS: Mapping[str, str] = {
     "code_send.mobile": "3 per 15 minutes",
     "code_check.address": "30 per 15 minutes",
     "code_check.mobile": "10 per 15 minutes",
+    "identity_check.account": "5 per hour",
 }
 
 

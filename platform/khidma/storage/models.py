@@ -140,6 +140,10 @@ class User(Base):
     source: Mapped[UserSource] = mapped_column(
         _enum(UserSource, "source"), default=UserSource.LOCAL
     )
+    # When the national SSO or the identity-verification service confirmed that the ID
+    # number (and so the name) is this person's; None: self-declared (khidma.identity.
+    # verification).
+    identity_verified_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class DefinitionVersion(Base):

@@ -106,6 +106,7 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     "devtools.outbox": DEV_ONLY,
     # --- anyone signed in ----------------------------------------------------------
     "auth.profile": SIGNED_IN,
+    "auth.verify_identity": CITIZEN,
     # --- citizens (and residents) --------------------------------------------------
     "wizard.start": CITIZEN,
     "wizard.page": CITIZEN,

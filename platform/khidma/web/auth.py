@@ -31,7 +31,7 @@ from werkzeug.wrappers import Response
 from khidma.engine.dates import format_date
 from khidma.engine.identifiers import format_saudi_mobile
 from khidma.identity import accounts, codes
-from khidma.identity.claims import identity_claims
+from khidma.identity.claims import account_claims, identity_verified
 from khidma.identity.forms import (
     ActionForm,
     CodeForm,
@@ -44,6 +44,7 @@ from khidma.identity.forms import (
 from khidma.identity.personas import persona, personas
 from khidma.identity.providers import DevStandIn, IdentityProvider, SsoError, build_provider
 from khidma.identity.throttle import Throttle, remote_address, throttle
+from khidma.identity.verification import Verdict, build_verifier, verifier
 from khidma.storage import outbox
 from khidma.storage.models import Channel, CodePurpose, User
 from khidma.web import access
@@ -64,6 +65,7 @@ def identity_init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.extensions["khidma.throttle"] = Throttle.for_app(app)
     app.extensions["khidma.sso"] = build_provider(app)
+    app.extensions["khidma.idv"] = build_verifier(app)
 
 
 def sso_provider() -> IdentityProvider | None:
@@ -155,7 +157,8 @@ def _check_code(
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> Any:
     form = SignInForm(next=_next())
-    if access.current_user() is not None and request.method == "GET":
+    again = request.args.get("again")  # a service asked for another way of signing in
+    if access.current_user() is not None and request.method == "GET" and not again:
         return redirect(_next() or access.home_for(access.current_user()))  # type: ignore[arg-type]
     status = 200
     if form.validate_on_submit():
@@ -216,8 +219,39 @@ def profile() -> tuple[str, int]:
     user = access.current_user()
     assert user is not None  # the access table lets only signed-in users here
     birth = format_date(user.date_of_birth, current_lang()) if user.date_of_birth else None
-    return _page("auth/profile.html", claims=identity_claims(user), user=user, birth=birth,
-                 mobile=format_saudi_mobile(user.mobile) if user.mobile else None)
+    return _page("auth/profile.html", claims=account_claims(user), user=user, birth=birth,
+                 mobile=format_saudi_mobile(user.mobile) if user.mobile else None,
+                 verified=identity_verified(user), verify=ActionForm())
+
+
+def _identity_check(national_id: str, mobile: str | None) -> Verdict:
+    """Ask the identity-verification service (rate-limited per ID number)."""
+    found = verifier()
+    if found is None or not mobile:
+        return Verdict.UNAVAILABLE
+    if throttle().hit("identity_check.account", national_id):
+        return Verdict.UNAVAILABLE
+    return found.verify(national_id, mobile)
+
+
+@bp.post("/verify-identity")
+def verify_identity() -> Response:
+    """Verify a local account's ID number against its (SMS-proven) mobile."""
+    ActionForm()
+    user = access.current_user()
+    assert user is not None  # the access table lets only signed-in users here
+    if not identity_verified(user):
+        verdict = _identity_check(user.national_id or "", user.mobile)
+        if verdict is Verdict.MATCH:
+            with database().session(write=True) as db:
+                db.get_one(User, user.id).identity_verified_at = now()
+                accounts.record(db, "identity_verified", user_id=user.id, now=now(),
+                                ip=remote_address())
+        else:
+            flash(t(f"security.verify.{verdict.value}"), "error")
+            return redirect(url_for("auth.profile"), 303)  # which shows why, and a retry
+    flash(t("security.verified"), "success")
+    return redirect(_next() or url_for("auth.profile"), 303)
 
 
 # --- create an account ------------------------------------------------------------------
@@ -303,6 +337,7 @@ def sign_up_details() -> Any:
     form = DetailsForm()
     form.national_id_value = str(state["nid"])
     if form.validate_on_submit():
+        verdict = _identity_check(str(state["nid"]), str(state["mobile"]))
         try:
             with database().session(write=True) as db:
                 user = accounts.create_local_account(
@@ -316,6 +351,8 @@ def sign_up_details() -> Any:
                     password=form.password.data or "",
                     now=now(),
                 )
+                if verdict is Verdict.MATCH:
+                    user.identity_verified_at = now()
                 accounts.record(db, "account_created", user_id=user.id, now=now(),
                                 ip=remote_address())
         except accounts.AccountConflict as conflict:

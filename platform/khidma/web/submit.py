@@ -22,7 +22,7 @@ from khidma.storage.references import next_reference
 from khidma.web.context import database, now, pinned_definition, today
 from khidma.web.i18n import current_lang, tr
 from khidma.web.notify import queue_notifications
-from khidma.web.wizard import _plan, identity, owned_draft, review
+from khidma.web.wizard import _plan, identity, owned_draft, review, sign_in_refused
 
 bp = Blueprint("requests", __name__)
 
@@ -40,6 +40,9 @@ def submit(token: str) -> Any:
             for d in definition.declarations
             if d.id in accepted
         }
+        refused = sign_in_refused(definition)
+        if refused is not None:
+            return refused  # the draft, declarations included, is kept
         who = identity()
         clean, errors = validate_submission(
             definition, draft.answers, today=today(), identity=who, lang=lang
@@ -62,7 +65,7 @@ def submit(token: str) -> Any:
             user_id=user.id,
             answers=clean,
             declarations=dict(draft.declarations),
-            applicant_name=(who or {}).get("full_name_ar") or user.name_ar or "",
+            applicant_name=(who or {}).get("full_name_ar") or "",  # verified claims only
             submitted_at=now(),
         )
         session.add(submission)

@@ -21,6 +21,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from sqlalchemy import select
@@ -38,6 +39,7 @@ from khidma.engine.prefill import initial_answers
 from khidma.engine.summary import build_summary
 from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
 from khidma.engine.validate import refused_inputs, validate_step
+from khidma.identity import methods
 from khidma.identity.claims import identity_claims
 from khidma.storage.blobs import blob_key
 from khidma.storage.models import Attachment, Draft
@@ -57,6 +59,32 @@ def identity() -> dict[str, Any] | None:
     return identity_claims(user) if user is not None else None
 
 
+def sign_in_refused(definition: ServiceDefinition) -> Any | None:
+    """The page that asks the signed-in person to sign in another way (a method the
+    service accepts) or to verify their identity first, with 403; None when they may
+    apply. Whatever the draft holds is kept: signing in again brings them back here."""
+    reason = methods.refusal(definition, g.user, session.get("via"))
+    if reason is None:
+        return None
+    from khidma.web import access
+    from khidma.web.auth import sso_provider
+    from khidma.web.i18n import t
+
+    back = access.return_path()
+    if request.headers.get("HX-Request"):  # reload the whole page, which shows why
+        return Response(status=204, headers={"HX-Redirect": back or url_for("catalog.index")})
+    accepted = "، " if current_lang() == "ar" else ", "
+    names = accepted.join(t(f"security.method.{m}") for m in definition.sign_in.methods)
+    return render_template(
+        "wizard/sign_in_again.html",
+        d=definition,
+        reason=reason.value,
+        methods=names,
+        back=back,
+        sso=sso_provider() is not None,
+    ), 403
+
+
 def owned_draft(session: Session, token: str) -> Draft:
     """The signed-in user's unexpired draft with this token; 404 for anything else."""
     user = g.get("user")
@@ -70,10 +98,13 @@ def owned_draft(session: Session, token: str) -> Draft:
 
 # -- start ----------------------------------------------------------------------------------
 @bp.post("/services/<service_id>/start")
-def start(service_id: str) -> Redirect:
+def start(service_id: str) -> Any:
     definition = registry().get(service_id)
     if definition is None:
         abort(404)
+    refused = sign_in_refused(definition)
+    if refused is not None:
+        return refused
     with database().session(write=True) as session:
         save_definition(session, definition, snapshot(definition))
         draft = Draft(
@@ -111,6 +142,9 @@ def page(token: str, page_id: str) -> Any:
     with database().session(write=request.method == "POST") as session:
         draft = owned_draft(session, token)
         definition = pinned_definition(draft.service_id, draft.definition_hash)
+        refused = sign_in_refused(definition)
+        if refused is not None:
+            return refused
         wizard = _plan(definition, draft)
         current = wizard.page(page_id)
         if current is None:
@@ -211,6 +245,9 @@ def refresh(token: str, page_id: str) -> Any:
     with database().session() as session:
         draft = owned_draft(session, token)
         definition = pinned_definition(draft.service_id, draft.definition_hash)
+        refused = sign_in_refused(definition)
+        if refused is not None:
+            return refused
         try:
             step = definition.step(page_id)
         except KeyError:

@@ -35,6 +35,7 @@ CATALOGS: tuple[str, ...] = (
     "devtools",
     "messages",
     "auth",
+    "security",
     "khidma.payments.words",
 )
 

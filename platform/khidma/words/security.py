@@ -1,0 +1,60 @@
+"""Words of the security checks: a service's sign-in methods, identity verification,
+limits on drafts, uploads, submissions and messages."""
+
+from __future__ import annotations
+
+WORDS: dict[str, tuple[str, str]] = {
+    # --- a service's sign-in methods --------------------------------------------------
+    "security.method.title": (
+        "هذه الخدمة تتطلب طريقة دخول أخرى",
+        "This service needs another way of signing in",
+    ),
+    "security.method.body": (
+        "لا تقبل هذه الخدمة طريقة الدخول التي استخدمتها. سجّل الدخول بإحدى الطرق التالية لمتابعة "
+        "طلبك: {methods}.",
+        "This service does not accept the way you signed in. Sign in with one of these to go "
+        "on with your request: {methods}.",
+    ),
+    "security.method.national_sso": ("النفاذ الوطني الموحد", "the national single sign-on"),
+    "security.method.local_account": (
+        "حساب المنصة بكلمة المرور",
+        "a platform account and password",
+    ),
+    "security.draft_kept": (
+        "ما أدخلته محفوظ في مسودتك، وستعود إليه بعد تسجيل الدخول.",
+        "What you have entered is saved in your draft; you will come back to it after signing in.",
+    ),
+    "security.no_sso": (
+        "الدخول عبر النفاذ الوطني الموحد غير متاح الآن. حاول لاحقًا.",
+        "Signing in with the national single sign-on is not available now. Try again later.",
+    ),
+    # --- identity verification ---------------------------------------------------------
+    "security.unverified.title": (
+        "لم يتم التحقق من هويتك بعد",
+        "Your identity is not verified yet",
+    ),
+    "security.unverified.body": (
+        "قبل تقديم أي طلب نتحقق لدى خدمة التحقق الوطنية من أن رقم جوالك مسجل برقم الهوية في "
+        "حسابك. يمكنك أيضًا الدخول عبر النفاذ الوطني الموحد.",
+        "Before you apply we check with the national verification service that your mobile "
+        "number is registered to the ID number of your account. You can also sign in with the "
+        "national single sign-on.",
+    ),
+    "security.verify_button": ("تحقق من هويتي", "Verify my identity"),
+    "security.verified": ("تم التحقق من هويتك.", "Your identity is verified."),
+    "security.verify.mismatch": (
+        "رقم الجوال في حسابك غير مسجل برقم الهوية هذا لدى خدمة التحقق الوطنية. سجّل الدخول عبر "
+        "النفاذ الوطني الموحد لتقديم الطلبات.",
+        "The national verification service says the mobile number of your account is not "
+        "registered to this ID number. Sign in with the national single sign-on to apply.",
+    ),
+    "security.verify.unavailable": (
+        "خدمة التحقق من الهوية غير متاحة الآن. حاول لاحقًا أو سجّل الدخول عبر النفاذ الوطني الموحد.",
+        "The identity verification service is not available now. Try again later, or sign in "
+        "with the national single sign-on.",
+    ),
+    "security.profile.unverified": (
+        "غير موثقة: أدخلها صاحب الحساب ولم يتم التحقق منها بعد",
+        "Not verified: typed when the account was opened, not checked yet",
+    ),
+}
