@@ -82,7 +82,7 @@ def _next() -> str | None:
     return access.safe_next(request.values.get("next"))
 
 
-def _when(at: dt.datetime) -> dict[str, Any]:
+def when(at: dt.datetime) -> dict[str, Any]:
     """Parameters of a "try again after…" message: the Saudi clock time and minutes."""
     minutes = max(1, math.ceil((at - now()).total_seconds() / 60))
     return {"time": at.astimezone(RIYADH).strftime("%H:%M"), "minutes": minutes}
@@ -140,7 +140,7 @@ def _check_code(
         "code_check.mobile", mobile
     )
     if retry:
-        form.problem(t("auth.error.too_many", **_when(retry)), form.code)
+        form.problem(t("auth.error.too_many", **when(retry)), form.code)
         return None
     with database().session(write=True) as db:
         result = codes.check(
@@ -169,7 +169,7 @@ def sign_in() -> Any:
             "sign_in.account", account_key
         )
         if retry:
-            form.problem(t("auth.error.too_many", **_when(retry)), form.identifier)
+            form.problem(t("auth.error.too_many", **when(retry)), form.identifier)
             status = 429
         else:
             with database().session(write=True) as db:
@@ -185,7 +185,7 @@ def sign_in() -> Any:
             if result.outcome is accounts.Outcome.LOCKED and result.locked_until:
                 form.problem(
                     t("auth.error.locked", count=accounts.LOCK_AFTER,
-                      **_when(result.locked_until)),
+                      **when(result.locked_until)),
                     form.identifier,
                 )
                 status = 429
@@ -268,7 +268,7 @@ def sign_up() -> Any:
         else:
             code_id, retry = _send_code(mobile, CodePurpose.SIGNUP)
             if retry:
-                form.problem(t("auth.error.too_many", **_when(retry)), form.mobile)
+                form.problem(t("auth.error.too_many", **when(retry)), form.mobile)
                 status = 429
             else:
                 session["signup"] = {
@@ -321,7 +321,7 @@ def _resend(flow: str, purpose: CodePurpose, start: str, verify: str) -> Respons
         return redirect(url_for(start), 303)
     code_id, retry = _send_code(str(state["mobile"]), purpose, state.get("uid"))
     if retry:
-        flash(t("auth.error.too_many", **_when(retry)), "error")
+        flash(t("auth.error.too_many", **when(retry)), "error")
     else:
         _update_flow(flow, code=code_id, verified=False)
         flash(t("auth.code_resent"), "info")
@@ -385,7 +385,7 @@ def reset() -> Any:
         else:
             code_id, retry = _send_code(user.mobile, CodePurpose.RESET, user.id)
             if retry:
-                form.problem(t("auth.error.too_many", **_when(retry)), form.username)
+                form.problem(t("auth.error.too_many", **when(retry)), form.username)
                 status = 429
             else:
                 session["reset"] = {

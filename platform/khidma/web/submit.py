@@ -16,11 +16,13 @@ from sqlalchemy import select
 
 from khidma.engine import wizard as path
 from khidma.engine.validate import validate_declarations, validate_submission
+from khidma.identity.throttle import throttle
 from khidma.renderer.messages import fill, placeholders
 from khidma.storage.models import Attachment, StatusEvent, Submission
 from khidma.storage.references import next_reference
+from khidma.web.auth import when
 from khidma.web.context import database, now, pinned_definition, today
-from khidma.web.i18n import current_lang, tr
+from khidma.web.i18n import current_lang, t, tr
 from khidma.web.notify import queue_notifications
 from khidma.web.wizard import _plan, identity, owned_draft, review, sign_in_refused
 
@@ -49,9 +51,13 @@ def submit(token: str) -> Any:
         )
         errors += validate_declarations(definition, accepted)
         wizard = _plan(definition, draft)
+        current = wizard.page(path.REVIEW) or wizard.pages[-1]
         if errors:
-            current = wizard.page(path.REVIEW) or wizard.pages[-1]
             return review(draft, definition, wizard, current, errors)
+        retry = throttle().hit("submit.account", str(g.user.id))
+        if retry:  # the draft stays as it is, ready to be submitted later
+            problem = t("security.submit.too_many", **when(retry))
+            return review(draft, definition, wizard, current, [], 429, problem=problem)
         reference = next_reference(session, definition.id, now())
         user = g.user
         submission = Submission(

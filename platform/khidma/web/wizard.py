@@ -535,7 +535,11 @@ def review(
     current: path.Page,
     errors: list[FieldError],
     status: int = 200,
+    *,
+    problem: str | None = None,
 ) -> Any:
+    """The review page; `problem` is an error about the request as a whole (shown in
+    the error summary, pointing at the submit button)."""
     lang = current_lang()
     summary = build_summary(definition, draft.answers, lang, today=today(), identity=identity())
     steps_of = {f.id: f.step for f in definition.all_fields()}
@@ -552,6 +556,8 @@ def review(
 
     incomplete = [p for p in wizard.steps if p.id not in wizard.complete]
     messages = [(e, e.message(definition, lang, in_summary=True)) for e in errors]
+    if problem:
+        messages.append((FieldError("submit-request", "request"), problem))
     return render_template(
         "wizard/review.html",
         d=definition,

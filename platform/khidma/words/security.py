@@ -28,6 +28,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "الدخول عبر النفاذ الوطني الموحد غير متاح الآن. حاول لاحقًا.",
         "Signing in with the national single sign-on is not available now. Try again later.",
     ),
+    # --- limits ---------------------------------------------------------------------------
+    "security.submit.too_many": (
+        "قدّمت طلبات كثيرة خلال وقت قصير. طلبك محفوظ كما هو؛ قدّمه بعد الساعة {time} بتوقيت "
+        "السعودية (بعد {minutes} دقيقة تقريبًا).",
+        "You have submitted many requests in a short time. Your request is saved as it is; "
+        "submit it after {time} Saudi time (in about {minutes} minutes).",
+    ),
     # --- identity verification ---------------------------------------------------------
     "security.unverified.title": (
         "لم يتم التحقق من هويتك بعد",
