@@ -10,6 +10,7 @@ values the engine refuses are kept as typed (`Draft.raw`) and shown beside their
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from flask import (
@@ -17,6 +18,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     g,
     redirect,
     render_template,
@@ -24,13 +26,13 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as Redirect
 
 from khidma.app import htmx
-from khidma.definitions.model import Field, ServiceDefinition, Step
+from khidma.definitions.model import Field, ServiceDefinition, Step, Text
 from khidma.definitions.snapshot import snapshot
 from khidma.engine import wizard as path
 from khidma.engine.errors import FieldError
@@ -39,18 +41,23 @@ from khidma.engine.prefill import initial_answers
 from khidma.engine.summary import build_summary
 from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
 from khidma.engine.validate import refused_inputs, validate_step
+from khidma.engine.values_files import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE_MB
 from khidma.identity import methods
 from khidma.identity.claims import identity_claims
 from khidma.storage.blobs import blob_key
 from khidma.storage.models import Attachment, Draft
 from khidma.storage.snapshots import save_definition
+from khidma.web import access
+from khidma.web.auth import sso_provider
 from khidma.web.context import blobs, database, now, pinned_definition, registry, today
 from khidma.web.forms import build_form, field_views
-from khidma.web.i18n import current_lang
+from khidma.web.i18n import current_lang, t
+from khidma.words import word
 
 bp = Blueprint("wizard", __name__)
 
 VISITED = "_visited"  # key in Draft.raw (input paths never start with "_")
+MB = 1024 * 1024
 
 
 def identity() -> dict[str, Any] | None:
@@ -66,10 +73,6 @@ def sign_in_refused(definition: ServiceDefinition) -> Any | None:
     reason = methods.refusal(definition, g.user, session.get("via"))
     if reason is None:
         return None
-    from khidma.web import access
-    from khidma.web.auth import sso_provider
-    from khidma.web.i18n import t
-
     back = access.return_path()
     if request.headers.get("HX-Request"):  # reload the whole page, which shows why
         return Response(status=204, headers={"HX-Redirect": back or url_for("catalog.index")})
@@ -106,6 +109,10 @@ def start(service_id: str) -> Any:
     if refused is not None:
         return refused
     with database().session(write=True) as session:
+        cap = int(current_app.config["DRAFTS_PER_CITIZEN"])
+        if _open_drafts(session, g.user.id) >= cap:
+            flash(t("security.drafts.too_many", count=cap), "error")
+            return redirect(url_for("account.index"), 303)
         save_definition(session, definition, snapshot(definition))
         draft = Draft(
             service_id=definition.id,
@@ -119,6 +126,15 @@ def start(service_id: str) -> Any:
         token = draft.token
     first = _plan(definition, draft).pages[0]
     return redirect(url_for("wizard.page", token=token, page_id=first.id))
+
+
+def _open_drafts(session: Session, user_id: int) -> int:
+    """The citizen's drafts not yet expired (a cap, not a count that must be exact: two
+    starts at the same instant may pass it by one)."""
+    query = select(func.count()).where(
+        Draft.user_id == user_id, or_(Draft.expires_at.is_(None), Draft.expires_at > now())
+    )
+    return int(session.scalar(query) or 0)
 
 
 def _draft_ttl() -> dt.timedelta:
@@ -322,6 +338,7 @@ def _post_step(
 ) -> Any:
     action = request.form.get("action", "next")
     upload_errors: list[FieldError] = []
+    post = session.begin_nested()  # undone whole when the draft would hold too much
     try:
         raw_input = _form_input(session, draft, step, upload_errors)
     finally:
@@ -339,8 +356,17 @@ def _post_step(
     errors = upload_errors + [e for e in errors if e.path not in {u.path for u in upload_errors}]
     answers = _apply_item_action(action, step, answers)
     visited = sorted({*draft.raw.get(VISITED, []), step.id})
+    raw = {**refused_inputs(errors), VISITED: visited}
+    too_big = _over_capacity(step, answers, raw, raw_input)
+    if too_big is not None:  # nothing of this post is kept; the form shows it back
+        post.rollback()
+        session.refresh(draft)
+        session.expunge(draft)
+        draft.answers, draft.raw = answers, raw
+        return _render_step(draft, definition, wizard, current, step, [too_big], 413)
+    post.commit()
     draft.answers = answers
-    draft.raw = {**refused_inputs(errors), VISITED: visited}
+    draft.raw = raw
     draft.current_step = step.id
     draft.expires_at = now() + _draft_ttl()
     if action.startswith(("add:", "remove:", "remove-file:", "update:")):
@@ -357,6 +383,24 @@ def _post_step(
     if request.form.get("return") == "review":
         return _go(draft.token, None, anchor="answer-" + step.id)
     return _go(draft.token, _plan(definition, draft).next(current.id))
+
+
+def _over_capacity(
+    step: Step, answers: dict[str, Any], raw: dict[str, Any], posted: dict[str, Any]
+) -> FieldError | None:
+    """An error on the step's largest input when the draft would hold more than
+    `DRAFT_MAX_KB` (answers and inputs kept as typed); None when it fits."""
+    limit = int(current_app.config["DRAFT_MAX_KB"]) * 1024
+    if _size(answers) + _size(raw) <= limit:
+        return None
+    largest = max(posted, key=lambda k: _size(posted[k]), default=step.fields[0].id)
+    kb = int(current_app.config["DRAFT_MAX_KB"])
+    text = Text(*(word("security.draft.too_large", lang, kb=kb) for lang in ("ar", "en")))
+    return FieldError(largest, "draft.too_large", {"max": kb}, text=text)
+
+
+def _size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, default=str).encode())
 
 
 def _form_input(
@@ -421,8 +465,12 @@ def _one(
         return {"yes": True, "no": False}.get(answer or "", answer)
     if f.type_name == "file":
         refs = list(stored or [])
+        limit = f.setting("max_files", DEFAULT_MAX_FILES)
         for upload in request.files.getlist(name) if store else ():
             if upload and upload.filename:
+                if len(refs) >= limit:  # counted before anything is stored
+                    upload_errors.append(_upload_error(f, "file.too_many", item, group, max=limit))
+                    break
                 ref = _store_upload(session, draft, f, upload, upload_errors, item, group)
                 if ref is not None:
                     refs.append(ref)
@@ -439,31 +487,22 @@ def _store_upload(
     item: int | None,
     group: str | None,
 ) -> dict[str, Any] | None:
-    data = upload.read()
     name = upload.filename or "file"
+    max_mb = f.setting("max_size_mb", DEFAULT_MAX_SIZE_MB)
+    data = upload.stream.read(int(max_mb * MB) + 1)  # never more than the limit in memory
+    problem: tuple[str, dict[str, Any]] | None = None
     if not data:
-        upload_errors.append(
-            FieldError(
-                f.id if group is None else group,
-                "file.empty",
-                {"name": name},
-                item,
-                f.id if group else None,
-            )
-        )
+        problem = "file.empty", {"name": name}
+    elif len(data) > max_mb * MB:
+        problem = "file.too_large", {"name": name, "max": max_mb}
+    else:
+        kind = sniff(data)
+        if kind is None or kind not in f.setting("accept", ("pdf", "jpeg", "png")):
+            problem = "file.type", {"name": name}
+    if problem is not None:  # refused before anything is stored
+        upload_errors.append(_upload_error(f, problem[0], item, group, **problem[1]))
         return None
-    kind = sniff(data)
-    if kind is None or kind not in f.setting("accept", ("pdf", "jpeg", "png")):
-        upload_errors.append(
-            FieldError(
-                f.id if group is None else group,
-                "file.type",
-                {"name": name},
-                item,
-                f.id if group else None,
-            )
-        )
-        return None
+    assert kind is not None
     key = blobs().put(data)
     attachment = Attachment(
         field_id=f.id,
@@ -486,6 +525,12 @@ def _store_upload(
         "kind": kind,
         "sha256": attachment.sha256,
     }
+
+
+def _upload_error(
+    f: Field, code: str, item: int | None, group: str | None, **params: Any
+) -> FieldError:
+    return FieldError(f.id if group is None else group, code, params, item, f.id if group else None)
 
 
 def _int(text: str | None, default: int) -> int:

@@ -35,6 +35,17 @@ WORDS: dict[str, tuple[str, str]] = {
         "You have submitted many requests in a short time. Your request is saved as it is; "
         "submit it after {time} Saudi time (in about {minutes} minutes).",
     ),
+    "security.draft.too_large": (
+        "ما أدخلته في هذه الصفحة أطول من أن يُحفظ (يتسع الطلب لـ {kb} كيلوبايت). اختصر أطول "
+        "الإجابات ثم أعد المحاولة؛ لم يُحفظ شيء من هذه الصفحة بعد.",
+        "What you entered on this page is too long to save (a request holds up to {kb} KB). "
+        "Shorten the longest answers and try again; nothing on this page has been saved yet.",
+    ),
+    "security.drafts.too_many": (
+        "لديك {count} مسودة مفتوحة، وهو الحد الأقصى. أكمل إحداها أو احذفها لتبدأ طلبًا جديدًا.",
+        "You have {count} open drafts, the most one may have. Finish or discard one to start "
+        "a new request.",
+    ),
     # --- identity verification ---------------------------------------------------------
     "security.unverified.title": (
         "لم يتم التحقق من هويتك بعد",
