@@ -409,6 +409,8 @@ class VerificationCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(default=None)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default_factory=utcnow)
+    # When what the checked code allowed was done (a reset's new password): once only.
+    spent_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class AuditLog(Base):

@@ -415,13 +415,22 @@ def reset_password() -> Any:
         return redirect(url_for("auth.reset"))
     with database().session() as db:
         user = db.get(User, state.get("uid"))
-    if user is None:
+        usable = user is not None and codes.spendable(
+            db, state.get("code"), user_id=user.id, purpose=CodePurpose.RESET
+        )
+    if user is None or not usable:  # the reset was completed already (a replayed cookie)
         session.pop("reset", None)
+        flash(t("auth.flow_restart"), "info")
         return redirect(url_for("auth.reset"))
     form = NewPasswordForm()
     form.username_value, form.national_id_value = user.username, user.national_id
     if form.validate_on_submit():
         with database().session(write=True) as db:
+            if not codes.spend(db, state.get("code"), user_id=user.id,
+                               purpose=CodePurpose.RESET, now=now()):
+                session.pop("reset", None)
+                flash(t("auth.flow_restart"), "info")
+                return redirect(url_for("auth.reset"), 303)
             fresh = db.get_one(User, user.id)
             accounts.set_password(fresh, form.password.data or "")
             accounts.record(db, "password_reset", user_id=user.id, now=now(),

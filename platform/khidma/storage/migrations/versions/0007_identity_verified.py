@@ -1,5 +1,6 @@
 """Users: when the account's identity was verified (national SSO or the
-identity-verification service).
+identity-verification service); verification codes: when what a checked code allowed was
+done (a password reset is single use, server-side).
 
 Revision ID: 0007
 Revises: 0004
@@ -22,10 +23,14 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("identity_verified_at", sa.DateTime(timezone=True)))
+    with op.batch_alter_table("verification_codes") as batch:
+        batch.add_column(sa.Column("spent_at", sa.DateTime(timezone=True)))
     # Accounts the national SSO created were verified by it.
     op.execute("UPDATE users SET identity_verified_at = created_at WHERE source = 'sso'")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("verification_codes") as batch:
+        batch.drop_column("spent_at")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("identity_verified_at")
