@@ -164,8 +164,12 @@ def sign_in() -> Any:
     if form.validate_on_submit():
         identifier = form.identifier.data or ""
         account_key = accounts.normalise_username(identifier)
-        # Only failures count: a government office behind one address signs many in.
-        retry = throttle().check("sign_in.address", remote_address()) or throttle().check(
+        address = remote_address()
+        pair = f"{account_key}|{address}"
+        # Only failures count, and an address over its limit does not stop a right
+        # password for an account not under attack (an office behind one address).
+        # Known and unknown accounts count and answer alike.
+        retry = throttle().check("sign_in.account_address", pair) or throttle().check(
             "sign_in.account", account_key
         )
         if retry:
@@ -174,25 +178,32 @@ def sign_in() -> Any:
         else:
             with database().session(write=True) as db:
                 result = accounts.sign_in(db, identifier, form.password.data or "", now())
-                if result.outcome is accounts.Outcome.LOCKED and result.user is not None:
-                    accounts.record(db, "sign_in_refused_locked", user_id=result.user.id,
-                                    now=now(), ip=remote_address())
+                if result.alert and result.user is not None:
+                    _tell_owner(db, result.user)
             if result.outcome is accounts.Outcome.OK and result.user is not None:
+                throttle().clear("sign_in.account_address", pair)
                 access.start_session(result.user, "password")
                 return redirect(_next() or access.home_for(result.user), 303)
-            throttle().hit("sign_in.address", remote_address())
+            retry = throttle().hit("sign_in.address", address)
             throttle().hit("sign_in.account", account_key)
-            if result.outcome is accounts.Outcome.LOCKED and result.locked_until:
-                form.problem(
-                    t("auth.error.locked", count=accounts.LOCK_AFTER,
-                      **when(result.locked_until)),
-                    form.identifier,
-                )
+            throttle().hit("sign_in.account_address", pair)
+            if retry:
+                form.problem(t("auth.error.too_many", **when(retry)), form.identifier)
                 status = 429
             else:
-                form.problem(t("auth.error.wrong_password", count=accounts.LOCK_AFTER),
-                             form.identifier)
+                form.problem(t("auth.error.wrong_password"), form.identifier)
     return _page("auth/sign_in.html", status, form=form, sso=sso_provider() is not None)
+
+
+def _tell_owner(db: Any, user: User) -> None:
+    """Wrong passwords for `user` again and again: tell them (SMS, else e-mail), in the
+    transaction that counted the last one."""
+    recipient, channel = (user.mobile, Channel.SMS) if user.mobile else (user.email, Channel.EMAIL)
+    if recipient:
+        text = t("security.sign_in.alert", count=accounts.ALERT_AFTER)
+        subject = None if channel is Channel.SMS else t("security.sign_in.alert_subject")
+        outbox.enqueue(db, channel, recipient, text, subject=subject, event="sign_in.alert")
+    accounts.record(db, "sign_in_alert", user_id=user.id, now=now(), ip=remote_address())
 
 
 @bp.post("/sign-out")
@@ -435,6 +446,9 @@ def reset_password() -> Any:
             accounts.set_password(fresh, form.password.data or "")
             accounts.record(db, "password_reset", user_id=user.id, now=now(),
                             ip=remote_address())
+        for key in filter(None, (user.username, user.national_id)):  # the owner proved it
+            throttle().clear("sign_in.account", key)
+            throttle().clear("sign_in.account_address", f"{key}|{remote_address()}")
         session.pop("reset", None)
         flash(t("auth.reset_done"), "success")
         return redirect(url_for("auth.sign_in", next=access.safe_next(state.get("next"))), 303)

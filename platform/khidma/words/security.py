@@ -46,6 +46,16 @@ WORDS: dict[str, tuple[str, str]] = {
         "You have {count} open drafts, the most one may have. Finish or discard one to start "
         "a new request.",
     ),
+    "security.sign_in.alert": (
+        "منصة خدمة: أُدخلت كلمة مرور خاطئة {count} مرات متتالية لحسابك. إن لم تكن أنت، أعد تعيين "
+        "كلمة المرور.",
+        "Khidma: a wrong password was entered {count} times in a row for your account. If it "
+        "was not you, reset your password.",
+    ),
+    "security.sign_in.alert_subject": (
+        "محاولات دخول خاطئة إلى حسابك",
+        "Wrong passwords entered for your account",
+    ),
     # --- identity verification ---------------------------------------------------------
     "security.unverified.title": (
         "لم يتم التحقق من هويتك بعد",
