@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 FLOW_TTL = dt.timedelta(minutes=30)
+# The "mobile" of a reset asked for no account: a throttle key, never texted.
+NOBODY = "nobody:"
 
 
 # --- wiring -----------------------------------------------------------------------------
@@ -147,6 +149,8 @@ def _check_code(
             db, state.get("code"), form.cleaned["code"], mobile=mobile, purpose=purpose,
             secret=_secret(), now=now(),
         )
+    if result is codes.CodeCheck.MISSING and mobile.startswith(NOBODY):
+        result = codes.CodeCheck.WRONG  # a reset of no account answers like a wrong code
     if result is not codes.CodeCheck.OK:
         throttle().hit("code_check.mobile", mobile)
         form.fail(form.code, t(f"auth.error.{result.value}"))
@@ -272,21 +276,18 @@ def sign_up() -> Any:
     status = 200
     if form.validate_on_submit():
         national_id, mobile = form.cleaned["national_id"], form.cleaned["mobile"]
-        with database().session() as db:
-            taken = accounts.national_id_taken(db, national_id)
-        if taken:
-            form.fail(form.national_id, t("auth.error.account.national_id_taken"))
+        # Whether the ID number has an account is said only after the code (rate-limited
+        # per mobile and address), on the details step: never to a mere visitor.
+        code_id, retry = _send_code(mobile, CodePurpose.SIGNUP)
+        if retry:
+            form.problem(t("auth.error.too_many", **when(retry)), form.mobile)
+            status = 429
         else:
-            code_id, retry = _send_code(mobile, CodePurpose.SIGNUP)
-            if retry:
-                form.problem(t("auth.error.too_many", **when(retry)), form.mobile)
-                status = 429
-            else:
-                session["signup"] = {
-                    "nid": national_id, "mobile": mobile, "code": code_id, "verified": False,
-                    "next": _next(), "started": now().timestamp(),
-                }
-                return redirect(url_for("auth.sign_up_verify"), 303)
+            session["signup"] = {
+                "nid": national_id, "mobile": mobile, "code": code_id, "verified": False,
+                "next": _next(), "started": now().timestamp(),
+            }
+            return redirect(url_for("auth.sign_up_verify"), 303)
     return _page("auth/sign_up.html", status, form=form, next=_next())
 
 
@@ -314,7 +315,7 @@ def _verify(flow: str, purpose: CodePurpose, *, start: str, then: str, resend: s
             return redirect(url_for(then), 303)
     return _page(
         "auth/verify.html", status, form=form, flow=page,
-        mobile=format_saudi_mobile(str(state["mobile"])),
+        mobile=None if flow == "reset" else format_saudi_mobile(str(state["mobile"])),
         resend_url=url_for(resend), resend=ActionForm(),
         minutes=int(codes.CODE_TTL.total_seconds() // 60),
     )
@@ -330,7 +331,11 @@ def _resend(flow: str, purpose: CodePurpose, start: str, verify: str) -> Respons
     if state is None:
         flash(t("auth.flow_restart"), "info")
         return redirect(url_for(start), 303)
-    code_id, retry = _send_code(str(state["mobile"]), purpose, state.get("uid"))
+    if str(state["mobile"]).startswith(NOBODY):  # a reset of no account: nothing to send
+        code_id, retry = None, throttle().hit("code_send.address", remote_address()) or (
+            throttle().hit("code_send.mobile", str(state["mobile"])))
+    else:
+        code_id, retry = _send_code(str(state["mobile"]), purpose, state.get("uid"))
     if retry:
         flash(t("auth.error.too_many", **when(retry)), "error")
     else:
@@ -390,20 +395,25 @@ def reset() -> Any:
         with database().session() as db:
             user = accounts.find_for_reset(db, form.username.data or "",
                                            form.cleaned["national_id"])
+        # An account or none: the same answers at the same counts (no enumeration).
         if user is None or user.mobile is None:
-            throttle().hit("code_send.address", remote_address())
-            form.problem(t("auth.error.no_such_account"), form.username)
+            nobody = f"{NOBODY}{accounts.normalise_username(form.username.data or '')}|" + (
+                form.cleaned["national_id"])
+            code_id, retry = None, throttle().hit("code_send.address", remote_address()) or (
+                throttle().hit("code_send.mobile", nobody))
+            uid, mobile = None, nobody
         else:
             code_id, retry = _send_code(user.mobile, CodePurpose.RESET, user.id)
-            if retry:
-                form.problem(t("auth.error.too_many", **when(retry)), form.username)
-                status = 429
-            else:
-                session["reset"] = {
-                    "uid": user.id, "mobile": user.mobile, "code": code_id, "verified": False,
-                    "next": _next(), "started": now().timestamp(),
-                }
-                return redirect(url_for("auth.reset_verify"), 303)
+            uid, mobile = user.id, user.mobile
+        if retry:
+            form.problem(t("auth.error.too_many", **when(retry)), form.username)
+            status = 429
+        else:
+            session["reset"] = {
+                "uid": uid, "mobile": mobile, "code": code_id, "verified": False,
+                "next": _next(), "started": now().timestamp(),
+            }
+            return redirect(url_for("auth.reset_verify"), 303)
     return _page("auth/reset.html", status, form=form)
 
 

@@ -245,10 +245,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "كلمتا المرور غير متطابقتين",
         "The two passwords are not the same",
     ),
-    "auth.error.no_such_account": (
-        "لا يوجد حساب بهذا الاسم ورقم الهوية معًا. تحقق منهما.",
-        "No account has this username and ID number together. Check them.",
-    ),
     "auth.sms.signup": (
         "رمز التحقق لإنشاء حسابك في منصة خدمة: {code}. صالح لمدة {minutes} دقائق. لا تشاركه مع "
         "أحد.",

@@ -56,6 +56,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "محاولات دخول خاطئة إلى حسابك",
         "Wrong passwords entered for your account",
     ),
+    "security.reset.code_sent": (
+        "إن كان هناك حساب بهذا الاسم ورقم الهوية، فقد أرسلنا رمز تحقق إلى الجوال المسجل فيه. الرمز "
+        "صالح لمدة {minutes} دقائق.",
+        "If an account has this username and ID number, we have sent a code to the mobile "
+        "number registered on it. The code is valid for {minutes} minutes.",
+    ),
     # --- identity verification ---------------------------------------------------------
     "security.unverified.title": (
         "لم يتم التحقق من هويتك بعد",
