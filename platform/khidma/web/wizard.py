@@ -302,7 +302,7 @@ def _changed_field(name: str, step: Step) -> tuple[str | None, int | None]:
     if name in ids:
         return name, None
     parts = name.split("-")
-    if len(parts) == 3 and parts[2] in ids and parts[1].isdigit():
+    if len(parts) == 3 and parts[2] in ids and parts[1].isdigit() and len(parts[1]) <= 3:
         return parts[2], int(parts[1])
     return None, None
 
