@@ -39,6 +39,7 @@ from khidma.engine.errors import FieldError
 from khidma.engine.evaluate import evaluate
 from khidma.engine.prefill import initial_answers
 from khidma.engine.summary import build_summary
+from khidma.engine.upload_content import content_problem
 from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
 from khidma.engine.validate import refused_inputs, validate_step
 from khidma.engine.values_files import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE_MB
@@ -46,6 +47,7 @@ from khidma.identity import methods
 from khidma.identity.claims import identity_claims
 from khidma.storage.blobs import blob_key
 from khidma.storage.models import Attachment, Draft
+from khidma.storage.scan import Verdict, VirusScanner
 from khidma.storage.snapshots import save_definition
 from khidma.web import access
 from khidma.web.auth import sso_provider
@@ -496,9 +498,11 @@ def _store_upload(
     elif len(data) > max_mb * MB:
         problem = "file.too_large", {"name": name, "max": max_mb}
     else:
-        kind = sniff(data)
-        if kind is None or kind not in f.setting("accept", ("pdf", "jpeg", "png")):
-            problem = "file.type", {"name": name}
+        kind, accept = sniff(data), f.setting("accept", ("pdf", "jpeg", "png"))
+        if kind is None or kind not in accept:
+            problem = "file.type", {"name": name, "accept": accept}
+        elif (code := content_problem(data, kind) or _scan_problem(data)) is not None:
+            problem = code, {"name": name}
     if problem is not None:  # refused before anything is stored
         upload_errors.append(_upload_error(f, problem[0], item, group, **problem[1]))
         return None
@@ -525,6 +529,17 @@ def _store_upload(
         "kind": kind,
         "sha256": attachment.sha256,
     }
+
+
+def _scan_problem(data: bytes) -> str | None:
+    """The virus-scan hook (`khidma.storage.scan`): a message code, or None."""
+    scanner: VirusScanner | None = current_app.extensions.get("khidma.scanner")
+    if scanner is None:
+        return None
+    verdict = scanner.scan(data).verdict
+    return {Verdict.INFECTED: "file.infected", Verdict.UNAVAILABLE: "file.unscanned"}.get(
+        verdict
+    )
 
 
 def _upload_error(
