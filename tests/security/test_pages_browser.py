@@ -51,9 +51,9 @@ def _sign_up(page: Any, url: str, app: Any, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_refusal_pages_are_accessible(
     nojs_page: Any,
-    live_server: Any,
-    live_app: Any,
-    lang: str,  # noqa: F811
+    live_server: Any,  # noqa: F811
+    live_app: Any,  # noqa: F811
+    lang: str,
 ) -> None:
     page = nojs_page
     _sign_up(page, live_server.url, live_app, lang)
