@@ -20,6 +20,7 @@ from tests.identity.conftest import (  # noqa: F401  (fixtures reused as they ar
     Actions,
     make_app,
 )
+from tests.wizard.conftest import pg_url  # noqa: F401  (a fresh PostgreSQL schema)
 
 IDV_KEY = "idv-test-key-4b7Qx"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -31,9 +32,20 @@ def idv() -> Iterator[VerifierServer]:
         yield server
 
 
-@pytest.fixture
-def app(make_app: Callable[..., Flask], idv: VerifierServer) -> Flask:  # noqa: F811
-    return make_app(IDV_URL=idv.url, IDV_API_KEY=IDV_KEY)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(
+    request: pytest.FixtureRequest,
+    make_app: Callable[..., Flask],  # noqa: F811
+    idv: VerifierServer,
+) -> Iterator[Flask]:
+    """The app on a SQLite file, and on a fresh PostgreSQL schema (skipped without
+    KHIDMA_TEST_DATABASE_URL)."""
+    extra = {}
+    if request.param == "postgresql":
+        extra["DATABASE_URL"] = request.getfixturevalue("pg_url")
+    made = make_app(IDV_URL=idv.url, IDV_API_KEY=IDV_KEY, **extra)
+    yield made
+    made.extensions["khidma.db"].dispose()
 
 
 @pytest.fixture
