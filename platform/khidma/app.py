@@ -84,6 +84,9 @@ def create_app(
 
     app.extensions["khidma.db"] = Database(settings["DATABASE_URL"])
     app.extensions["khidma.blobs"] = blob_store(settings)
+    from khidma.storage.scan import build_scanner
+
+    app.extensions["khidma.scanner"] = build_scanner(app.config)
 
     csrf.init_app(app)
     htmx.init_app(app)

@@ -18,6 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # default: SQLite file in the instance folder
     "BLOB_DIR": None,  # default: instance/blobs
     "DRAFT_TTL_DAYS": 30,
+    "DRAFT_MAX_KB": 1024,  # what one draft may hold (answers and inputs kept as typed)
+    "DRAFTS_PER_CITIZEN": 20,  # open drafts one citizen may have at a time
     "SESSION_IDLE_MINUTES": 30,
     "MAX_UPLOAD_MB": 25,
     "SECRET_KEY": None,

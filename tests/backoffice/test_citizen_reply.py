@@ -73,6 +73,22 @@ def test_a_reply_needs_each_document_asked_for(
     assert "الملف letter.pdf ليس ملف PDF" in html and "أرفق صورة الهوية." in html
     assert "مرفق &lt;script&gt;" in html  # what was typed is kept, escaped
     assert current(app, submission).status == "needs_info"
+    active = client.post(  # a reply's files get the wizard's content checks too
+        f"{url}/reply",
+        data={
+            "csrf_token": token,
+            "body": "مرفق",
+            "file-0": (
+                io.BytesIO(b"%PDF-1.4\n1 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj\n%%EOF\n"),
+                "letter.pdf",
+            ),
+            "file-1": (io.BytesIO(PDF), "id.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert active.status_code == 400
+    assert "لا يمكن قبول الملف letter.pdf لأنه يحتوي على محتوى نشط" in active.get_data(as_text=True)
+    assert current(app, submission).status == "needs_info"
     sent = client.post(
         f"{url}/reply",
         data={

@@ -18,7 +18,11 @@ from tests.e2e.conftest import check_a11y, shot
 pytestmark = pytest.mark.browser
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# a PNG header (IHDR: 1×1 pixels) and padding: what the upload checks read
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+    + b"\x00" * 64
+)
 
 
 @pytest.fixture

@@ -58,31 +58,19 @@ def test_sign_in_with_username_or_id(account: Actions, identifier: str) -> None:
     assert signed_in_user_id(account.client) is not None
 
 
-def test_wrong_password_then_lockout_with_the_time_to_come_back(
+def test_wrong_passwords_slow_down_with_the_time_to_come_back(
     account: Actions, client: FlaskClient
 ) -> None:
-    for _ in range(4):
+    for _ in range(5):
         page = text(account.sign_in(password="Wrong-pass-1"))
         assert "رقم الهوية أو اسم المستخدم أو كلمة المرور غير صحيح" in page
         assert 'value="salem.h"' in page and "Wrong-pass-1" not in page
     response = account.sign_in(password="Wrong-pass-1")
-    page = text(response)
     assert response.status_code == 429
-    # START is 09:00 UTC = 12:00 in Riyadh; locked for 15 minutes
-    assert "أوقفنا الدخول إلى هذا الحساب مؤقتًا بعد 5 محاولات خاطئة" in page
-    assert "بعد الساعة 12:15 بتوقيت السعودية (بعد 15 دقيقة تقريبًا)" in page
-    # even the right password is refused while it is locked
-    account.advance(minutes=5)
-    client.set_cookie("khidma_lang", "en")
-    page = text(account.sign_in())
-    assert "We have locked this account for now after 5 wrong passwords" in page
-    assert "Try again after 12:15 Saudi time (in about 10 minutes)" in page
-    assert signed_in_user_id(client) is None
-    # and after the time it works
-    account.advance(minutes=10, seconds=1)
-    assert account.sign_in().status_code == 303
+    assert "محاولات كثيرة. حاول مرة أخرى بعد الساعة" in text(response)
+    # the account is not locked: its owner signs in from elsewhere (tests/security)
     user = account.user(username=USERNAME)
-    assert user is not None and user.failed_logins == 0 and user.locked_until is None
+    assert user is not None and user.failed_logins == 5 and user.locked_until is None
 
 
 def test_a_right_password_resets_the_count(account: Actions) -> None:

@@ -20,7 +20,7 @@ from khidma.identity.claims import (
 )
 from khidma.identity.personas import personas
 from khidma.identity.throttle import DEFAULT_LIMITS, Throttle
-from khidma.storage.models import CodePurpose, Role, User
+from khidma.storage.models import CodePurpose, Role, User, UserSource
 
 NOW = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -158,6 +158,7 @@ def test_identity_claims_give_every_prefill_source() -> None:
         date_of_birth=dt.date(1990, 4, 15),
         nationality="سعودي",
         gender="male",
+        source=UserSource.SSO,
     )
     claims = identity_claims(user)
     assert set(claims) == set(PREFILL_SOURCES)
@@ -224,7 +225,8 @@ def test_personas_are_complete_and_valid(app: Flask) -> None:
         assert len(split_arabic_name(c.name_ar)) == 4, p.key
         assert c.name_en and c.email and c.nationality and c.gender in ("male", "female")
         assert c.date_of_birth is not None
-        user = User(national_id=c.national_id, name_ar=c.name_ar, date_of_birth=c.date_of_birth)
+        user = User(national_id=c.national_id, name_ar=c.name_ar, date_of_birth=c.date_of_birth,
+                    source=UserSource.SSO)
         assert identity_claims(user)["date_of_birth_hijri"], p.key
 
 
@@ -260,6 +262,6 @@ def test_every_persona_prefills_every_seed_service(app: Flask, service_id: str) 
         c = persona.claims
         user = User(national_id=c.national_id, name_ar=c.name_ar, name_en=c.name_en,
                     mobile=c.mobile, email=c.email, date_of_birth=c.date_of_birth,
-                    nationality=c.nationality, gender=c.gender)
+                    nationality=c.nationality, gender=c.gender, source=UserSource.SSO)
         answers = prefill_answers(definition, identity_claims(user), today=dt.date(2025, 3, 1))
         assert set(answers) == set(wanted), (persona.key, set(wanted) - set(answers))

@@ -20,7 +20,15 @@ from khidma.app import create_app
 from khidma.definitions.snapshot import snapshot
 from khidma.engine.identifiers import make_national_id
 from khidma.engine.validate import validate_submission
-from khidma.storage.models import Attachment, Draft, Role, StatusEvent, Submission, User
+from khidma.storage.models import (
+    Attachment,
+    Draft,
+    Role,
+    StatusEvent,
+    Submission,
+    User,
+    UserSource,
+)
 from khidma.storage.snapshots import save_definition
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +74,7 @@ def make_user(app: Flask, seq: str, name: str = "محمد عبدالله سعد 
             name_en="Mohammed Abdullah Saad Alqahtani",
             mobile="+966501234567",
             role=Role.CITIZEN,
+            source=UserSource.SSO,
         )
         session.add(user)
     return user
@@ -75,7 +84,9 @@ def sign_in(client: FlaskClient, user: User) -> None:
     """The session the identity layer writes when a user signs in."""
     at = NOW.timestamp()
     with client.session_transaction() as s:
-        s.update(uid=user.id, utok=user.token, sid="s-" + user.token, auth_at=at, seen=at)
+        s.update(
+            uid=user.id, utok=user.token, sid="s-" + user.token, auth_at=at, seen=at, via="sso"
+        )
 
 
 def file_ref(token: str, name: str) -> dict[str, Any]:

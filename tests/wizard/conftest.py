@@ -18,7 +18,11 @@ from khidma.definitions.model import ServiceDefinition, Step
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# a PNG header (IHDR: 1×1 pixels) and padding: what the upload checks read
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+    + b"\x00" * 64
+)
 
 
 def make_app(tmp_path: Path, **config: Any) -> Any:

@@ -136,6 +136,24 @@ MESSAGES: Mapping[str, Text] = MappingProxyType(
             "The file {name} must be a {accept}",
         ),
         "file.empty": _T("الملف {name} فارغ؛ أرفق ملفاً آخر", "The file {name} is empty"),
+        "file.active": _T(
+            "لا يمكن قبول الملف {name} لأنه يحتوي على محتوى نشط (برمجيات أو روابط تشغيل)؛ احفظه "
+            "أو اطبعه ملفاً جديداً ثم أرفقه",
+            "The file {name} cannot be accepted: it holds active content (scripts or actions)."
+            " Save or print it to a new file and upload that",
+        ),
+        "file.image_too_large": _T(
+            "أبعاد الصورة {name} كبيرة جدًا؛ صغّرها ثم أرفقها",
+            "The image {name} has too many pixels; make it smaller and upload it again",
+        ),
+        "file.infected": _T(
+            "لا يمكن قبول الملف {name} لأن فحص الفيروسات وجد فيه برمجية ضارة",
+            "The file {name} cannot be accepted: the virus scan found malware in it",
+        ),
+        "file.unscanned": _T(
+            "تعذر فحص الملف {name} الآن؛ حاول إرفاقه مرة أخرى بعد قليل",
+            "The file {name} could not be checked just now; upload it again in a moment",
+        ),
         # --- groups, declarations, appointments, hidden values ----------------------
         "group.too_few": _T("أضف {min} على الأقل إلى {label}", "Add at least {min} to {label_lc}"),
         "group.too_many": _T(

@@ -54,7 +54,11 @@ class ValueContext:
 
 Normaliser = Callable[[Field, Any, ValueContext], Any]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters, and the Unicode direction embeddings, overrides and isolates
+# (U+202A–202E, U+2066–2069) that reorder what is shown ("abc\u202edcba… fdp.exe" reads
+# "…exe.pdf"), as file names drop them too. The marks U+200E/U+200F stay: they reorder
+# nothing around them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _EMAIL = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"

@@ -3,9 +3,12 @@
 No web framework here: the caller passes the database session and the time. Every
 outcome a person must understand comes back as a value (`SignIn`), not an exception.
 
-Lockout: five wrong passwords in a row lock the account for fifteen minutes (the count
-restarts after a correct password or a reset). While it is locked, even the right
-password is refused, and the caller says when to try again (`SignIn.locked_until`).
+No lockout: a lock that anyone can set by typing wrong passwords for a known username
+is itself an attack. Wrong passwords are slowed down by the caller's rate limits
+instead (per account and address, per account, per address: `identity.throttle`), the
+same way for an unknown account as for a real one, so the answers tell nothing about
+which accounts exist. After `ALERT_AFTER` wrong passwords in a row the account's owner
+is told (`SignIn.alert`); the count restarts after a correct password or a reset.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -25,8 +28,7 @@ from khidma.identity.passwords import hash_password, needs_rehash, verify_passwo
 from khidma.storage.models import AuditLog, Role, User, UserSource
 from khidma.storage.types import new_token
 
-LOCK_AFTER = 5
-LOCK_FOR = timedelta(minutes=15)
+ALERT_AFTER = 5
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,31}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
@@ -50,15 +52,13 @@ class AccountConflict(ValueError):
 class Outcome(enum.StrEnum):
     OK = "ok"
     WRONG = "wrong"  # unknown account or wrong password: the same answer for both
-    LOCKED = "locked"
 
 
 @dataclass(frozen=True)
 class SignIn:
     outcome: Outcome
     user: User | None = None
-    locked_until: datetime | None = None
-    attempts_left: int | None = None  # wrong passwords left before the lock, when known
+    alert: bool = False  # the ALERT_AFTER-th wrong password in a row: tell the owner
 
 
 def normalise_username(text: str) -> str:
@@ -90,21 +90,14 @@ def find_for_sign_in(session: Session, identifier: str) -> User | None:
 
 def sign_in(session: Session, identifier: str, password: str, now: datetime) -> SignIn:
     """Check a password sign-in and record its outcome on the account (failed count,
-    lock, last sign-in, hash upgrade). Run it in a write transaction."""
+    last sign-in, hash upgrade). Run it in a write transaction."""
     user = find_for_sign_in(session, identifier)
     usable = user is not None and user.is_active and user.password_hash is not None
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        verify_password(None, password)  # same time as a real check
-        return SignIn(Outcome.LOCKED, user, locked_until=user.locked_until)
     if not verify_password(user.password_hash if usable and user else None, password):
         if user is None or not usable:
             return SignIn(Outcome.WRONG)
         user.failed_logins += 1
-        if user.failed_logins >= LOCK_AFTER:
-            user.failed_logins = 0
-            user.locked_until = now + LOCK_FOR
-            return SignIn(Outcome.LOCKED, user, locked_until=user.locked_until)
-        return SignIn(Outcome.WRONG, user, attempts_left=LOCK_AFTER - user.failed_logins)
+        return SignIn(Outcome.WRONG, user, alert=user.failed_logins == ALERT_AFTER)
     assert user is not None and user.password_hash is not None
     user.failed_logins = 0
     user.locked_until = None
@@ -184,7 +177,8 @@ def find_for_reset(session: Session, username: str, national_id: str) -> User | 
 
 
 def set_password(user: User, password: str) -> None:
-    """A new password; also lifts a lock and clears the failed-sign-in count."""
+    """A new password; also clears the failed-sign-in count (and a lock set by an
+    earlier version)."""
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
@@ -226,6 +220,7 @@ def upsert_from_claims(
     if role is not None:
         user.role, user.agency_id = role, agency_id
     apply_claims(user, claims)
+    user.identity_verified_at = user.identity_verified_at or now  # the SSO vouches for it
     user.last_login_at = now
     user.failed_logins = 0
     user.locked_until = None

@@ -20,7 +20,7 @@ from khidma.engine.identifiers import (
     national_id_problem,
     normalise_saudi_mobile,
 )
-from khidma.storage.models import User
+from khidma.storage.models import User, UserSource
 
 # Words that belong to the next word of an Arabic name ("عبد الله", "آل سعود").
 _JOINS_NEXT = frozenset({"عبد", "أبو", "ابو", "أم", "ام", "آل", "ال", "بن", "بنت", "ابن"})
@@ -83,11 +83,41 @@ def hijri_iso(day: dt.date | None) -> str | None:
     return hijri.isoformat() if hijri else None
 
 
+def identity_verified(user: User) -> bool:
+    """True when the national SSO or the identity-verification service vouched for the
+    account's ID number; a local account's typed ID number and name are not facts."""
+    return user.source == UserSource.SSO or user.identity_verified_at is not None
+
+
+# What only a verified identity may prefill: a self-declared account holds its mobile
+# (proven by an SMS code) and its e-mail address, nothing it merely typed about itself.
+VERIFIED_ONLY = (
+    "national_id",
+    "full_name_ar",
+    "full_name_en",
+    "first_name_ar",
+    "family_name_ar",
+    "date_of_birth",
+    "date_of_birth_hijri",
+    "nationality",
+    "gender",
+)
+
+
 def identity_claims(user: User) -> dict[str, Any]:
     """The prefill values of the signed-in `user`: national_id, full_name_ar, full_name_en,
     first_name_ar, family_name_ar, mobile (E.164), email, date_of_birth (ISO Gregorian),
     date_of_birth_hijri (ISO Umm al-Qura), nationality, gender (`male`/`female`). Claims
-    the account does not hold are None."""
+    the account does not hold are None, and so are the `VERIFIED_ONLY` ones of an account
+    whose identity is not verified (`identity_verified`)."""
+    claims = account_claims(user)
+    if not identity_verified(user):
+        claims.update(dict.fromkeys(VERIFIED_ONLY))
+    return claims
+
+
+def account_claims(user: User) -> dict[str, Any]:
+    """What the account holds, verified or not (the profile page shows it as such)."""
     parts = split_arabic_name(user.name_ar or "")
     return {
         "national_id": user.national_id,

@@ -15,7 +15,7 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from khidma.engine.identifiers import normalise_digits
@@ -122,3 +122,37 @@ def check(
         return CodeCheck.TOO_MANY if row.attempts >= MAX_ATTEMPTS else CodeCheck.WRONG
     row.used_at = now
     return CodeCheck.OK
+
+
+def spend(
+    session: Session, code_id: object, *, user_id: int, purpose: CodePurpose, now: datetime
+) -> bool:
+    """Use up what the checked code `code_id` allowed (a reset's new password), once: a
+    guarded UPDATE, so a replayed cookie or a second request at the same instant finds
+    it spent. True for the one caller that spent it."""
+    if not isinstance(code_id, int):
+        return False
+    result = session.execute(
+        update(VerificationCode)
+        .where(
+            VerificationCode.id == code_id,
+            VerificationCode.user_id == user_id,
+            VerificationCode.purpose == purpose,
+            VerificationCode.used_at.is_not(None),
+            VerificationCode.spent_at.is_(None),
+        )
+        .values(spent_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def spendable(session: Session, code_id: object, *, user_id: int, purpose: CodePurpose) -> bool:
+    """Whether `spend` would succeed now (for showing the form; `spend` decides)."""
+    row = session.get(VerificationCode, code_id) if isinstance(code_id, int) else None
+    return bool(
+        row is not None
+        and row.user_id == user_id
+        and row.purpose == purpose
+        and row.used_at is not None
+        and row.spent_at is None
+    )

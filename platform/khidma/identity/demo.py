@@ -48,6 +48,7 @@ def create_demo_users(
             set_password(user, password)
             user.is_supervisor = persona.supervisor
             user.source = UserSource.LOCAL
+            user.identity_verified_at = now  # development personas: known identities
             user.last_login_at = None
             note = f"{persona.label.en}; ID {persona.claims.national_id}"
             if persona.agency_id:

@@ -142,6 +142,10 @@ class User(Base):
     source: Mapped[UserSource] = mapped_column(
         _enum(UserSource, "source"), default=UserSource.LOCAL
     )
+    # When the national SSO or the identity-verification service confirmed that the ID
+    # number (and so the name) is this person's; None: self-declared (khidma.identity.
+    # verification).
+    identity_verified_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class DefinitionVersion(Base):
@@ -423,6 +427,8 @@ class VerificationCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(default=None)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default_factory=utcnow)
+    # When what the checked code allowed was done (a reset's new password): once only.
+    spent_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class AuditLog(Base):

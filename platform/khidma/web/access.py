@@ -108,6 +108,7 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     "devtools.outbox": DEV_ONLY,
     # --- anyone signed in ----------------------------------------------------------
     "auth.profile": SIGNED_IN,
+    "auth.verify_identity": CITIZEN,
     # --- citizens (and residents) --------------------------------------------------
     "wizard.start": CITIZEN,
     "wizard.page": CITIZEN,
@@ -206,7 +207,10 @@ def safe_next(value: str | None) -> str | None:
         return None
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
         return None
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[::1" and the like
+        return None
     if parts.scheme or parts.netloc or not parts.path.startswith("/") or value.startswith("//"):
         return None
     if parts.path.rstrip("/") in (_path("auth.sign_in"), _path("auth.sign_out")):
@@ -225,7 +229,10 @@ def local_path(url: str | None) -> str | None:
     """The path and query of `url` when it points at this site (e.g. a Referer)."""
     if not url:
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a Referer such as "http://[::1"
+        return None
     if parts.netloc and parts.netloc != request.host:
         return None
     path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -394,8 +401,20 @@ def enforce() -> Response | None:
     return send_to(target, next=return_path())
 
 
+def no_store(response: Response) -> Response:
+    """Personal pages are not kept by browsers or proxies: every answer to a signed-in
+    user, and every account page (sign-in, sign-up, reset), says `no-store`."""
+    endpoint = request.endpoint or ""
+    personal = g.get("user") is not None or endpoint.startswith("auth.")
+    kept = response.headers.get("Cache-Control", "")
+    if personal and endpoint not in _NO_SESSION and "no-store" not in kept:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.before_request(enforce)
+    app.after_request(no_store)
 
     @app.context_processor
     def identity_context() -> dict[str, Any]:

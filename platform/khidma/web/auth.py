@@ -31,7 +31,7 @@ from werkzeug.wrappers import Response
 from khidma.engine.dates import format_date
 from khidma.engine.identifiers import format_saudi_mobile
 from khidma.identity import accounts, codes
-from khidma.identity.claims import identity_claims
+from khidma.identity.claims import account_claims, identity_verified
 from khidma.identity.forms import (
     ActionForm,
     CodeForm,
@@ -44,6 +44,7 @@ from khidma.identity.forms import (
 from khidma.identity.personas import persona, personas
 from khidma.identity.providers import DevStandIn, IdentityProvider, SsoError, build_provider
 from khidma.identity.throttle import Throttle, remote_address, throttle
+from khidma.identity.verification import Verdict, build_verifier, verifier
 from khidma.storage import outbox
 from khidma.storage.models import Channel, CodePurpose, User
 from khidma.web import access
@@ -54,6 +55,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 FLOW_TTL = dt.timedelta(minutes=30)
+# The "mobile" of a reset asked for no account: a throttle key, never texted.
+NOBODY = "nobody:"
 
 
 # --- wiring -----------------------------------------------------------------------------
@@ -64,6 +67,7 @@ def identity_init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.extensions["khidma.throttle"] = Throttle.for_app(app)
     app.extensions["khidma.sso"] = build_provider(app)
+    app.extensions["khidma.idv"] = build_verifier(app)
 
 
 def sso_provider() -> IdentityProvider | None:
@@ -80,7 +84,7 @@ def _next() -> str | None:
     return access.safe_next(request.values.get("next"))
 
 
-def _when(at: dt.datetime) -> dict[str, Any]:
+def when(at: dt.datetime) -> dict[str, Any]:
     """Parameters of a "try again after…" message: the Saudi clock time and minutes."""
     minutes = max(1, math.ceil((at - now()).total_seconds() / 60))
     return {"time": at.astimezone(RIYADH).strftime("%H:%M"), "minutes": minutes}
@@ -138,7 +142,7 @@ def _check_code(
         "code_check.mobile", mobile
     )
     if retry:
-        form.problem(t("auth.error.too_many", **_when(retry)), form.code)
+        form.problem(t("auth.error.too_many", **when(retry)), form.code)
         return None
     with database().session(write=True) as db:
         result = codes.check(
@@ -150,6 +154,8 @@ def _check_code(
             secret=_secret(),
             now=now(),
         )
+    if result is codes.CodeCheck.MISSING and mobile.startswith(NOBODY):
+        result = codes.CodeCheck.WRONG  # a reset of no account answers like a wrong code
     if result is not codes.CodeCheck.OK:
         throttle().hit("code_check.mobile", mobile)
         form.fail(form.code, t(f"auth.error.{result.value}"))
@@ -160,46 +166,53 @@ def _check_code(
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> Any:
     form = SignInForm(next=_next())
-    if access.current_user() is not None and request.method == "GET":
+    again = request.args.get("again")  # a service asked for another way of signing in
+    if access.current_user() is not None and request.method == "GET" and not again:
         return redirect(_next() or access.home_for(access.current_user()))  # type: ignore[arg-type]
     status = 200
     if form.validate_on_submit():
         identifier = form.identifier.data or ""
         account_key = accounts.normalise_username(identifier)
-        # Only failures count: a government office behind one address signs many in.
-        retry = throttle().check("sign_in.address", remote_address()) or throttle().check(
+        address = remote_address()
+        pair = f"{account_key}|{address}"
+        # Only failures count, and an address over its limit does not stop a right
+        # password for an account not under attack (an office behind one address).
+        # Known and unknown accounts count and answer alike.
+        retry = throttle().check("sign_in.account_address", pair) or throttle().check(
             "sign_in.account", account_key
         )
         if retry:
-            form.problem(t("auth.error.too_many", **_when(retry)), form.identifier)
+            form.problem(t("auth.error.too_many", **when(retry)), form.identifier)
             status = 429
         else:
             with database().session(write=True) as db:
                 result = accounts.sign_in(db, identifier, form.password.data or "", now())
-                if result.outcome is accounts.Outcome.LOCKED and result.user is not None:
-                    accounts.record(
-                        db,
-                        "sign_in_refused_locked",
-                        user_id=result.user.id,
-                        now=now(),
-                        ip=remote_address(),
-                    )
+                if result.alert and result.user is not None:
+                    _tell_owner(db, result.user)
             if result.outcome is accounts.Outcome.OK and result.user is not None:
+                throttle().clear("sign_in.account_address", pair)
                 access.start_session(result.user, "password")
                 return redirect(_next() or access.home_for(result.user), 303)
-            throttle().hit("sign_in.address", remote_address())
+            retry = throttle().hit("sign_in.address", address)
             throttle().hit("sign_in.account", account_key)
-            if result.outcome is accounts.Outcome.LOCKED and result.locked_until:
-                form.problem(
-                    t("auth.error.locked", count=accounts.LOCK_AFTER, **_when(result.locked_until)),
-                    form.identifier,
-                )
+            throttle().hit("sign_in.account_address", pair)
+            if retry:
+                form.problem(t("auth.error.too_many", **when(retry)), form.identifier)
                 status = 429
             else:
-                form.problem(
-                    t("auth.error.wrong_password", count=accounts.LOCK_AFTER), form.identifier
-                )
+                form.problem(t("auth.error.wrong_password"), form.identifier)
     return _page("auth/sign_in.html", status, form=form, sso=sso_provider() is not None)
+
+
+def _tell_owner(db: Any, user: User) -> None:
+    """Wrong passwords for `user` again and again: tell them (SMS, else e-mail), in the
+    transaction that counted the last one."""
+    recipient, channel = (user.mobile, Channel.SMS) if user.mobile else (user.email, Channel.EMAIL)
+    if recipient:
+        text = t("security.sign_in.alert", count=accounts.ALERT_AFTER)
+        subject = None if channel is Channel.SMS else t("security.sign_in.alert_subject")
+        outbox.enqueue(db, channel, recipient, text, subject=subject, event="sign_in.alert")
+    accounts.record(db, "sign_in_alert", user_id=user.id, now=now(), ip=remote_address())
 
 
 @bp.post("/sign-out")
@@ -227,13 +240,39 @@ def profile() -> tuple[str, int]:
     user = access.current_user()
     assert user is not None  # the access table lets only signed-in users here
     birth = format_date(user.date_of_birth, current_lang()) if user.date_of_birth else None
-    return _page(
-        "auth/profile.html",
-        claims=identity_claims(user),
-        user=user,
-        birth=birth,
-        mobile=format_saudi_mobile(user.mobile) if user.mobile else None,
-    )
+    return _page("auth/profile.html", claims=account_claims(user), user=user, birth=birth,
+                 mobile=format_saudi_mobile(user.mobile) if user.mobile else None,
+                 verified=identity_verified(user), verify=ActionForm())
+
+
+def _identity_check(national_id: str, mobile: str | None) -> Verdict:
+    """Ask the identity-verification service (rate-limited per ID number)."""
+    found = verifier()
+    if found is None or not mobile:
+        return Verdict.UNAVAILABLE
+    if throttle().hit("identity_check.account", national_id):
+        return Verdict.UNAVAILABLE
+    return found.verify(national_id, mobile)
+
+
+@bp.post("/verify-identity")
+def verify_identity() -> Response:
+    """Verify a local account's ID number against its (SMS-proven) mobile."""
+    ActionForm()
+    user = access.current_user()
+    assert user is not None  # the access table lets only signed-in users here
+    if not identity_verified(user):
+        verdict = _identity_check(user.national_id or "", user.mobile)
+        if verdict is Verdict.MATCH:
+            with database().session(write=True) as db:
+                db.get_one(User, user.id).identity_verified_at = now()
+                accounts.record(db, "identity_verified", user_id=user.id, now=now(),
+                                ip=remote_address())
+        else:
+            flash(t(f"security.verify.{verdict.value}"), "error")
+            return redirect(url_for("auth.profile"), 303)  # which shows why, and a retry
+    flash(t("security.verified"), "success")
+    return redirect(_next() or url_for("auth.profile"), 303)
 
 
 # --- create an account ------------------------------------------------------------------
@@ -243,25 +282,18 @@ def sign_up() -> Any:
     status = 200
     if form.validate_on_submit():
         national_id, mobile = form.cleaned["national_id"], form.cleaned["mobile"]
-        with database().session() as db:
-            taken = accounts.national_id_taken(db, national_id)
-        if taken:
-            form.fail(form.national_id, t("auth.error.account.national_id_taken"))
+        # Whether the ID number has an account is said only after the code (rate-limited
+        # per mobile and address), on the details step: never to a mere visitor.
+        code_id, retry = _send_code(mobile, CodePurpose.SIGNUP)
+        if retry:
+            form.problem(t("auth.error.too_many", **when(retry)), form.mobile)
+            status = 429
         else:
-            code_id, retry = _send_code(mobile, CodePurpose.SIGNUP)
-            if retry:
-                form.problem(t("auth.error.too_many", **_when(retry)), form.mobile)
-                status = 429
-            else:
-                session["signup"] = {
-                    "nid": national_id,
-                    "mobile": mobile,
-                    "code": code_id,
-                    "verified": False,
-                    "next": _next(),
-                    "started": now().timestamp(),
-                }
-                return redirect(url_for("auth.sign_up_verify"), 303)
+            session["signup"] = {
+                "nid": national_id, "mobile": mobile, "code": code_id, "verified": False,
+                "next": _next(), "started": now().timestamp(),
+            }
+            return redirect(url_for("auth.sign_up_verify"), 303)
     return _page("auth/sign_up.html", status, form=form, next=_next())
 
 
@@ -295,13 +327,9 @@ def _verify(
             _update_flow(flow, verified=True)
             return redirect(url_for(then), 303)
     return _page(
-        "auth/verify.html",
-        status,
-        form=form,
-        flow=page,
-        mobile=format_saudi_mobile(str(state["mobile"])),
-        resend_url=url_for(resend),
-        resend=ActionForm(),
+        "auth/verify.html", status, form=form, flow=page,
+        mobile=None if flow == "reset" else format_saudi_mobile(str(state["mobile"])),
+        resend_url=url_for(resend), resend=ActionForm(),
         minutes=int(codes.CODE_TTL.total_seconds() // 60),
     )
 
@@ -316,9 +344,13 @@ def _resend(flow: str, purpose: CodePurpose, start: str, verify: str) -> Respons
     if state is None:
         flash(t("auth.flow_restart"), "info")
         return redirect(url_for(start), 303)
-    code_id, retry = _send_code(str(state["mobile"]), purpose, state.get("uid"))
+    if str(state["mobile"]).startswith(NOBODY):  # a reset of no account: nothing to send
+        code_id, retry = None, throttle().hit("code_send.address", remote_address()) or (
+            throttle().hit("code_send.mobile", str(state["mobile"])))
+    else:
+        code_id, retry = _send_code(str(state["mobile"]), purpose, state.get("uid"))
     if retry:
-        flash(t("auth.error.too_many", **_when(retry)), "error")
+        flash(t("auth.error.too_many", **when(retry)), "error")
     else:
         _update_flow(flow, code=code_id, verified=False)
         flash(t("auth.code_resent"), "info")
@@ -334,6 +366,7 @@ def sign_up_details() -> Any:
     form = DetailsForm()
     form.national_id_value = str(state["nid"])
     if form.validate_on_submit():
+        verdict = _identity_check(str(state["nid"]), str(state["mobile"]))
         try:
             with database().session(write=True) as db:
                 user = accounts.create_local_account(
@@ -347,9 +380,10 @@ def sign_up_details() -> Any:
                     password=form.password.data or "",
                     now=now(),
                 )
-                accounts.record(
-                    db, "account_created", user_id=user.id, now=now(), ip=remote_address()
-                )
+                if verdict is Verdict.MATCH:
+                    user.identity_verified_at = now()
+                accounts.record(db, "account_created", user_id=user.id, now=now(),
+                                ip=remote_address())
         except accounts.AccountConflict as conflict:
             message = t(f"auth.error.{conflict.code}")
             if conflict.field in form:
@@ -376,27 +410,27 @@ def reset() -> Any:
     status = 200
     if form.validate_on_submit():
         with database().session() as db:
-            user = accounts.find_for_reset(
-                db, form.username.data or "", form.cleaned["national_id"]
-            )
+            user = accounts.find_for_reset(db, form.username.data or "",
+                                           form.cleaned["national_id"])
+        # An account or none: the same answers at the same counts (no enumeration).
         if user is None or user.mobile is None:
-            throttle().hit("code_send.address", remote_address())
-            form.problem(t("auth.error.no_such_account"), form.username)
+            nobody = f"{NOBODY}{accounts.normalise_username(form.username.data or '')}|" + (
+                form.cleaned["national_id"])
+            code_id, retry = None, throttle().hit("code_send.address", remote_address()) or (
+                throttle().hit("code_send.mobile", nobody))
+            uid, mobile = None, nobody
         else:
             code_id, retry = _send_code(user.mobile, CodePurpose.RESET, user.id)
-            if retry:
-                form.problem(t("auth.error.too_many", **_when(retry)), form.username)
-                status = 429
-            else:
-                session["reset"] = {
-                    "uid": user.id,
-                    "mobile": user.mobile,
-                    "code": code_id,
-                    "verified": False,
-                    "next": _next(),
-                    "started": now().timestamp(),
-                }
-                return redirect(url_for("auth.reset_verify"), 303)
+            uid, mobile = user.id, user.mobile
+        if retry:
+            form.problem(t("auth.error.too_many", **when(retry)), form.username)
+            status = 429
+        else:
+            session["reset"] = {
+                "uid": uid, "mobile": mobile, "code": code_id, "verified": False,
+                "next": _next(), "started": now().timestamp(),
+            }
+            return redirect(url_for("auth.reset_verify"), 303)
     return _page("auth/reset.html", status, form=form)
 
 
@@ -425,16 +459,29 @@ def reset_password() -> Any:
         return redirect(url_for("auth.reset"))
     with database().session() as db:
         user = db.get(User, state.get("uid"))
-    if user is None:
+        usable = user is not None and codes.spendable(
+            db, state.get("code"), user_id=user.id, purpose=CodePurpose.RESET
+        )
+    if user is None or not usable:  # the reset was completed already (a replayed cookie)
         session.pop("reset", None)
+        flash(t("auth.flow_restart"), "info")
         return redirect(url_for("auth.reset"))
     form = NewPasswordForm()
     form.username_value, form.national_id_value = user.username, user.national_id
     if form.validate_on_submit():
         with database().session(write=True) as db:
+            if not codes.spend(db, state.get("code"), user_id=user.id,
+                               purpose=CodePurpose.RESET, now=now()):
+                session.pop("reset", None)
+                flash(t("auth.flow_restart"), "info")
+                return redirect(url_for("auth.reset"), 303)
             fresh = db.get_one(User, user.id)
             accounts.set_password(fresh, form.password.data or "")
-            accounts.record(db, "password_reset", user_id=user.id, now=now(), ip=remote_address())
+            accounts.record(db, "password_reset", user_id=user.id, now=now(),
+                            ip=remote_address())
+        for key in filter(None, (user.username, user.national_id)):  # the owner proved it
+            throttle().clear("sign_in.account", key)
+            throttle().clear("sign_in.account_address", f"{key}|{remote_address()}")
         session.pop("reset", None)
         flash(t("auth.reset_done"), "success")
         return redirect(url_for("auth.sign_in", next=access.safe_next(state.get("next"))), 303)

@@ -10,10 +10,12 @@ summary as text and HTML); this module only picks the recipients and queues them
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from khidma.definitions.model import ServiceDefinition
@@ -24,10 +26,15 @@ from khidma.payments.money import format_money
 from khidma.renderer import moments
 from khidma.renderer.messages import LANGS, body_of, placeholders
 from khidma.storage import outbox
-from khidma.storage.models import Submission
+from khidma.storage.models import Channel, OutboxMessage, Submission
 from khidma.storage.payments import kept_fee
+from khidma.storage.types import utcnow
 
-__all__ = ["answer_of_type", "queue_notifications", "request_link"]
+__all__ = ["SMS_PER_HOUR", "answer_of_type", "queue_notifications", "request_link"]
+
+log = logging.getLogger(__name__)
+
+SMS_PER_HOUR = 10  # request texts to one mobile in any hour
 
 
 def _extra(
@@ -70,17 +77,26 @@ def queue_notifications(
     extra: Mapping[str, str] | None = None,
     due_at: dt.datetime | None = None,
 ) -> int:
-    """Queue the service's notifications of `event` for `submission` (SMS to the mobile
-    answered or the account's, e-mail likewise); returns how many were queued. `extra`
-    fills placeholders only the caller knows ({message}, {amount}); `due_at` delays them
-    (a reminder: the outbox sends it then)."""
+    """Queue the service's notifications of `event` for `submission` (SMS to the account's
+    own mobile, e-mail to the address answered or the account's); returns how many were
+    queued. `extra` fills placeholders only the caller knows ({message}, {amount}).
+
+    An SMS goes only to the account's mobile — proven by an SMS code when the account was
+    opened, or vouched for by the national SSO — never to a number typed in the form
+    (anyone could type a stranger's), and at most `SMS_PER_HOUR` request texts an hour go
+    to one mobile, however many requests are submitted or changed.
+
+    `due_at` delays them (a reminder: the outbox sends it then)."""
     link = request_link(submission)
     fee = kept_fee(session, submission)
     values = {
         lang: placeholders(definition, submission, lang, link=link, extra=_extra(fee, lang, extra))
         for lang in LANGS
     }
-    mobile = answer_of_type(definition, answers, "mobile") or getattr(user, "mobile", None)
+    mobile = getattr(user, "mobile", None)
+    if mobile and _texts_last_hour(session, mobile) >= SMS_PER_HOUR:
+        log.warning("request SMS to user %s not queued: %s an hour", user.id, SMS_PER_HOUR)
+        mobile = None
     email = answer_of_type(definition, answers, "email") or getattr(user, "email", None)
     summaries: dict[str, Summary] = {}
 
@@ -115,6 +131,23 @@ def queue_notifications(
         )
         queued += 1
     return queued
+
+
+def _texts_last_hour(session: Session, mobile: str) -> int:
+    since = utcnow() - dt.timedelta(hours=1)
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.channel == Channel.SMS,
+                OutboxMessage.recipient == mobile,
+                OutboxMessage.submission_id.is_not(None),
+                OutboxMessage.created_at >= since,
+            )
+        )
+        or 0
+    )
 
 
 def _day_of(moment: dt.datetime) -> dt.date:

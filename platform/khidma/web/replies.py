@@ -17,13 +17,16 @@ from werkzeug.datastructures import FileStorage
 
 from khidma.definitions.model import ServiceDefinition, Transition
 from khidma.engine import workflow as rules
+from khidma.engine.messages import message
+from khidma.engine.upload_content import content_problem
 from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
 from khidma.engine.values_files import DEFAULT_MAX_SIZE_MB
 from khidma.storage.blobs import blob_key
 from khidma.storage.models import Attachment, Message, Submission, User
 from khidma.web.context import blobs
-from khidma.web.i18n import t
+from khidma.web.i18n import current_lang, t
 from khidma.web.lifecycle import make_transition, send_message
+from khidma.web.wizard import _scan_problem
 
 __all__ = ["ACCEPT", "BODY_MAX", "ReplyState", "reply_state", "save_reply", "withdrawal"]
 
@@ -107,6 +110,9 @@ def check_uploads(
             errors[f"file-{i}"] = t("reply.error.size", name=name, max=DEFAULT_MAX_SIZE_MB)
         elif kind is None or kind not in ACCEPT:
             errors[f"file-{i}"] = t("reply.error.type", name=name)
+        elif problem := content_problem(data, kind) or _scan_problem(data):
+            # active content, a decompression bomb, malware: the wizard's checks
+            errors[f"file-{i}"] = message(problem, current_lang(), {"name": name})
         uploads.append(Upload(data, kind, name) if kind and f"file-{i}" not in errors else None)
     if not body and not state.documents:
         errors["body"] = t("reply.error.body")

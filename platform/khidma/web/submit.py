@@ -19,6 +19,7 @@ from khidma.definitions.model import ServiceDefinition, Text
 from khidma.engine import wizard as path
 from khidma.engine.errors import FieldError
 from khidma.engine.validate import validate_declarations, validate_submission
+from khidma.identity.throttle import throttle
 from khidma.payments.fees import FeeError, FeeQuote, quote
 from khidma.renderer.messages import fill, placeholders
 from khidma.storage.models import Attachment, StatusEvent, Submission
@@ -26,11 +27,12 @@ from khidma.storage.payments import kept_fee, record_fee
 from khidma.storage.references import next_reference
 from khidma.trust import documents
 from khidma.web import booking
+from khidma.web.auth import when
 from khidma.web.context import database, now, pinned_definition, today
-from khidma.web.i18n import current_lang, tr
+from khidma.web.i18n import current_lang, t, tr
 from khidma.web.lifecycle import initial_due
 from khidma.web.notify import queue_notifications
-from khidma.web.wizard import _plan, identity, owned_draft, review
+from khidma.web.wizard import _plan, identity, owned_draft, review, sign_in_refused
 from khidma.words import word
 
 bp = Blueprint("requests", __name__)
@@ -52,6 +54,9 @@ def submit(token: str) -> Any:
             for d in definition.declarations
             if d.id in accepted
         }
+        refused = sign_in_refused(definition)
+        if refused is not None:
+            return refused  # the draft, declarations included, is kept
         who = identity()
         clean, errors = validate_submission(
             definition, draft.answers, today=today(), identity=who, lang=lang
@@ -61,9 +66,13 @@ def submit(token: str) -> Any:
         if fee_problem is not None:
             errors.append(fee_problem)
         wizard = _plan(definition, draft)
+        current = wizard.page(path.REVIEW) or wizard.pages[-1]
         if errors:
-            current = wizard.page(path.REVIEW) or wizard.pages[-1]
             return review(draft, definition, wizard, current, errors)
+        retry = throttle().hit("submit.account", str(g.user.id))
+        if retry:  # the draft stays as it is, ready to be submitted later
+            problem = t("security.submit.too_many", **when(retry))
+            return review(draft, definition, wizard, current, [], 429, problem=problem)
         user = g.user
         booked = booking.book_at_submit(session, definition, clean, draft.token, user.id, now())
         if isinstance(booked, FieldError):
@@ -84,7 +93,7 @@ def submit(token: str) -> Any:
             user_id=user.id,
             answers=clean,
             declarations=dict(draft.declarations),
-            applicant_name=(who or {}).get("full_name_ar") or user.name_ar or "",
+            applicant_name=(who or {}).get("full_name_ar") or "",  # verified claims only
             submitted_at=now(),
             due_on=initial_due(definition, now()),
         )

@@ -10,6 +10,7 @@ values the engine refuses are kept as typed (`Draft.raw`) and shown beside their
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from flask import (
@@ -17,46 +18,77 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     g,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as Redirect
 
 from khidma.app import htmx
-from khidma.definitions.model import Field, ServiceDefinition, Step
+from khidma.definitions.model import Field, ServiceDefinition, Step, Text
 from khidma.definitions.snapshot import snapshot
 from khidma.engine import wizard as path
 from khidma.engine.errors import FieldError
 from khidma.engine.evaluate import evaluate
 from khidma.engine.prefill import initial_answers
 from khidma.engine.summary import build_summary
+from khidma.engine.upload_content import content_problem
 from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
 from khidma.engine.validate import refused_inputs, validate_step
+from khidma.engine.values_files import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE_MB
+from khidma.identity import methods
 from khidma.identity.claims import identity_claims
 from khidma.payments.display import quoted_fee, with_fee
 from khidma.storage.blobs import blob_key
 from khidma.storage.models import Attachment, Draft
+from khidma.storage.scan import Verdict, VirusScanner
 from khidma.storage.snapshots import save_definition
-from khidma.web import booking
+from khidma.web import access, booking
+from khidma.web.auth import sso_provider
 from khidma.web.context import blobs, database, now, pinned_definition, registry, today
 from khidma.web.forms import build_form, field_views
-from khidma.web.i18n import current_lang
+from khidma.web.i18n import current_lang, t
+from khidma.words import word
 
 bp = Blueprint("wizard", __name__)
 
 VISITED = "_visited"  # key in Draft.raw (input paths never start with "_")
+MB = 1024 * 1024
 
 
 def identity() -> dict[str, Any] | None:
     """The signed-in user's claims, for prefilled and locked fields."""
     user = g.get("user")
     return identity_claims(user) if user is not None else None
+
+
+def sign_in_refused(definition: ServiceDefinition) -> Any | None:
+    """The page that asks the signed-in person to sign in another way (a method the
+    service accepts) or to verify their identity first, with 403; None when they may
+    apply. Whatever the draft holds is kept: signing in again brings them back here."""
+    reason = methods.refusal(definition, g.user, session.get("via"))
+    if reason is None:
+        return None
+    back = access.return_path()
+    if request.headers.get("HX-Request"):  # reload the whole page, which shows why
+        return Response(status=204, headers={"HX-Redirect": back or url_for("catalog.index")})
+    accepted = "، " if current_lang() == "ar" else ", "
+    names = accepted.join(t(f"security.method.{m}") for m in definition.sign_in.methods)
+    return render_template(
+        "wizard/sign_in_again.html",
+        d=definition,
+        reason=reason.value,
+        methods=names,
+        back=back,
+        sso=sso_provider() is not None,
+    ), 403
 
 
 def owned_draft(session: Session, token: str) -> Draft:
@@ -72,11 +104,18 @@ def owned_draft(session: Session, token: str) -> Draft:
 
 # -- start ----------------------------------------------------------------------------------
 @bp.post("/services/<service_id>/start")
-def start(service_id: str) -> Redirect:
+def start(service_id: str) -> Any:
     definition = registry().get(service_id)
     if definition is None:
         abort(404)
+    refused = sign_in_refused(definition)
+    if refused is not None:
+        return refused
     with database().session(write=True) as session:
+        cap = int(current_app.config["DRAFTS_PER_CITIZEN"])
+        if _open_drafts(session, g.user.id) >= cap:
+            flash(t("security.drafts.too_many", count=cap), "error")
+            return redirect(url_for("account.index"), 303)
         save_definition(session, definition, snapshot(definition))
         draft = Draft(
             service_id=definition.id,
@@ -90,6 +129,15 @@ def start(service_id: str) -> Redirect:
         token = draft.token
     first = _plan(definition, draft).pages[0]
     return redirect(url_for("wizard.page", token=token, page_id=first.id))
+
+
+def _open_drafts(session: Session, user_id: int) -> int:
+    """The citizen's drafts not yet expired (a cap, not a count that must be exact: two
+    starts at the same instant may pass it by one)."""
+    query = select(func.count()).where(
+        Draft.user_id == user_id, or_(Draft.expires_at.is_(None), Draft.expires_at > now())
+    )
+    return int(session.scalar(query) or 0)
 
 
 def _draft_ttl() -> dt.timedelta:
@@ -113,6 +161,9 @@ def page(token: str, page_id: str) -> Any:
     with database().session(write=request.method == "POST") as session:
         draft = owned_draft(session, token)
         definition = pinned_definition(draft.service_id, draft.definition_hash)
+        refused = sign_in_refused(definition)
+        if refused is not None:
+            return refused
         wizard = _plan(definition, draft)
         current = wizard.page(page_id)
         if current is None:
@@ -222,6 +273,9 @@ def refresh(token: str, page_id: str) -> Any:
     with database().session() as session:
         draft = owned_draft(session, token)
         definition = pinned_definition(draft.service_id, draft.definition_hash)
+        refused = sign_in_refused(definition)
+        if refused is not None:
+            return refused
         try:
             step = definition.step(page_id)
         except KeyError:
@@ -260,7 +314,7 @@ def _changed_field(name: str, step: Step) -> tuple[str | None, int | None]:
     if name in ids:
         return name, None
     parts = name.split("-")
-    if len(parts) == 3 and parts[2] in ids and parts[1].isdigit():
+    if len(parts) == 3 and parts[2] in ids and parts[1].isdigit() and len(parts[1]) <= 3:
         return parts[2], int(parts[1])
     return None, None
 
@@ -296,6 +350,7 @@ def _post_step(
 ) -> Any:
     action = request.form.get("action", "next")
     upload_errors: list[FieldError] = []
+    post = session.begin_nested()  # undone whole when the draft would hold too much
     try:
         raw_input = _form_input(session, draft, step, upload_errors)
     finally:
@@ -314,8 +369,17 @@ def _post_step(
     answers = _apply_item_action(action, step, answers)
     errors += _hold(session, definition, step, answers, draft, action, errors)
     visited = sorted({*draft.raw.get(VISITED, []), step.id})
+    raw = {**refused_inputs(errors), VISITED: visited}
+    too_big = _over_capacity(step, answers, raw, raw_input)
+    if too_big is not None:  # nothing of this post is kept; the form shows it back
+        post.rollback()
+        session.refresh(draft)
+        session.expunge(draft)
+        draft.answers, draft.raw = answers, raw
+        return _render_step(draft, definition, wizard, current, step, [too_big], 413)
+    post.commit()
     draft.answers = answers
-    draft.raw = {**refused_inputs(errors), VISITED: visited}
+    draft.raw = raw
     draft.current_step = step.id
     draft.expires_at = now() + _draft_ttl()
     if action.startswith(("add:", "remove:", "remove-file:", "update:")):
@@ -358,6 +422,24 @@ def _hold(
         return []
     answers.pop(block.slot_field, None)
     return [refused]
+
+
+def _over_capacity(
+    step: Step, answers: dict[str, Any], raw: dict[str, Any], posted: dict[str, Any]
+) -> FieldError | None:
+    """An error on the step's largest input when the draft would hold more than
+    `DRAFT_MAX_KB` (answers and inputs kept as typed); None when it fits."""
+    limit = int(current_app.config["DRAFT_MAX_KB"]) * 1024
+    if _size(answers) + _size(raw) <= limit:
+        return None
+    largest = max(posted, key=lambda k: _size(posted[k]), default=step.fields[0].id)
+    kb = int(current_app.config["DRAFT_MAX_KB"])
+    text = Text(*(word("security.draft.too_large", lang, kb=kb) for lang in ("ar", "en")))
+    return FieldError(largest, "draft.too_large", {"max": kb}, text=text)
+
+
+def _size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, default=str).encode())
 
 
 def _form_input(
@@ -422,8 +504,12 @@ def _one(
         return {"yes": True, "no": False}.get(answer or "", answer)
     if f.type_name == "file":
         refs = list(stored or [])
+        limit = f.setting("max_files", DEFAULT_MAX_FILES)
         for upload in request.files.getlist(name) if store else ():
             if upload and upload.filename:
+                if len(refs) >= limit:  # counted before anything is stored
+                    upload_errors.append(_upload_error(f, "file.too_many", item, group, max=limit))
+                    break
                 ref = _store_upload(session, draft, f, upload, upload_errors, item, group)
                 if ref is not None:
                     refs.append(ref)
@@ -440,31 +526,24 @@ def _store_upload(
     item: int | None,
     group: str | None,
 ) -> dict[str, Any] | None:
-    data = upload.read()
     name = upload.filename or "file"
+    max_mb = f.setting("max_size_mb", DEFAULT_MAX_SIZE_MB)
+    data = upload.stream.read(int(max_mb * MB) + 1)  # never more than the limit in memory
+    problem: tuple[str, dict[str, Any]] | None = None
     if not data:
-        upload_errors.append(
-            FieldError(
-                f.id if group is None else group,
-                "file.empty",
-                {"name": name},
-                item,
-                f.id if group else None,
-            )
-        )
+        problem = "file.empty", {"name": name}
+    elif len(data) > max_mb * MB:
+        problem = "file.too_large", {"name": name, "max": max_mb}
+    else:
+        kind, accept = sniff(data), f.setting("accept", ("pdf", "jpeg", "png"))
+        if kind is None or kind not in accept:
+            problem = "file.type", {"name": name, "accept": accept}
+        elif (code := content_problem(data, kind) or _scan_problem(data)) is not None:
+            problem = code, {"name": name}
+    if problem is not None:  # refused before anything is stored
+        upload_errors.append(_upload_error(f, problem[0], item, group, **problem[1]))
         return None
-    kind = sniff(data)
-    if kind is None or kind not in f.setting("accept", ("pdf", "jpeg", "png")):
-        upload_errors.append(
-            FieldError(
-                f.id if group is None else group,
-                "file.type",
-                {"name": name},
-                item,
-                f.id if group else None,
-            )
-        )
-        return None
+    assert kind is not None
     key = blobs().put(data)
     attachment = Attachment(
         field_id=f.id,
@@ -487,6 +566,23 @@ def _store_upload(
         "kind": kind,
         "sha256": attachment.sha256,
     }
+
+
+def _scan_problem(data: bytes) -> str | None:
+    """The virus-scan hook (`khidma.storage.scan`): a message code, or None."""
+    scanner: VirusScanner | None = current_app.extensions.get("khidma.scanner")
+    if scanner is None:
+        return None
+    verdict = scanner.scan(data).verdict
+    return {Verdict.INFECTED: "file.infected", Verdict.UNAVAILABLE: "file.unscanned"}.get(
+        verdict
+    )
+
+
+def _upload_error(
+    f: Field, code: str, item: int | None, group: str | None, **params: Any
+) -> FieldError:
+    return FieldError(f.id if group is None else group, code, params, item, f.id if group else None)
 
 
 def _int(text: str | None, default: int) -> int:
@@ -536,7 +632,11 @@ def review(
     current: path.Page,
     errors: list[FieldError],
     status: int = 200,
+    *,
+    problem: str | None = None,
 ) -> Any:
+    """The review page; `problem` is an error about the request as a whole (shown in
+    the error summary, pointing at the submit button)."""
     lang = current_lang()
     who = identity()
     summary = build_summary(definition, draft.answers, lang, today=today(), identity=who)
@@ -555,6 +655,8 @@ def review(
 
     incomplete = [p for p in wizard.steps if p.id not in wizard.complete]
     messages = [(e, e.message(definition, lang, in_summary=True)) for e in errors]
+    if problem:
+        messages.append((FieldError("submit-request", "request"), problem))
     return render_template(
         "wizard/review.html",
         d=definition,

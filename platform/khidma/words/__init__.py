@@ -37,6 +37,7 @@ CATALOGS: tuple[str, ...] = (
     "auth",
     "backoffice",
     "admin",
+    "security",
     "khidma.payments.words",
     "khidma.booking.words",
     "trust",

@@ -195,16 +195,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "There is no code to check. Ask for a new code.",
     ),
     "auth.error.wrong_password": (
-        "رقم الهوية أو اسم المستخدم أو كلمة المرور غير صحيح. بعد {count} محاولات خاطئة متتالية "
-        "يُوقف الدخول إلى الحساب مؤقتًا.",
-        "The ID number or username, or the password, is not right. After {count} wrong passwords "
-        "in a row the account is locked for a while.",
-    ),
-    "auth.error.locked": (
-        "أوقفنا الدخول إلى هذا الحساب مؤقتًا بعد {count} محاولات خاطئة. حاول مرة أخرى بعد الساعة "
-        "{time} بتوقيت السعودية (بعد {minutes} دقيقة تقريبًا)، أو أعد تعيين كلمة المرور.",
-        "We have locked this account for now after {count} wrong passwords. Try again after "
-        "{time} Saudi time (in about {minutes} minutes), or reset your password.",
+        "رقم الهوية أو اسم المستخدم أو كلمة المرور غير صحيح. بعد عدة محاولات خاطئة ستنتظر قليلًا "
+        "قبل المحاولة مرة أخرى.",
+        "The ID number or username, or the password, is not right. After several wrong "
+        "passwords you will have to wait a little before trying again.",
     ),
     "auth.error.too_many": (
         "محاولات كثيرة. حاول مرة أخرى بعد الساعة {time} بتوقيت السعودية (بعد {minutes} دقيقة "
@@ -250,10 +244,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "auth.error.password_mismatch": (
         "كلمتا المرور غير متطابقتين",
         "The two passwords are not the same",
-    ),
-    "auth.error.no_such_account": (
-        "لا يوجد حساب بهذا الاسم ورقم الهوية معًا. تحقق منهما.",
-        "No account has this username and ID number together. Check them.",
     ),
     "auth.sms.signup": (
         "رمز التحقق لإنشاء حسابك في منصة خدمة: {code}. صالح لمدة {minutes} دقائق. لا تشاركه مع "
