@@ -172,6 +172,19 @@ def _plan(session: Session, submission: Submission, event: str) -> datetime:
     return sibling or _event_time(session, submission, event)
 
 
+def _drawn(
+    submission: Submission,
+    definition: ServiceDefinition,
+    *,
+    event: str,
+    lang: str,
+    issued_at: datetime,
+) -> dict[str, Any]:
+    code = new_token()
+    pdf = render(submission, definition, event=event, lang=lang, issued_at=issued_at, code=code)
+    return {"pdf": pdf, "event": event, "lang": lang, "issued_at": issued_at, "code": code}
+
+
 def _record(
     session: Session,
     submission: Submission,
@@ -231,9 +244,9 @@ def issue(
     found = _find(session, submission.id, event, lang)
     if found is not None:
         return found
-    issued_at, code = _plan(session, submission, event), new_token()
-    pdf = render(submission, definition, event=event, lang=lang, issued_at=issued_at, code=code)
-    return _record(session, submission, pdf, event=event, lang=lang, issued_at=issued_at, code=code)
+    issued_at = _plan(session, submission, event)
+    drawn = _drawn(submission, definition, event=event, lang=lang, issued_at=issued_at)
+    return _record(session, submission, **drawn)
 
 
 def issue_outside(
@@ -251,12 +264,9 @@ def issue_outside(
         issued_at = found.issued_at if found else _plan(session, submission, event)
     if found is not None:
         return found
-    code = new_token()
-    pdf = render(submission, definition, event=event, lang=lang, issued_at=issued_at, code=code)
+    drawn = _drawn(submission, definition, event=event, lang=lang, issued_at=issued_at)
     with database.session(write=True) as session:
-        return _record(
-            session, submission, pdf, event=event, lang=lang, issued_at=issued_at, code=code
-        )
+        return _record(session, submission, **drawn)
 
 
 def issue_final_document(session: Session, submission_id: int) -> list[Document]:
