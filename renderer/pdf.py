@@ -153,6 +153,7 @@ def make_url_fetcher() -> Any:
 # out a summary, so each thread keeps one font configuration for its lifetime. Pango and
 # Fontconfig objects are not shared between threads.
 _local = threading.local()
+_archival_lock = threading.Lock()
 # Every thread's setup, so they are released at exit while WeasyPrint's modules are still
 # loaded (a FontConfiguration freed during interpreter teardown prints a TypeError).
 _setups: list[tuple[Any, Any, Any]] = []
@@ -231,8 +232,11 @@ def render_pdf(
         return pdf
     # WeasyPrint opens the sRGB profile of an archival variant and never closes it; the
     # file is closed here, by collecting it, rather than in some later garbage collection
-    # that would warn wherever it happened to run.
-    with warnings.catch_warnings():
+    # that would warn wherever it happened to run. One archival drawing at a time per
+    # process: `catch_warnings` is process-wide state, and drawing is CPU-bound under the
+    # GIL, so parallel drawings gain nothing and starve the threads that hold database
+    # write turns (fifty submits at once on SQLite).
+    with _archival_lock, warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         pdf = document.write_pdf(
             stylesheets=[base],

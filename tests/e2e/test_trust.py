@@ -142,3 +142,53 @@ def test_the_verification_page_without_javascript(
     nojs_page.wait_for_load_state()
     assert "أدخل رقم الطلب" in nojs_page.locator(".error-summary").inner_text()
     check_a11y(nojs_page, "verify errors ar")
+
+
+def test_an_auditor_opens_a_request_of_each_agency(
+    page: Any, live_app: Any, live_server: Any, request_issued: tuple[Submission, Document]
+) -> None:
+    from khidma.definitions.snapshot import snapshot
+    from khidma.storage.references import next_reference
+    from khidma.storage.snapshots import save_definition
+    from khidma.storage.types import utcnow
+
+    registry = live_app.extensions["khidma.registry"]
+    agencies: dict[str, str] = {}
+    with live_app.extensions["khidma.db"].session(write=True) as session:
+        for d in registry.services():
+            if d.agency.id in agencies:
+                continue
+            save_definition(session, d, snapshot(d))
+            ref = next_reference(session, d.id, utcnow())
+            session.add(
+                Submission(
+                    service_id=d.id,
+                    definition_version=d.version,
+                    definition_hash=d.hash,
+                    reference_seq=ref.seq,
+                    hijri_year=ref.year,
+                    reference=str(ref),
+                    status=d.workflow.initial,
+                    answers={},
+                )
+            )
+            agencies[d.agency.id] = str(ref)
+    assert len(agencies) >= 2
+    sign_in_as_auditor(page, live_server.url, "en")
+    for agency, reference in agencies.items():
+        page.goto(f"{live_server.url}/audit/?agency={agency}")
+        row = page.locator(".audit-results tbody tr", has_text=reference)
+        assert row.count() == 1, agency
+        row.locator("th a").click()
+        page.wait_for_load_state()
+        assert reference in page.locator(".request-facts").inner_text()
+        with page.expect_download() as download:
+            page.locator("a[href$='/summary.pdf']").click()
+        assert download.value.path().read_bytes().startswith(b"%PDF")
+    with live_app.extensions["khidma.db"].session() as session:
+        viewed = set(
+            session.scalars(
+                select(AuditEntry.object_id).where(AuditEntry.action == "audit_download_pdf")
+            )
+        )
+    assert len(viewed) >= len(agencies)

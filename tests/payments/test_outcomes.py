@@ -75,7 +75,7 @@ def test_success(platform: Platform, sim: RunningSimulator, citizen: Person) -> 
         from khidma.storage.trust_models import AuditEntry
 
         actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)).all()
-        assert "payment_success" in actions and "transition" in actions  # both chained
+        assert "payment_event" in actions and "status_change" in actions  # both chained
 
 
 @pytest.mark.parametrize(

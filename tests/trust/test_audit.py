@@ -7,11 +7,12 @@ import itertools
 import multiprocessing
 import threading
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import URL, delete, select, update
 
-from khidma.storage import Database, audit
+from khidma.storage import Database, Submission, audit
 from khidma.storage.trust_models import AuditEntry
 
 
@@ -237,3 +238,37 @@ def test_the_commands_print_the_head_and_name_the_first_bad_entry(
         session.execute(update(AuditEntry).where(AuditEntry.seq == 2).values(action="forged"))
     bad = runner.invoke(main, ["audit", "verify"])
     assert bad.exit_code == 1 and "entry 2" in bad.output
+
+
+def test_every_status_change_is_an_entry_in_its_own_transaction(
+    database: Database, new_submission: Any
+) -> None:
+    from khidma.storage.models import StatusEvent
+
+    with database.session(write=True) as session:
+        submission = new_submission(1, 1448)
+        session.add(submission)
+        session.flush()
+        session.add(StatusEvent(submission=submission, to_status="submitted", actor_role="citizen"))
+        session.add(
+            StatusEvent(
+                submission=submission,
+                from_status="submitted",
+                to_status="approved",
+                actor_role="staff",
+            )
+        )
+        submission_id = submission.id
+    with pytest.raises(RuntimeError), database.session(write=True) as session:
+        again = session.get_one(Submission, submission_id)
+        session.add(StatusEvent(submission=again, to_status="x", actor_role="staff"))
+        session.flush()
+        raise RuntimeError("rolled back: its entry goes with it")
+    with database.session() as session:
+        entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
+        assert audit.verify(session).ok
+    assert [(e.action, e.object_id, e.actor_role) for e in entries] == [
+        ("status_change", str(submission_id), "citizen"),
+        ("status_change", str(submission_id), "staff"),
+    ]
+    assert '"to":"approved"' in entries[1].details

@@ -8,6 +8,7 @@ import csv
 import hashlib
 import io
 import json
+import types
 import zipfile
 from typing import Any
 
@@ -149,3 +150,22 @@ def test_citizens_and_staff_cannot_open_the_auditors_pages(submitted: Submitted)
     for client in (citizen, staff):
         for url in ("/audit/", f"/audit/requests/{submission.token}", "/audit/export.csv"):
             assert client.get(url).status_code == 403, url
+
+
+def test_exports_are_generators_not_bodies_built_first(submitted: Submitted) -> None:
+    from flask import g
+
+    from khidma.web.auditor import export
+
+    app, _, _ = submitted
+    sign_in(app, "auditor")
+    with app.extensions["khidma.db"].session() as session:
+        user = session.scalars(select(User).where(User.role == "auditor")).one()
+    for fmt in ("csv", "json", "zip"):
+        with app.test_request_context(f"/audit/export.{fmt}"):
+            g.user = user
+            response = export(fmt)
+            assert isinstance(response.response, types.GeneratorType), fmt
+            pieces = [len(piece) for piece in response.response]
+            response.close()
+        assert sum(pieces) > 0 and max(pieces) <= 64 * 1024 + 1024, (fmt, pieces)

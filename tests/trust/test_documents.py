@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -180,3 +181,19 @@ def test_an_unsigned_pdf_and_a_non_pdf_are_refused_with_reasons(web_app: Any) ->
     assert status == 400 and "The file you chose is not a PDF" in text
     status, text = _verify_upload(web_app, b"", "ar")
     assert status == 400 and "اختر ملف الوثيقة" in text
+
+
+def test_the_verification_page_limits_checks_per_address(tmp_path: Path) -> None:
+    from tests.wizard.conftest import make_app
+
+    app = make_app(
+        tmp_path, RATELIMIT_ENABLED=True, RATELIMITS={"verify.address": "2 per 15 minutes"}
+    )
+    client = app.test_client()
+    client.set_cookie("khidma_lang", "en")
+    asks = [client.get("/verify", query_string={"reference": "1/1448", "code": "x"}) for _ in "abc"]
+    assert [r.status_code for r in asks] == [200, 200, 429]
+    assert "Too many attempts" in asks[2].get_data(as_text=True)
+    assert int(asks[2].headers["Retry-After"]) > 0
+    assert client.get("/verify").status_code == 200  # the empty form is not a check
+    app.extensions["khidma.db"].dispose()

@@ -39,7 +39,6 @@ from khidma.payments.gateway import (
 from khidma.payments.settings import PaymentSettings
 from khidma.payments.states import State
 from khidma.payments.workflow import advance_on_payment
-from khidma.storage import audit
 from khidma.storage import payments as store
 from khidma.storage.db import Database
 from khidma.storage.models import Submission
@@ -334,20 +333,6 @@ class PaymentService:
         definition = self.definitions(submission.service_id, submission.definition_hash)
         now = payment.updated_at
         link = self.urls.request_link(submission)
-        audit.append(
-            session,
-            actor="payments",
-            action=f"payment_{after.value}",
-            object_type="payment",
-            object_id=payment.id,
-            details={
-                "submission": submission.id,
-                "from": before.value,
-                "method": str(payment.method),
-                "amount": payment.amount,
-            },
-            at=now,
-        )
         if after is State.SUCCESS:
             self._paid(session, definition, submission, payment, now, link)
         elif after.finished:

@@ -6,7 +6,9 @@ unit of work.
 """
 
 # The payment and trust tables live in a module of their own; importing it puts them on
-# Base.metadata, which the migrations test compares with the schema.
+# Base.metadata, which the migrations test compares with the schema. Importing `audit`
+# makes status changes and payment events append to the chained audit log.
+from khidma.storage import audit as _audit  # noqa: F401
 from khidma.storage import booking_models as _booking_models  # noqa: F401
 from khidma.storage import payment_models as _payment_models  # noqa: F401
 from khidma.storage import trust_models as _trust_models  # noqa: F401

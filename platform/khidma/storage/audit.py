@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
 from khidma.storage.db import WRITE_LOCK
@@ -207,3 +207,85 @@ def verify(session: Session, *, anchor: str | None = None, batch: int = 1000) ->
             reason=f"the anchored head {anchor} is not in the chain (entries were removed)",
         )
     return Verification(ok=True, checked=checked, head=expected_prev)
+
+
+# --------------------------------------------------------------------------- automatic entries
+#
+# Every status change of a request and every payment event is an entry, whichever code
+# path writes it: a session hook appends one for each new `status_events` and
+# `payment_events` row, in the same flush and so the same transaction. It runs after the
+# flush, when the transaction has written and so holds SQLite's write lock (and a current
+# snapshot), and writes with Core so the flush is not re-entered.
+
+
+def _append_core(session: Session, connection: Any, **values: Any) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+    table = AuditEntry.__table__
+    assert isinstance(table, Table)
+    last = connection.execute(
+        select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)
+    ).first()
+    entry = AuditEntry(
+        seq=(last.seq + 1) if last else 1,
+        prev_hash=last.hash if last else GENESIS,
+        hash="",
+        **values,
+    )
+    entry.hash = entry_hash(entry)
+    connection.execute(
+        table.insert().values(
+            {c.name: getattr(entry, c.name) for c in table.columns if c.name != "id"}
+        )
+    )
+
+
+def _row_entries(obj: Any) -> dict[str, Any] | None:
+    from khidma.storage.models import StatusEvent
+    from khidma.storage.payment_models import PaymentEvent
+
+    if isinstance(obj, StatusEvent):
+        return {
+            "actor": f"user:{obj.actor_user_id}" if obj.actor_user_id else obj.actor_role,
+            "actor_user_id": obj.actor_user_id,
+            "actor_role": obj.actor_role,
+            "action": "status_change",
+            "object_type": "submission",
+            "object_id": str(obj.submission_id),
+            "details": canonical_json(
+                {"from": obj.from_status, "to": obj.to_status, "event_id": obj.id}
+            ),
+        }
+    if isinstance(obj, PaymentEvent):
+        return {
+            "actor": SYSTEM,
+            "actor_user_id": None,
+            "actor_role": SYSTEM,
+            "action": "payment_event",
+            "object_type": "payment",
+            "object_id": str(obj.payment_id),
+            "details": canonical_json(
+                {"source": obj.source, "state": obj.state, "event_id": obj.id}
+            ),
+        }
+    return None
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    found = [values for obj in list(session.new) if (values := _row_entries(obj)) is not None]
+    if not found:
+        return
+    connection = session.connection()
+    for values in found:
+        _append_core(session, connection, at=utcnow(), **values)
+
+
+def install_automatic_entries() -> None:
+    """Register the hook on every SQLAlchemy session (idempotent)."""
+    from sqlalchemy import event
+
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+
+
+install_automatic_entries()

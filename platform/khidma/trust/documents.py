@@ -181,6 +181,22 @@ def _plan(session: Session, submission: Submission, event: str) -> datetime:
     return sibling or _event_time(session, submission, event)
 
 
+def _drawn(
+    submission: Submission,
+    definition: ServiceDefinition,
+    *,
+    event: str,
+    lang: str,
+    issued_at: datetime,
+    fee: FeeQuote | None = None,
+) -> dict[str, Any]:
+    code = new_token()
+    pdf = render(
+        submission, definition, event=event, lang=lang, issued_at=issued_at, code=code, fee=fee
+    )
+    return {"pdf": pdf, "event": event, "lang": lang, "issued_at": issued_at, "code": code}
+
+
 def _record(
     session: Session,
     submission: Submission,
@@ -240,12 +256,10 @@ def issue(
     found = _find(session, submission.id, event, lang)
     if found is not None:
         return found
-    issued_at, code = _plan(session, submission, event), new_token()
+    issued_at = _plan(session, submission, event)
     fee = kept_fee(session, submission)
-    pdf = render(
-        submission, definition, event=event, lang=lang, issued_at=issued_at, code=code, fee=fee
-    )
-    return _record(session, submission, pdf, event=event, lang=lang, issued_at=issued_at, code=code)
+    drawn = _drawn(submission, definition, event=event, lang=lang, issued_at=issued_at, fee=fee)
+    return _record(session, submission, **drawn)
 
 
 def issue_outside(
@@ -264,14 +278,9 @@ def issue_outside(
         fee = kept_fee(session, submission)
     if found is not None:
         return found
-    code = new_token()
-    pdf = render(
-        submission, definition, event=event, lang=lang, issued_at=issued_at, code=code, fee=fee
-    )
+    drawn = _drawn(submission, definition, event=event, lang=lang, issued_at=issued_at, fee=fee)
     with database.session(write=True) as session:
-        return _record(
-            session, submission, pdf, event=event, lang=lang, issued_at=issued_at, code=code
-        )
+        return _record(session, submission, **drawn)
 
 
 def issue_final_document(session: Session, submission_id: int) -> list[Document]:

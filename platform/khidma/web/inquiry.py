@@ -63,21 +63,21 @@ def _limiter() -> RateLimiter:
     return strategy
 
 
-def _limit_item() -> RateLimitItem:
-    text = current_app.config.get("RATELIMITS", {}).get(LIMIT_NAME, DEFAULT_LIMIT)
+def _limit_item(name: str = LIMIT_NAME, default: str = DEFAULT_LIMIT) -> RateLimitItem:
+    text = current_app.config.get("RATELIMITS", {}).get(name, default)
     return parse(text)
 
 
-def count_lookup(address: str) -> int | None:
-    """Count one lookup from `address`: None while within the limit, else the whole
-    minutes until the next lookup is allowed (at least 1). With rate limiting switched
-    off (`RATELIMIT_ENABLED = False`), every lookup is within the limit."""
+def count_lookup(address: str, name: str = LIMIT_NAME, default: str = DEFAULT_LIMIT) -> int | None:
+    """Count one lookup from `address` against the limit `name` (a `RATELIMITS` key,
+    else `default`): None while within it, else the whole minutes until the next lookup
+    is allowed (at least 1). Other public look-up pages use it with their own name."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return None  # limits switched off (Flask-Limiter's own setting)
+    limiter, item = _limiter(), _limit_item(name, default)
+    if limiter.hit(item, name, address):
         return None
-    limiter, item = _limiter(), _limit_item()
-    if limiter.hit(item, LIMIT_NAME, address):
-        return None
-    reset = limiter.get_window_stats(item, LIMIT_NAME, address).reset_time
+    reset = limiter.get_window_stats(item, name, address).reset_time
     seconds = max(reset - dt.datetime.now(dt.UTC).timestamp(), 1.0)
     return max(1, math.ceil(seconds / 60))
 

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine import workflow as rules
 from khidma.renderer import moments
-from khidma.storage import audit
 from khidma.storage import requests as store
 from khidma.storage.models import Message, Submission, User
 from khidma.web.notify import queue_notifications
@@ -114,7 +113,6 @@ def make_transition(
     verdict = rules.check_transition(definition.workflow, submission.status, role, to, note)
     if verdict.refusal is not None:
         raise Refused(verdict.refusal)
-    from_status = submission.status
     store.move(
         session,
         submission,
@@ -127,15 +125,7 @@ def make_transition(
         now=now,
         **_clock(definition, submission, to, now),
     )
-    audit.append(
-        session,
-        actor=actor if actor is not None else role,
-        action="transition",
-        object_type="submission",
-        object_id=submission.id,
-        details={"from": from_status, "to": to, "role": role, "note": bool(note)},
-        at=now,
-    )
+    # the history row written by `store.move` is chained in the audit log (storage.audit)
     if notify:
         citizen = _citizen(session, submission)
         for event in rules.status_events(to):  # {amount}: the fee kept at submit (notify)

@@ -26,10 +26,14 @@ from khidma.trust import documents, signing
 from khidma.web.account import definition_of, service_title, status_label
 from khidma.web.context import database
 from khidma.web.i18n import current_lang, t, tr
+from khidma.web.inquiry import count_lookup, minutes_text
 
 bp = Blueprint("verify", __name__)
 
 MAX_BYTES = 25 * 1024 * 1024
+# Checks per visitor's address (a moving window; `RATELIMITS["verify.address"]`): the page
+# is public and each upload costs a signature check.
+LIMIT_NAME, DEFAULT_LIMIT = "verify.address", "30 per 15 minutes"
 
 
 @dataclass
@@ -43,6 +47,7 @@ class Check:
     authentic: bool = False  # an uploaded file that passed every check
     not_found: bool = False
     why: str | None = None  # an uploaded file that failed: the reason's word key
+    retry_minutes: int | None = None  # over the limit: minutes until the next check
 
 
 def facts(document: Document, submission: Submission) -> dict[str, str]:
@@ -111,13 +116,21 @@ def index() -> Any:
     check = Check(
         reference=request.args.get("reference", "")[:40], code=request.args.get("code", "")[:64]
     )
-    if request.method == "POST":
-        _by_file(check)
-    elif "reference" in request.args or "code" in request.args:
-        _by_code(check)
-    status = 400 if check.errors else 200
-    response = current_app.make_response(
-        (render_template("verify/index.html", check=check), status)
+    asked = request.method == "POST" or "reference" in request.args or "code" in request.args
+    retry = (
+        count_lookup(request.remote_addr or "unknown", LIMIT_NAME, DEFAULT_LIMIT) if asked else None
     )
+    if retry is not None:
+        check.retry_minutes = retry
+    elif request.method == "POST":
+        _by_file(check)
+    elif asked:
+        _by_code(check)
+    status = 429 if retry is not None else 400 if check.errors else 200
+    response = current_app.make_response(
+        (render_template("verify/index.html", check=check, minutes_text=minutes_text), status)
+    )
+    if retry is not None:
+        response.headers["Retry-After"] = str(retry * 60)
     response.headers["Cache-Control"] = "no-store"
     return response

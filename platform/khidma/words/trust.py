@@ -21,8 +21,10 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "trust.verify.by_code": ("بالرقم والرمز", "By reference and code"),
     "trust.verify.by_code_hint": (
-        "تجد رقم الطلب ورمز الوثيقة مطبوعين في الوثيقة بجانب رمز الاستجابة السريعة.",
-        "The reference and the document code are printed on the document beside its QR code.",
+        "تجد رقم الطلب ورمز الوثيقة مطبوعين في الصفحة الأولى من الوثيقة، ويفتح رمز الاستجابة "
+        "السريعة أسفل كل صفحة هذه الصفحة بهما.",
+        "The reference and the document code are printed on the document's first page; the QR "
+        "code at the foot of every page opens this page with both.",
     ),
     "trust.verify.code_hint": ("مثال: Xo3k…", "For example: Xo3k…"),
     "trust.verify.check": ("تحقق", "Check"),
