@@ -190,6 +190,36 @@ def signed_in_client(app: Any, user_id: int) -> Any:
     return client
 
 
+def staff_client(app: Any, agency: str) -> Any:
+    """A signed-in officer of `agency` (made on the first run)."""
+    from sqlalchemy import select
+
+    from khidma.storage.models import Role, User
+
+    with app.extensions["khidma.db"].session(write=True) as db:
+        user = db.scalar(select(User).where(User.username == f"bench-{agency}"))
+        if user is None:
+            user = User(username=f"bench-{agency}", role=Role.STAFF, agency_id=agency)
+            db.add(user)
+            db.flush()
+        user_id = user.id
+    return signed_in_client(app, user_id)
+
+
+def deep_page(client: Any, pages: int) -> str:
+    """The queue's URL `pages` pages in, by following its "next page" links."""
+    import html
+    import re
+
+    url = "/backoffice"
+    for _ in range(pages):
+        found = re.search(r'<a class="button" href="([^"]+)">', client.get(url).get_data(True))
+        if found is None:
+            break
+        url = html.unescape(found.group(1))
+    return url
+
+
 def timed(client: Any, paths: list[str]) -> list[float]:
     times = []
     for path in paths:
@@ -243,8 +273,13 @@ def main() -> None:
             "&year=1447"
             for _ in range(args.samples)
         ]
+        agency = registry.current("emirate_visit").agency.id
+        staff = staff_client(app, agency)
+        deep = deep_page(staff, 100)
         rows = []
         for name, client, paths in (
+            ("staff queue — first page", staff, ["/backoffice"] * args.samples),
+            ("staff queue — page 101 (keyset)", staff, [deep] * args.samples),
             ("my requests — a citizen (~10)", typical, ["/account"] * args.samples),
             (f"my requests — heavy account ({HEAVY:,})", heavy, ["/account"] * args.samples),
             ("public inquiry by reference", anyone, inquiries),
