@@ -117,10 +117,15 @@ def test_create_account_every_step(page: Any, live_server: Any, live_app: Any, l
     shot(page, f"auth-sign-up-3-errors-{lang}")
 
     for field, value in {
-        "first_name_ar": "ليلى", "father_name_ar": "فهد", "grandfather_name_ar": "ناصر",
-        "family_name_ar": "الدوسري", "name_en": "Layla Fahad Nasser Aldosari",
-        "email": f"layla.{lang}@example.sa", "username": f"layla.{lang}",
-        "password": PASSWORD, "password2": PASSWORD,
+        "first_name_ar": "ليلى",
+        "father_name_ar": "فهد",
+        "grandfather_name_ar": "ناصر",
+        "family_name_ar": "الدوسري",
+        "name_en": "Layla Fahad Nasser Aldosari",
+        "email": f"layla.{lang}@example.sa",
+        "username": f"layla.{lang}",
+        "password": PASSWORD,
+        "password2": PASSWORD,
     }.items():
         page.fill(f"#{field}", value)
     page.click("form[action='/auth/sign-up/details'] button[type=submit]")
@@ -136,9 +141,15 @@ def test_reset_every_step(page: Any, live_server: Any, live_app: Any, lang: str)
     username = f"reset.{lang}"
     with live_app.extensions["khidma.db"].session(write=True) as session:
         create_local_account(
-            session, national_id=national_id, mobile="+966" + mobile[1:],
-            name_ar="هند علي سعد الحارثي", name_en="Hind Ali Saad Alharthi", email=None,
-            username=username, password="Old-pass-2024", now=utcnow(),
+            session,
+            national_id=national_id,
+            mobile="+966" + mobile[1:],
+            name_ar="هند علي سعد الحارثي",
+            name_en="Hind Ali Saad Alharthi",
+            email=None,
+            username=username,
+            password="Old-pass-2024",
+            now=utcnow(),
         )
     page.goto(f"{live_server.url}/auth/reset?lang={lang}")
     expect_page(page, lang)

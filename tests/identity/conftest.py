@@ -141,8 +141,9 @@ class Actions:
         assert self.enter_code(self.last_code(e164)).status_code == 303
         return self.submit("/auth/sign-up/details", self.details(**overrides))
 
-    def sign_in(self, identifier: str = USERNAME, password: str = PASSWORD,
-                next: str | None = None) -> Any:
+    def sign_in(
+        self, identifier: str = USERNAME, password: str = PASSWORD, next: str | None = None
+    ) -> Any:
         page = "/auth/sign-in" + (f"?next={next}" if next else "")
         data = {"identifier": identifier, "password": password}
         if next:

@@ -30,8 +30,9 @@ CLIENT_SECRET = "issuer-test-secret"
 class Issuer:
     def __init__(self, person: dict[str, Any]) -> None:
         self.person = person
-        self.key = RSAKey.generate_key(2048, parameters={"kid": "test-1", "use": "sig",
-                                                         "alg": "RS256"})
+        self.key = RSAKey.generate_key(
+            2048, parameters={"kid": "test-1", "use": "sig", "alg": "RS256"}
+        )
         self.codes: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, str] = {}
         self.authorize_requests: list[dict[str, str]] = []
@@ -64,19 +65,21 @@ class Issuer:
         return response(environ, start_response)
 
     def discovery(self, request: Request) -> Response:
-        return self.json({
-            "issuer": self.url,
-            "authorization_endpoint": f"{self.url}/authorize",
-            "token_endpoint": f"{self.url}/token",
-            "jwks_uri": f"{self.url}/jwks",
-            "userinfo_endpoint": f"{self.url}/userinfo",
-            "response_types_supported": ["code"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "code_challenge_methods_supported": ["S256"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic"],
-            "scopes_supported": ["openid", "profile", "email", "phone"],
-        })
+        return self.json(
+            {
+                "issuer": self.url,
+                "authorization_endpoint": f"{self.url}/authorize",
+                "token_endpoint": f"{self.url}/token",
+                "jwks_uri": f"{self.url}/jwks",
+                "userinfo_endpoint": f"{self.url}/userinfo",
+                "response_types_supported": ["code"],
+                "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "code_challenge_methods_supported": ["S256"],
+                "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+                "scopes_supported": ["openid", "profile", "email", "phone"],
+            }
+        )
 
     def authorize(self, request: Request) -> Response:
         args = request.args.to_dict()
@@ -117,12 +120,14 @@ class Issuer:
         id_token = jwt.encode({"alg": "RS256", "kid": "test-1"}, claims, key)
         access_token = secrets.token_urlsafe(16)
         self.tokens[access_token] = self.person["sub"]
-        return self.json({
-            "access_token": access_token,
-            "token_type": "Bearer",
-            "expires_in": 300,
-            "id_token": id_token,
-        })
+        return self.json(
+            {
+                "access_token": access_token,
+                "token_type": "Bearer",
+                "expires_in": 300,
+                "id_token": id_token,
+            }
+        )
 
     def jwks(self, request: Request) -> Response:
         return self.json({"keys": [self.key.as_dict(private=False)]})
@@ -135,10 +140,12 @@ class Issuer:
         if "userinfo_sub" in self.tamper:
             sub = "someone-else"
         # phone and e-mail come only from userinfo, as some national providers do
-        return self.json({"sub": sub, "phone_number": self.person["phone_number"],
-                          "email": self.person["email"]})
+        return self.json(
+            {"sub": sub, "phone_number": self.person["phone_number"], "email": self.person["email"]}
+        )
 
     @staticmethod
     def json(body: dict[str, Any], status: int = 200) -> Response:
-        return Response(json.dumps(body, ensure_ascii=False), status=status,
-                        content_type="application/json")
+        return Response(
+            json.dumps(body, ensure_ascii=False), status=status, content_type="application/json"
+        )

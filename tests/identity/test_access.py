@@ -98,7 +98,9 @@ def visit_everything(app: Flask, *, dev: bool) -> list[str]:
                     continue  # no personas outside development mode; see the DEV-off test
                 url = sample_url(app, rule)
                 response = client.open(
-                    url, method=method, headers={"Referer": "http://localhost/services/mawid"},
+                    url,
+                    method=method,
+                    headers={"Referer": "http://localhost/services/mawid"},
                     buffered=True,
                 )
                 response.close()
@@ -112,8 +114,10 @@ def visit_everything(app: Flask, *, dev: bool) -> list[str]:
                 if want is Decision.SIGN_IN and not (
                     response.status_code in (302, 303) and location.startswith("/auth/sign-in")
                 ):
-                    problems.append(f"{where}: expected a sign-in redirect, got "
-                                    f"{response.status_code} {location}")
+                    problems.append(
+                        f"{where}: expected a sign-in redirect, got "
+                        f"{response.status_code} {location}"
+                    )
                 if want is Decision.FORBIDDEN and response.status_code != 403:
                     problems.append(f"{where}: expected 403, got {response.status_code}")
                 if want in (Decision.NOT_FOUND, Decision.MISSING) and response.status_code != 404:
@@ -124,9 +128,7 @@ def visit_everything(app: Flask, *, dev: bool) -> list[str]:
 
 
 def test_every_route_has_a_row_in_the_access_table(app: Flask) -> None:
-    missing = sorted(
-        {r.endpoint for r in app.url_map.iter_rules()} - set(ACCESS)
-    )
+    missing = sorted({r.endpoint for r in app.url_map.iter_rules()} - set(ACCESS))
     assert not missing, (
         f"routes without a row in khidma.web.access.ACCESS: {missing}. Add each one "
         "(PUBLIC, SIGNED_IN, roles(...) or DEV_ONLY)."

@@ -40,10 +40,24 @@ def run(args: list[str], env: dict[str, str], password: str | None = None) -> An
 
 def test_users_create_staff_and_sign_in(cli_env: dict[str, str]) -> None:
     result = run(
-        ["users", "create", "--role", "staff", "--agency", "moh", "--username", "nurse.amal",
-         "--national-id", "1122334459", "--name-ar", "أمل سعد علي الشهري",
-         "--mobile", "0561234567"],
-        cli_env, password="Shifa-2025-ok",
+        [
+            "users",
+            "create",
+            "--role",
+            "staff",
+            "--agency",
+            "moh",
+            "--username",
+            "nurse.amal",
+            "--national-id",
+            "1122334459",
+            "--name-ar",
+            "أمل سعد علي الشهري",
+            "--mobile",
+            "0561234567",
+        ],
+        cli_env,
+        password="Shifa-2025-ok",
     )
     assert result.exit_code == 0, result.output
     assert "created staff nurse.amal" in result.output
@@ -69,14 +83,28 @@ def test_users_create_staff_and_sign_in(cli_env: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--role", "staff", "--username", "x.staff", "--national-id", "1122334459"],
-         "--agency is required"),
-        (["--role", "staff", "--agency", "nowhere", "--username", "x.staff",
-          "--national-id", "1122334459"], "is not an agency of any service"),
-        (["--role", "auditor", "--username", "x.aud", "--national-id", "1122334454"],
-         "national_id.checksum"),
-        (["--role", "admin", "--username", "1admin", "--national-id", "1122334459"],
-         "--username"),
+        (
+            ["--role", "staff", "--username", "x.staff", "--national-id", "1122334459"],
+            "--agency is required",
+        ),
+        (
+            [
+                "--role",
+                "staff",
+                "--agency",
+                "nowhere",
+                "--username",
+                "x.staff",
+                "--national-id",
+                "1122334459",
+            ],
+            "is not an agency of any service",
+        ),
+        (
+            ["--role", "auditor", "--username", "x.aud", "--national-id", "1122334454"],
+            "national_id.checksum",
+        ),
+        (["--role", "admin", "--username", "1admin", "--national-id", "1122334459"], "--username"),
     ],
 )
 def test_users_create_refuses_mistakes(
@@ -88,8 +116,11 @@ def test_users_create_refuses_mistakes(
 
 
 def test_users_create_refuses_a_weak_password(cli_env: dict[str, str]) -> None:
-    result = run(["users", "create", "--role", "admin", "--username", "boss",
-                  "--national-id", "1122334459"], cli_env, password="short")
+    result = run(
+        ["users", "create", "--role", "admin", "--username", "boss", "--national-id", "1122334459"],
+        cli_env,
+        password="short",
+    )
     assert result.exit_code == 2 and "password.too_short" in result.output
 
 
@@ -119,8 +150,11 @@ def test_every_word_the_account_pages_use_exists() -> None:
     source = (ROOT / "platform" / "khidma" / "web" / "auth.py").read_text()
     source += (ROOT / "platform" / "khidma" / "identity" / "forms.py").read_text()
     used |= set(re.findall(r"""\bt\(\s*"([a-z_.0-9]+[a-z0-9_])\"""", source))
-    dynamic = {k for k in WORDS if k.startswith(("auth.error.", "auth.sms.", "auth.step.",
-                                                  "auth.role.", "auth.gender."))}
+    dynamic = {
+        k
+        for k in WORDS
+        if k.startswith(("auth.error.", "auth.sms.", "auth.step.", "auth.role.", "auth.gender."))
+    }
     missing = sorted(k for k in used if k not in WORDS)
     assert not missing
     for key in used | dynamic:
@@ -131,8 +165,14 @@ def test_every_word_the_account_pages_use_exists() -> None:
         ), key
 
 
-PAGES = ["/auth/sign-in", "/auth/sign-up", "/auth/reset", "/auth/dev-sso",
-         "/auth/session-expired", "/auth/signed-out"]
+PAGES = [
+    "/auth/sign-in",
+    "/auth/sign-up",
+    "/auth/reset",
+    "/auth/dev-sso",
+    "/auth/session-expired",
+    "/auth/signed-out",
+]
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])

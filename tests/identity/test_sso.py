@@ -45,7 +45,9 @@ def issuer() -> Iterator[Issuer]:
 @pytest.fixture
 def oidc_app(make_app: Callable[..., Flask], issuer: Issuer) -> Flask:
     return make_app(
-        OIDC_ISSUER=issuer.url, OIDC_CLIENT_ID=CLIENT_ID, OIDC_CLIENT_SECRET=CLIENT_SECRET,
+        OIDC_ISSUER=issuer.url,
+        OIDC_CLIENT_ID=CLIENT_ID,
+        OIDC_CLIENT_SECRET=CLIENT_SECRET,
         NOW=None,  # ID tokens carry real times
     )
 

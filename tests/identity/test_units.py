@@ -79,11 +79,16 @@ def test_code_life(app: Flask) -> None:
         code_id = row.id
         assert row.expires_at == NOW + dt.timedelta(minutes=10)
 
-    def check(typed: str, at: dt.datetime = NOW, purpose: CodePurpose = CodePurpose.SIGNUP,
-              number: str = mobile) -> codes.CodeCheck:
+    def check(
+        typed: str,
+        at: dt.datetime = NOW,
+        purpose: CodePurpose = CodePurpose.SIGNUP,
+        number: str = mobile,
+    ) -> codes.CodeCheck:
         with database.session(write=True) as session:
-            return codes.check(session, code_id, typed, mobile=number, purpose=purpose,
-                               secret="s", now=at)
+            return codes.check(
+                session, code_id, typed, mobile=number, purpose=purpose, secret="s", now=at
+            )
 
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     assert check(code, purpose=CodePurpose.RESET) is codes.CodeCheck.MISSING
@@ -98,23 +103,54 @@ def test_five_wrong_codes_and_a_new_code_retires_the_old(app: Flask) -> None:
     database = app.extensions["khidma.db"]
     mobile = "+966501234567"
     with database.session(write=True) as session:
-        first, code = codes.issue(session, mobile=mobile, purpose=CodePurpose.RESET,
-                                  secret="s", now=NOW)
+        first, code = codes.issue(
+            session, mobile=mobile, purpose=CodePurpose.RESET, secret="s", now=NOW
+        )
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     results = []
     for _ in range(5):
         with database.session(write=True) as session:
-            results.append(codes.check(session, first.id, wrong, mobile=mobile,
-                                       purpose=CodePurpose.RESET, secret="s", now=NOW))
+            results.append(
+                codes.check(
+                    session,
+                    first.id,
+                    wrong,
+                    mobile=mobile,
+                    purpose=CodePurpose.RESET,
+                    secret="s",
+                    now=NOW,
+                )
+            )
     assert results == [codes.CodeCheck.WRONG] * 4 + [codes.CodeCheck.TOO_MANY]
     with database.session(write=True) as session:
-        assert codes.check(session, first.id, code, mobile=mobile, purpose=CodePurpose.RESET,
-                           secret="s", now=NOW) is codes.CodeCheck.TOO_MANY
-        second, new = codes.issue(session, mobile=mobile, purpose=CodePurpose.RESET,
-                                  secret="s", now=NOW)
+        assert (
+            codes.check(
+                session,
+                first.id,
+                code,
+                mobile=mobile,
+                purpose=CodePurpose.RESET,
+                secret="s",
+                now=NOW,
+            )
+            is codes.CodeCheck.TOO_MANY
+        )
+        second, new = codes.issue(
+            session, mobile=mobile, purpose=CodePurpose.RESET, secret="s", now=NOW
+        )
         assert session.get(type(first), first.id).expires_at == NOW  # type: ignore[union-attr]
-        assert codes.check(session, second.id, new, mobile=mobile, purpose=CodePurpose.RESET,
-                           secret="s", now=NOW) is codes.CodeCheck.OK
+        assert (
+            codes.check(
+                session,
+                second.id,
+                new,
+                mobile=mobile,
+                purpose=CodePurpose.RESET,
+                secret="s",
+                now=NOW,
+            )
+            is codes.CodeCheck.OK
+        )
 
 
 def test_codes_compare_in_constant_time(monkeypatch: pytest.MonkeyPatch, app: Flask) -> None:
@@ -127,10 +163,18 @@ def test_codes_compare_in_constant_time(monkeypatch: pytest.MonkeyPatch, app: Fl
 
     monkeypatch.setattr(codes.hmac, "compare_digest", spy)
     with app.extensions["khidma.db"].session(write=True) as session:
-        row, code = codes.issue(session, mobile="+966501234567", purpose=CodePurpose.SIGNUP,
-                                secret="s", now=NOW)
-        codes.check(session, row.id, code, mobile="+966501234567", purpose=CodePurpose.SIGNUP,
-                    secret="s", now=NOW)
+        row, code = codes.issue(
+            session, mobile="+966501234567", purpose=CodePurpose.SIGNUP, secret="s", now=NOW
+        )
+        codes.check(
+            session,
+            row.id,
+            code,
+            mobile="+966501234567",
+            purpose=CodePurpose.SIGNUP,
+            secret="s",
+            now=NOW,
+        )
     assert compared and all(a.startswith("hmac-sha256$") for a, _ in compared)
 
 
@@ -180,16 +224,18 @@ def test_identity_claims_give_every_prefill_source() -> None:
 
 
 def test_oidc_claims_mapping() -> None:
-    claims = from_oidc({
-        "nationalId": "٢٢٣٤٥٦٧٨٩٥",
-        "arabicName": "أحمد محمود حسن المصري",
-        "given_name": "Ahmed",
-        "family_name": "Elmasry",
-        "dobHijri": "1405/11/02",
-        "gender": "M",
-        "mobile": "0551234568",
-        "nationality": "مصري",
-    })
+    claims = from_oidc(
+        {
+            "nationalId": "٢٢٣٤٥٦٧٨٩٥",
+            "arabicName": "أحمد محمود حسن المصري",
+            "given_name": "Ahmed",
+            "family_name": "Elmasry",
+            "dobHijri": "1405/11/02",
+            "gender": "M",
+            "mobile": "0551234568",
+            "nationality": "مصري",
+        }
+    )
     assert claims == Claims(
         national_id="2234567895",
         name_ar="أحمد محمود حسن المصري",
@@ -225,8 +271,12 @@ def test_personas_are_complete_and_valid(app: Flask) -> None:
         assert len(split_arabic_name(c.name_ar)) == 4, p.key
         assert c.name_en and c.email and c.nationality and c.gender in ("male", "female")
         assert c.date_of_birth is not None
-        user = User(national_id=c.national_id, name_ar=c.name_ar, date_of_birth=c.date_of_birth,
-                    source=UserSource.SSO)
+        user = User(
+            national_id=c.national_id,
+            name_ar=c.name_ar,
+            date_of_birth=c.date_of_birth,
+            source=UserSource.SSO,
+        )
         assert identity_claims(user)["date_of_birth_hijri"], p.key
 
 
@@ -239,8 +289,10 @@ def test_limits_parse_and_count(app: Flask) -> None:
             assert throttle.hit("code_send.mobile", "+966501234567") is None
         retry = throttle.hit("code_send.mobile", "+966501234567")
         assert retry is not None
-        assert dt.timedelta(minutes=14) < retry - dt.datetime.now(dt.UTC) <= dt.timedelta(
-            minutes=15, seconds=1
+        assert (
+            dt.timedelta(minutes=14)
+            < retry - dt.datetime.now(dt.UTC)
+            <= dt.timedelta(minutes=15, seconds=1)
         )
         assert throttle.check("code_send.mobile", "+966551234568") is None
 
@@ -254,14 +306,20 @@ def test_every_persona_prefills_every_seed_service(app: Flask, service_id: str) 
 
     registry = app.extensions["khidma.registry"]
     definition = registry.get(service_id)
-    wanted = {
-        f.id: f.prefill for step in definition.steps for f in step.fields if f.prefill
-    }
+    wanted = {f.id: f.prefill for step in definition.steps for f in step.fields if f.prefill}
     assert wanted
     for persona in personas(registry):
         c = persona.claims
-        user = User(national_id=c.national_id, name_ar=c.name_ar, name_en=c.name_en,
-                    mobile=c.mobile, email=c.email, date_of_birth=c.date_of_birth,
-                    nationality=c.nationality, gender=c.gender, source=UserSource.SSO)
+        user = User(
+            national_id=c.national_id,
+            name_ar=c.name_ar,
+            name_en=c.name_en,
+            mobile=c.mobile,
+            email=c.email,
+            date_of_birth=c.date_of_birth,
+            nationality=c.nationality,
+            gender=c.gender,
+            source=UserSource.SSO,
+        )
         answers = prefill_answers(definition, identity_claims(user), today=dt.date(2025, 3, 1))
         assert set(answers) == set(wanted), (persona.key, set(wanted) - set(answers))

@@ -291,8 +291,13 @@ def start_session(user: User, via: str) -> None:
         )
         if user.role != Role.CITIZEN:  # officials' sign-ins go in the chained log too
             audit.append(
-                db, actor=user, action="sign_in", object_type="user", object_id=user.id,
-                details={"via": via, "ip": request.remote_addr}, at=at,
+                db,
+                actor=user,
+                action="sign_in",
+                object_type="user",
+                object_id=user.id,
+                details={"via": via, "ip": request.remote_addr},
+                at=at,
             )
     g.user = user
 

@@ -240,9 +240,15 @@ def profile() -> tuple[str, int]:
     user = access.current_user()
     assert user is not None  # the access table lets only signed-in users here
     birth = format_date(user.date_of_birth, current_lang()) if user.date_of_birth else None
-    return _page("auth/profile.html", claims=account_claims(user), user=user, birth=birth,
-                 mobile=format_saudi_mobile(user.mobile) if user.mobile else None,
-                 verified=identity_verified(user), verify=ActionForm())
+    return _page(
+        "auth/profile.html",
+        claims=account_claims(user),
+        user=user,
+        birth=birth,
+        mobile=format_saudi_mobile(user.mobile) if user.mobile else None,
+        verified=identity_verified(user),
+        verify=ActionForm(),
+    )
 
 
 def _identity_check(national_id: str, mobile: str | None) -> Verdict:
@@ -266,8 +272,9 @@ def verify_identity() -> Response:
         if verdict is Verdict.MATCH:
             with database().session(write=True) as db:
                 db.get_one(User, user.id).identity_verified_at = now()
-                accounts.record(db, "identity_verified", user_id=user.id, now=now(),
-                                ip=remote_address())
+                accounts.record(
+                    db, "identity_verified", user_id=user.id, now=now(), ip=remote_address()
+                )
         else:
             flash(t(f"security.verify.{verdict.value}"), "error")
             return redirect(url_for("auth.profile"), 303)  # which shows why, and a retry
@@ -290,8 +297,12 @@ def sign_up() -> Any:
             status = 429
         else:
             session["signup"] = {
-                "nid": national_id, "mobile": mobile, "code": code_id, "verified": False,
-                "next": _next(), "started": now().timestamp(),
+                "nid": national_id,
+                "mobile": mobile,
+                "code": code_id,
+                "verified": False,
+                "next": _next(),
+                "started": now().timestamp(),
             }
             return redirect(url_for("auth.sign_up_verify"), 303)
     return _page("auth/sign_up.html", status, form=form, next=_next())
@@ -327,9 +338,13 @@ def _verify(
             _update_flow(flow, verified=True)
             return redirect(url_for(then), 303)
     return _page(
-        "auth/verify.html", status, form=form, flow=page,
+        "auth/verify.html",
+        status,
+        form=form,
+        flow=page,
         mobile=None if flow == "reset" else format_saudi_mobile(str(state["mobile"])),
-        resend_url=url_for(resend), resend=ActionForm(),
+        resend_url=url_for(resend),
+        resend=ActionForm(),
         minutes=int(codes.CODE_TTL.total_seconds() // 60),
     )
 
@@ -345,8 +360,11 @@ def _resend(flow: str, purpose: CodePurpose, start: str, verify: str) -> Respons
         flash(t("auth.flow_restart"), "info")
         return redirect(url_for(start), 303)
     if str(state["mobile"]).startswith(NOBODY):  # a reset of no account: nothing to send
-        code_id, retry = None, throttle().hit("code_send.address", remote_address()) or (
-            throttle().hit("code_send.mobile", str(state["mobile"])))
+        code_id, retry = (
+            None,
+            throttle().hit("code_send.address", remote_address())
+            or (throttle().hit("code_send.mobile", str(state["mobile"]))),
+        )
     else:
         code_id, retry = _send_code(str(state["mobile"]), purpose, state.get("uid"))
     if retry:
@@ -382,8 +400,9 @@ def sign_up_details() -> Any:
                 )
                 if verdict is Verdict.MATCH:
                     user.identity_verified_at = now()
-                accounts.record(db, "account_created", user_id=user.id, now=now(),
-                                ip=remote_address())
+                accounts.record(
+                    db, "account_created", user_id=user.id, now=now(), ip=remote_address()
+                )
         except accounts.AccountConflict as conflict:
             message = t(f"auth.error.{conflict.code}")
             if conflict.field in form:
@@ -410,14 +429,20 @@ def reset() -> Any:
     status = 200
     if form.validate_on_submit():
         with database().session() as db:
-            user = accounts.find_for_reset(db, form.username.data or "",
-                                           form.cleaned["national_id"])
+            user = accounts.find_for_reset(
+                db, form.username.data or "", form.cleaned["national_id"]
+            )
         # An account or none: the same answers at the same counts (no enumeration).
         if user is None or user.mobile is None:
-            nobody = f"{NOBODY}{accounts.normalise_username(form.username.data or '')}|" + (
-                form.cleaned["national_id"])
-            code_id, retry = None, throttle().hit("code_send.address", remote_address()) or (
-                throttle().hit("code_send.mobile", nobody))
+            nobody = (
+                f"{NOBODY}{accounts.normalise_username(form.username.data or '')}|"
+                + (form.cleaned["national_id"])
+            )
+            code_id, retry = (
+                None,
+                throttle().hit("code_send.address", remote_address())
+                or (throttle().hit("code_send.mobile", nobody)),
+            )
             uid, mobile = None, nobody
         else:
             code_id, retry = _send_code(user.mobile, CodePurpose.RESET, user.id)
@@ -427,8 +452,12 @@ def reset() -> Any:
             status = 429
         else:
             session["reset"] = {
-                "uid": uid, "mobile": mobile, "code": code_id, "verified": False,
-                "next": _next(), "started": now().timestamp(),
+                "uid": uid,
+                "mobile": mobile,
+                "code": code_id,
+                "verified": False,
+                "next": _next(),
+                "started": now().timestamp(),
             }
             return redirect(url_for("auth.reset_verify"), 303)
     return _page("auth/reset.html", status, form=form)
@@ -470,15 +499,15 @@ def reset_password() -> Any:
     form.username_value, form.national_id_value = user.username, user.national_id
     if form.validate_on_submit():
         with database().session(write=True) as db:
-            if not codes.spend(db, state.get("code"), user_id=user.id,
-                               purpose=CodePurpose.RESET, now=now()):
+            if not codes.spend(
+                db, state.get("code"), user_id=user.id, purpose=CodePurpose.RESET, now=now()
+            ):
                 session.pop("reset", None)
                 flash(t("auth.flow_restart"), "info")
                 return redirect(url_for("auth.reset"), 303)
             fresh = db.get_one(User, user.id)
             accounts.set_password(fresh, form.password.data or "")
-            accounts.record(db, "password_reset", user_id=user.id, now=now(),
-                            ip=remote_address())
+            accounts.record(db, "password_reset", user_id=user.id, now=now(), ip=remote_address())
         for key in filter(None, (user.username, user.national_id)):  # the owner proved it
             throttle().clear("sign_in.account", key)
             throttle().clear("sign_in.account_address", f"{key}|{remote_address()}")

@@ -574,9 +574,7 @@ def _scan_problem(data: bytes) -> str | None:
     if scanner is None:
         return None
     verdict = scanner.scan(data).verdict
-    return {Verdict.INFECTED: "file.infected", Verdict.UNAVAILABLE: "file.unscanned"}.get(
-        verdict
-    )
+    return {Verdict.INFECTED: "file.infected", Verdict.UNAVAILABLE: "file.unscanned"}.get(verdict)
 
 
 def _upload_error(
