@@ -244,12 +244,15 @@ def test_the_reference_topology(tmp_path: Path, pg_url: str) -> None:
             # address; each on a new connection, as separate visitors would make)...
             looked = _lookups(first.url, 6)
             assert all(LIMITED not in r.headers for r in looked)
-            assert len(_pids(first.output())) == 2  # both workers answered
+            pids = _pids(first.output())
         # ... and outlive the app servers' restart
         with running(serve(tmp_path, env, workers=2, name="second")) as second:
             spent = _lookups(second.url, 5)
             assert [LIMITED in r.headers for r in spent] == [False] * 4 + [True]
             assert spent[-1].status_code == 429
+            pids |= _pids(second.output())
+        assert len(pids) >= 2  # counted by different worker processes (which one answers
+        # a connection is the kernel's choice)
     finally:
         if worker is not None:
             worker.stop()
