@@ -120,3 +120,26 @@ def shot(page: Any, name: str) -> None:
     if os.environ.get("KHIDMA_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def static_read_whole(app: Any) -> Any:
+    """Static files served as bytes read at once, the file closed before anything is sent.
+
+    Werkzeug's development server does not close a response whose client went away while
+    it was being sent (its clean-up after a broken pipe can raise before `close()`); the
+    browser cancels font and style loads whenever a test navigates on, and the file left
+    open is a ResourceWarning at some later garbage collection, in whichever test runs
+    then. gunicorn closes in a `finally`; this only mends the test server.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        body = app(environ, start_response)
+        if not environ.get("PATH_INFO", "").startswith("/static/"):
+            return body
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi

@@ -22,13 +22,14 @@ from tests.browser import (  # noqa: F401  (helpers the browser tests import fro
     ROOT,
     check_a11y,
     shot,
+    static_read_whole,
 )
 
 
 class LiveServer:
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, static_read_whole(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -34,6 +34,7 @@ from khidma.payments.simulator import Provider, RunningSimulator, serve_in_threa
 from khidma.storage.models import OutboxMessage, Role, Submission, User
 from khidma.storage.payment_models import Payment
 from khidma.storage.snapshots import save_definition
+from tests.browser import static_read_whole
 from tests.storage.conftest import database_url  # noqa: F401  (the SQLite / PostgreSQL fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,7 +98,7 @@ def make_platform(
 
     def make(**config: Any) -> Platform:
         dispatch = _Dispatch()
-        server = make_server("127.0.0.1", 0, dispatch, threaded=True)
+        server = make_server("127.0.0.1", 0, static_read_whole(dispatch), threaded=True)
         url = f"http://127.0.0.1:{server.server_port}"
         settings = {
             "DEV": True,
