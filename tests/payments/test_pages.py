@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from flask import render_template_string
 from pypdf import PdfReader
-from sqlalchemy import URL
+from sqlalchemy import URL, select
 
 from khidma.payments.gateway import GatewayUnavailable, PaymentRequest, ProviderPayment
 from khidma.payments.http import HttpGateway
@@ -23,6 +23,7 @@ from khidma.payments.settings import PaymentSettings, PaymentSettingsError
 from khidma.payments.simulator import RunningSimulator
 from khidma.storage import payments as store
 from khidma.storage.models import Submission
+from khidma.storage.trust_models import AuditEntry
 from tests.payments.conftest import (
     API_KEY,
     SECRET,
@@ -88,7 +89,9 @@ def test_nothing_to_pay_before_approval(platform: Platform, citizen: Person) -> 
     assert response.status_code == 303 and payments_of(platform, submission) == []
 
 
-def test_only_the_owner_and_the_agency_see_a_payment(platform: Platform, citizen: Person) -> None:
+def test_only_the_owner_the_agency_and_auditors_see_a_payment(
+    platform: Platform, citizen: Person
+) -> None:
     submission, token = paid(platform, citizen)
     other = Person(platform, "citizen_female")
     for url in (
@@ -105,8 +108,17 @@ def test_only_the_owner_and_the_agency_see_a_payment(platform: Platform, citizen
     assert agency.client.get(f"/payments/{token}/receipt").status_code == 200
     assert agency.client.get(f"/staff/requests/{submission.token}/payments").status_code == 200
     assert agency.client.get(f"/payments/{token}/return").status_code == 403  # citizens only
-    auditor = Person(platform, "auditor")
-    assert auditor.client.get(f"/payments/{token}/receipt").status_code == 403
+    auditor = Person(platform, "auditor")  # reads every agency's payments; each read audited
+    assert auditor.client.get(f"/payments/{token}/receipt").status_code == 200
+    assert auditor.client.get(f"/payments/{token}/receipt.pdf").status_code == 200
+    assert auditor.client.get(f"/payments/{token}/return").status_code == 403  # citizens only
+    page = auditor.client.get(f"/audit/requests/{submission.token}").get_data(as_text=True)
+    assert "payments-table" in page and f"/payments/{token}/receipt" in page
+    assert "/pay" not in page.replace("/payments/", "")  # read only: no pay button
+    with platform.db().session() as session:
+        actions = list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
+    assert actions.count("audit_view_receipt") == 1
+    assert actions.count("audit_download_receipt") == 1
 
 
 def test_a_receipt_only_for_a_paid_attempt(platform: Platform, citizen: Person) -> None:

@@ -137,8 +137,8 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     "payments.returned": CITIZEN,
     "payments.refresh": CITIZEN,
     # --- the request's citizen or its agency's staff (checked in the view) -----------
-    "payments.receipt": roles(Role.CITIZEN, Role.STAFF),
-    "payments.receipt_pdf": roles(Role.CITIZEN, Role.STAFF),
+    "payments.receipt": roles(Role.CITIZEN, Role.STAFF, Role.AUDITOR),
+    "payments.receipt_pdf": roles(Role.CITIZEN, Role.STAFF, Role.AUDITOR),
     # --- agency staff --------------------------------------------------------------
     "backoffice.index": STAFF,
     "backoffice.request": STAFF,

@@ -40,18 +40,17 @@ from khidma.engine.wizard import plan
 from khidma.payments.display import with_fee
 from khidma.renderer import moments
 from khidma.storage.models import (
-    Attachment,
     Draft,
     Message,
     Rating,
     Role,
-    StatusEvent,
     Submission,
     User,
 )
 from khidma.storage.payments import kept_fee
 from khidma.web.context import database, now, pinned_definition, registry, today
 from khidma.web.i18n import current_lang, t, tr
+from khidma.web.request_record import load_record, status_label
 
 log = logging.getLogger(__name__)
 
@@ -97,12 +96,6 @@ def definition_of(service_id: str, content_hash: str) -> ServiceDefinition | Non
     except (DefinitionError, NotFound):
         log.warning("version %s of %s is not available", content_hash[:12], service_id)
         return registry().get(service_id)
-
-
-def status_label(definition: ServiceDefinition | None, status: str) -> str:
-    """The status's label in the user's language (its id when the workflow lacks it)."""
-    found = definition.workflow.status(status) if definition is not None else None
-    return tr(found.label) if found is not None else status
 
 
 def service_title(definition: ServiceDefinition | None, service_id: str) -> str:
@@ -301,20 +294,6 @@ def discard_draft(token: str) -> BaseResponse:
 # --------------------------------------------------------------------------- one request
 
 
-@dataclass(frozen=True)
-class HistoryLine:
-    status: str
-    at: dt.datetime
-    note: str | None
-
-
-@dataclass(frozen=True)
-class FileLink:
-    name: str
-    size: int
-    url: str | None
-
-
 def request_summary(
     definition: ServiceDefinition, submission: Submission, lang: str, session: Session
 ) -> Summary:
@@ -342,29 +321,7 @@ def _request_page(
     from khidma.web.replies import ACCEPT, BODY_MAX, reply_state, withdrawal
 
     definition = definition_of(submission.service_id, submission.definition_hash)
-    history = [
-        HistoryLine(status_label(definition, e.to_status), e.created_at, e.note)
-        for e in session.scalars(
-            select(StatusEvent)
-            .where(StatusEvent.submission_id == submission.id)
-            .order_by(StatusEvent.created_at, StatusEvent.id)
-        )
-    ]
-    files = [
-        FileLink(a.filename, a.size, _endpoint_url("wizard.file", token=a.token))
-        for a in session.scalars(
-            select(Attachment)
-            .where(Attachment.submission_id == submission.id)
-            .order_by(Attachment.field_id, Attachment.item_index, Attachment.id)
-        )
-    ]
-    messages = list(
-        session.scalars(
-            select(Message)
-            .where(Message.submission_id == submission.id)
-            .order_by(Message.created_at, Message.id)
-        )
-    )
+    record = load_record(session, submission, definition, "citizen")
     rating = session.scalar(select(Rating).where(Rating.submission_id == submission.id))
     found = definition.workflow.status(submission.status) if definition is not None else None
     expected = None if found is None or found.final else current_due(definition, submission)
@@ -378,10 +335,7 @@ def _request_page(
         summary=(
             request_summary(definition, submission, current_lang(), session) if definition else None
         ),
-        history=history,
-        files=files,
-        messages=messages,
-        unread={m.id for m in messages if m.read_at is None and m.author_role != Role.CITIZEN},
+        record=record,
         rating=rating,
         rating_enabled=definition is not None and definition.rating_enabled,
         rating_errors=rating_errors or {},
@@ -389,7 +343,7 @@ def _request_page(
         stars=STARS,
         comment_max=COMMENT_MAX,
         due=expected,
-        reply=reply_state(definition, submission, messages),
+        reply=reply_state(definition, submission, submission.messages),
         withdrawal=withdrawal(definition, submission),
         reply_errors=reply_errors or {},
         reply_input=reply_input or {},

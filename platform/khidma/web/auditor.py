@@ -26,18 +26,20 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from khidma.engine.identifiers import normalise_digits
-from khidma.storage.models import Attachment, Message, StatusEvent, Submission, User
+from khidma.payments.history import payment_view
+from khidma.storage.models import Attachment, Submission, User
 from khidma.trust import documents
 from khidma.web.account import (
     definition_of,
     document_response,
     request_summary,
     service_title,
-    status_label,
 )
 from khidma.web.audit_trail import record
-from khidma.web.context import RIYADH, blobs, database, registry
+from khidma.web.context import RIYADH, blobs, database, now, registry
 from khidma.web.i18n import current_lang, t, tr
+from khidma.web.payments import payments as payment_service
+from khidma.web.request_record import load_record, status_label
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -156,39 +158,19 @@ def index() -> Any:
 def request_page(token: str) -> str:
     with database().session() as session:
         submission = _submission(session, token)
-        events = list(
-            session.scalars(
-                select(StatusEvent)
-                .where(StatusEvent.submission_id == submission.id)
-                .order_by(StatusEvent.created_at, StatusEvent.id)
-            )
-        )
-        files = list(
-            session.scalars(
-                select(Attachment)
-                .where(Attachment.submission_id == submission.id)
-                .order_by(Attachment.field_id, Attachment.item_index, Attachment.id)
-            )
-        )
-        messages = list(
-            session.scalars(
-                select(Message)
-                .where(Message.submission_id == submission.id)
-                .order_by(Message.created_at, Message.id)
-            )
-        )
         definition = definition_of(submission.service_id, submission.definition_hash)
         summary = (
             request_summary(definition, submission, current_lang(), session) if definition else None
         )
+        found = load_record(session, submission, definition, "auditor")
+        payments = payment_view(session, payment_service(), submission, now(), with_events=True)
     record("audit_view", "submission", submission.id, reference=submission.reference)
     return render_template(
         "audit/request.html",
         **_row(submission),
         summary=summary,
-        history=[(status_label(definition, e.to_status), e) for e in events],
-        files=files,
-        messages=messages,
+        record=found,
+        payments=payments,
     )
 
 

@@ -26,18 +26,17 @@ from werkzeug.wrappers import Response as BaseResponse
 from khidma.definitions.model import ServiceDefinition, Transition
 from khidma.engine import workflow as rules
 from khidma.storage import requests as store
-from khidma.storage.models import Attachment, Message, Role, StatusEvent, Submission, User
+from khidma.storage.models import Attachment, Role, Submission, User
 from khidma.web.account import (
-    FileLink,
     definition_of,
     document_response,
     request_summary,
-    status_label,
 )
 from khidma.web.audit_trail import record
 from khidma.web.context import blobs, database, now, registry, today
 from khidma.web.i18n import current_lang, t, tr
 from khidma.web.lifecycle import Refused, current_due, make_transition, send_message
+from khidma.web.request_record import load_record, status_label, user_names
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
 
@@ -110,16 +109,6 @@ def _filter(user: User, services: list[ServiceDefinition], args: Mapping[str, st
     )
 
 
-def _names(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    lang = current_lang()
-    return {
-        u.id: (u.name_en if lang == "en" and u.name_en else u.name_ar) or u.username or str(u.id)
-        for u in session.scalars(select(User).where(User.id.in_(ids)))
-    }
-
-
 def _row(
     s: Submission, definitions: Mapping[str, ServiceDefinition], names: Mapping[int, str]
 ) -> QueueRow:
@@ -156,7 +145,7 @@ def index() -> str:
     with database().session() as session:
         page = store.queue(session, f, after=args.get("after"), limit=PAGE_SIZE)
         counts = store.status_counts(session, f)
-        names = _names(session, {s.assigned_to for s in page.rows if s.assigned_to is not None})
+        names = user_names(session, {s.assigned_to for s in page.rows if s.assigned_to is not None})
         rows = [_row(s, definitions, names) for s in page.rows]
     labels: dict[str, str] = {}
     for d in services:
@@ -183,29 +172,6 @@ def index() -> str:
 # --------------------------------------------------------------------------- one request
 
 
-@dataclass(frozen=True)
-class HistoryLine:
-    status: str
-    actor: str
-    at: dt.datetime
-    note: str | None
-
-
-@dataclass(frozen=True)
-class MessageView:
-    from_applicant: bool
-    author: str
-    body: str
-    at: dt.datetime
-    documents: list[str]
-    files: list[FileLink]
-    unread: bool
-
-
-def _file(a: Attachment) -> FileLink:
-    return FileLink(a.filename, a.size, url_for("backoffice.file", token=a.token))
-
-
 def _page(
     session: Session,
     user: User,
@@ -216,35 +182,9 @@ def _page(
     form: Mapping[str, str] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    events = list(
-        session.scalars(
-            select(StatusEvent)
-            .where(StatusEvent.submission_id == submission.id)
-            .order_by(StatusEvent.created_at, StatusEvent.id)
-        )
-    )
-    messages = list(
-        session.scalars(
-            select(Message)
-            .where(Message.submission_id == submission.id)
-            .order_by(Message.created_at, Message.id)
-        )
-    )
-    attachments = list(
-        session.scalars(
-            select(Attachment)
-            .where(Attachment.submission_id == submission.id)
-            .order_by(Attachment.field_id, Attachment.item_index, Attachment.id)
-        )
-    )
-    ids = {e.actor_user_id for e in events} | {m.author_user_id for m in messages}
-    if submission.assigned_to is not None:
-        ids.add(submission.assigned_to)
-    names = _names(session, {i for i in ids if i is not None})
-    by_message: dict[int, list[FileLink]] = {}
-    for a in attachments:
-        if a.message_id is not None:
-            by_message.setdefault(a.message_id, []).append(_file(a))
+    found = load_record(session, submission, definition, "staff")
+    holder = submission.assigned_to
+    holder_name = user_names(session, {holder}).get(holder) if holder is not None else None
     colleagues = (
         list(
             session.scalars(
@@ -261,7 +201,6 @@ def _page(
         else []
     )
     lang = current_lang()
-    holder = submission.assigned_to
     return render_template(
         "backoffice/request.html",
         submission=submission,
@@ -271,35 +210,12 @@ def _page(
         due=current_due(definition, submission),
         paused=submission.paused_at is not None,
         waiting=rules.waiting_for(definition.workflow, submission.status),
-        history=[
-            HistoryLine(
-                status_label(definition, e.to_status),
-                names.get(e.actor_user_id, "")
-                if e.actor_user_id is not None and e.actor_role == "staff"
-                else (t("backoffice.by_system") if e.actor_role == "system" else ""),
-                e.created_at,
-                e.note,
-            )
-            for e in events
-        ],
-        messages=[
-            MessageView(
-                m.author_role == "citizen",
-                names.get(m.author_user_id or 0, "") if m.author_role != "citizen" else "",
-                m.body,
-                m.created_at,
-                list(m.documents or []),
-                by_message.get(m.id, []),
-                m.author_role == "citizen" and m.read_at is None,
-            )
-            for m in messages
-        ],
-        files=[_file(a) for a in attachments if a.message_id is None],
+        record=found,
         labels={s.id: tr(s.label) for s in definition.workflow.statuses},
         transitions=rules.transitions_for(definition.workflow, submission.status, "staff"),
         asks=_ask_transition(definition, submission) is not None,
         holder=holder,
-        holder_name=names.get(holder) if holder is not None else None,
+        holder_name=holder_name,
         mine=holder == user.id,
         supervisor=user.is_supervisor,
         colleagues=[
@@ -406,7 +322,7 @@ def claim(token: str) -> Any:
             submission, definition = _own(session, token, user)
             holder = submission.assigned_to
             if holder not in (None, user.id):
-                name = _names(session, {holder}).get(holder, "") if holder is not None else ""
+                name = user_names(session, {holder}).get(holder, "") if holder is not None else ""
                 return _refuse(
                     session,
                     user,

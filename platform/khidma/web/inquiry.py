@@ -26,9 +26,10 @@ from khidma.engine.identifiers import normalise_digits
 from khidma.identity.throttle import throttle
 from khidma.storage.models import Submission
 from khidma.storage.references import format_reference
-from khidma.web.account import definition_of, service_title, status_label
+from khidma.web.account import definition_of, service_title
 from khidma.web.context import database, registry, today
 from khidma.web.i18n import current_lang, t
+from khidma.web.request_record import status_label
 
 bp = Blueprint("inquiry", __name__)
 

@@ -48,11 +48,12 @@ from khidma.renderer.moments import date_pair, local_time
 from khidma.storage import payments as store
 from khidma.storage.models import Role, Submission, User
 from khidma.storage.payment_models import Payment
-from khidma.web.account import definition_of, service_title, status_label
+from khidma.web.account import definition_of, service_title
 from khidma.web.audit_trail import record
 from khidma.web.context import database, now
 from khidma.web.i18n import current_lang, t, tr
 from khidma.web.lifecycle import advance_on_payment
+from khidma.web.request_record import status_label
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ def _may_see(user: User, submission: Submission) -> bool:
     if user.role is Role.STAFF:
         definition = definition_of(submission.service_id, submission.definition_hash)
         return definition is not None and definition.agency.id == user.agency_id
-    return False
+    return user.role is Role.AUDITOR  # reads every agency's requests, read only
 
 
 def _citizen_submission(session: Any, token: str) -> Submission:
@@ -362,11 +363,11 @@ def _paid_payment(token: str) -> tuple[Payment, Submission]:
 def receipt(token: str) -> Any:
     payment, submission = _paid_payment(token)
     context = _receipt_context(payment, submission, current_lang())
-    back = (
-        url_for("account.request", token=submission.token)
-        if _user().role is Role.CITIZEN
-        else url_for("payments.staff_request", token=submission.token)
-    )
+    back = {
+        Role.CITIZEN: lambda: url_for("account.request", token=submission.token),
+        Role.AUDITOR: lambda: url_for("audit.request", token=submission.token),
+    }.get(_user().role, lambda: url_for("payments.staff_request", token=submission.token))()
+    _audit_if_auditor("audit_view_receipt", payment)
     return render_template("payments/receipt.html", back=back, **context)
 
 
@@ -377,6 +378,7 @@ def receipt_pdf(token: str) -> Response:
     payment, submission = _paid_payment(token)
     lang = current_lang()
     context = _receipt_context(payment, submission, lang)
+    _audit_if_auditor("audit_download_receipt", payment)
     html = render_template(
         "payments/receipt_pdf.html",
         w={k: v[lang] for k, v in WORDS.items()},
@@ -388,6 +390,12 @@ def receipt_pdf(token: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _audit_if_auditor(action: str, payment: Payment) -> None:
+    """An auditor's every view and download is itself audited."""
+    if _user().role is Role.AUDITOR:
+        record(action, "payment", payment.id, order_id=payment.order_id)
 
 
 # --------------------------------------------------------------------------- staff

@@ -23,10 +23,11 @@ from khidma.renderer import moments
 from khidma.storage.models import Submission
 from khidma.storage.trust_models import Document
 from khidma.trust import documents, signing
-from khidma.web.account import definition_of, service_title, status_label
+from khidma.web.account import definition_of, service_title
 from khidma.web.context import database
 from khidma.web.i18n import current_lang, t, tr
 from khidma.web.inquiry import count_lookup, minutes_text
+from khidma.web.request_record import status_label
 
 bp = Blueprint("verify", __name__)
 
