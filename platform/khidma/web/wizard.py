@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as Redirect
 
-from khidma.app import htmx
+from khidma.web.extensions import htmx
 from khidma.definitions.model import Field, ServiceDefinition, Step, Text
 from khidma.definitions.snapshot import snapshot
 from khidma.engine import wizard as path
