@@ -104,3 +104,31 @@ def test_a_one_file_field_takes_one_file(app: Any) -> None:
     with app.extensions["khidma.db"].session() as s:
         [item] = s.scalar(select(Draft)).answers["training_courses"]
     assert item.get("course_certificate") == []
+
+
+def refresh(client: Any, w: WizardDriver, shown: str, hours: str) -> str:
+    """The htmx request a change of the activity's hours makes (the form, `_shown`
+    included)."""
+    return client.post(
+        f"/drafts/{w.token}/cme/refresh",
+        data={**activity(hours), "_shown": shown, "_changed": "cme_activities-0-activity_hours"},
+        headers=HTMX,
+    ).data.decode()
+
+
+def test_the_error_summary_forgets_the_cme_hours_once_mended(app: Any) -> None:
+    """Defect 10: with JavaScript, the hours were mended (the computed value refreshed to
+    0) while the error summary above kept saying they must reach 0."""
+    client, w = on_cme_step(app)
+    w.post({"action": "add:cme_activities"})
+    failed = w.post({"action": "next", **activity("10")}).data.decode()
+    assert len(errors_in(failed)) == 1
+    shown = re.search(r'name="_shown" id="shown-errors" value="([^"]*)"', failed)
+    assert shown and shown.group(1) == "cme_remaining_hours"
+    not_yet = refresh(client, w, shown.group(1), "12")  # 36 + 12 < 60: still failing
+    assert 'hx-swap-oob="delete"' not in not_yet
+    mended = refresh(client, w, shown.group(1), "30")
+    assert '<li id="summary-cme_remaining_hours" hx-swap-oob="delete">' in mended
+    assert '<div id="error-summary" hx-swap-oob="delete">' in mended  # it was the only one
+    assert re.search(r'id="shown-errors" value="" hx-swap-oob="true"', mended)
+    assert 'id="summary-cme_remaining_hours"' in failed and 'id="error-summary"' in failed
