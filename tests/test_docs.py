@@ -121,8 +121,12 @@ def test_all_examples_load_together() -> None:
 
 @pytest.mark.parametrize("doc", [REFERENCE, TUTORIAL], ids=lambda p: p.name)
 def test_yaml_snippets_are_valid_yaml(doc: Path) -> None:
-    """Every ```yaml block parses, with the pure-Python reader too (stricter than libyaml)."""
-    for block in _yaml_blocks(doc.read_text(encoding="utf-8")):
+    """Every ```yaml block parses, with the pure-Python reader too (stricter than libyaml).
+    A page with no block found means the pattern no longer matches the page: a failure,
+    not a pass with nothing checked."""
+    blocks = _yaml_blocks(doc.read_text(encoding="utf-8"))
+    assert len(blocks) >= 5, f"only {len(blocks)} ```yaml blocks found in {doc.name}"
+    for block in blocks:
         yaml.safe_load(block)  # the pure-Python SafeLoader, not libyaml
 
 

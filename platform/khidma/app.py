@@ -7,18 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
-from flask_htmx import HTMX
-from flask_wtf.csrf import CSRFProtect
 
 import khidma.renderer
 from khidma.definitions.errors import DefinitionError
 from khidma.definitions.loader import load
 from khidma.definitions.registry import DefinitionRegistry
+from khidma.web.extensions import csrf, htmx
 
 RENDERER = Path(khidma.renderer.__file__).parent
-
-csrf = CSRFProtect()
-htmx = HTMX()
 
 
 class StartupError(RuntimeError):
@@ -79,7 +75,7 @@ def create_app(
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     app.extensions["khidma.registry"] = load_registry(settings["SERVICES_DIR"])
-    from khidma.storage.blobs import blob_store
+    from khidma.storage.blob_choice import blob_store
     from khidma.storage.db import Database
 
     app.extensions["khidma.db"] = Database(settings["DATABASE_URL"])

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from khidma.storage.blob_choice import blob_store
 from khidma.storage.blobs import (
     BlobCorrupted,
     BlobNotFound,
     BlobStore,
     LocalBlobStore,
     MemoryBlobStore,
-    blob_store,
 )
 from khidma.storage.s3 import S3BlobStore
 from tests.servers import S3Server

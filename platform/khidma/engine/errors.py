@@ -22,6 +22,8 @@ from khidma.engine.display import setting_text
 __all__ = ["FieldError", "InvalidValue"]
 
 _CHOOSE = frozenset({"select", "radio", "checkboxes", "appointment"})
+# how much of a declaration the error list quotes to say which one is meant
+EXCERPT_WORDS = 8
 
 
 class InvalidValue(ValueError):
@@ -68,13 +70,16 @@ class FieldError:
 
     def message(self, definition: ServiceDefinition, lang: str, *, in_summary: bool = False) -> str:
         """The translated message. With `in_summary` (the error list at the top of the
-        page) an error inside a group item starts with the item's title and number."""
+        page) an error inside a group item starts with the item's title and number, and a
+        declaration not accepted quotes the declaration's first words."""
         target = _field(definition, self.input_id)
         if self.text is not None:
             text = self.text.get(lang)
         else:
             params = _params(self, target, lang)
             text = messages.message(self.code, lang, params, variant=_variant(self, target))
+        if in_summary and target is None and self.code == "declaration.required":
+            text = f"{text}: {_declaration_excerpt(definition, self.field_id, lang)}"
         if in_summary and self.item_index is not None:
             group = _field(definition, self.field_id)
             title = (setting_text(group, "item_title") or group.label) if group else None
@@ -91,6 +96,17 @@ class FieldError:
             "code": self.code,
             "params": dict(self.params),
         }
+
+
+def _declaration_excerpt(definition: ServiceDefinition, declaration_id: str, lang: str) -> str:
+    """The declaration's first words, quoted: the error list at the top of the page is far
+    from the checkbox, so it says which declaration is meant."""
+    found = next((d for d in definition.declarations if d.id == declaration_id), None)
+    if found is None:
+        return declaration_id
+    words = found.text.get(lang).split()
+    excerpt = " ".join(words[:EXCERPT_WORDS]) + ("…" if len(words) > EXCERPT_WORDS else "")
+    return f"«{excerpt}»" if lang == "ar" else f"“{excerpt}”"
 
 
 def _field(definition: ServiceDefinition, field_id: str) -> Field | None:

@@ -68,9 +68,7 @@ class DevStandIn:
         return redirect(url_for("auth.dev_sso", next=request.args.get("next") or None))
 
     def finish(self) -> Claims:
-        from khidma.web.context import registry
-
-        chosen = persona(registry(), request.form.get("persona", ""))
+        chosen = persona(self.app.extensions["khidma.registry"], request.form.get("persona", ""))
         if chosen is None:
             raise SsoError("no such persona")
         return chosen.claims

@@ -33,10 +33,10 @@ from typing import Any
 from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
-from khidma.storage.db import WRITE_LOCK
 from khidma.storage.models import User
 from khidma.storage.trust_models import AuditEntry
 from khidma.storage.types import utcnow
+from khidma.storage.write_lock import WRITE_LOCK
 
 GENESIS = "0" * 64
 FORMAT = "khidma.audit/1"

@@ -14,11 +14,11 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol, runtime_checkable
+from typing import BinaryIO, Protocol, runtime_checkable
 
 _KEY = re.compile(r"[0-9a-f]{64}")
 
@@ -207,21 +207,6 @@ class MemoryBlobStore:
 
     def __len__(self) -> int:
         return len(self._blobs)
-
-
-def blob_store(settings: Mapping[str, Any]) -> BlobStore:
-    """The store the settings name: `BLOB_URL=s3://bucket/prefix` for an S3-compatible
-    store (see `khidma.storage.s3`), else a folder (`BLOB_DIR`)."""
-    url = settings.get("BLOB_URL")
-    if url:
-        from khidma.storage.s3 import S3BlobStore
-
-        return S3BlobStore.from_url(
-            str(url),
-            endpoint_url=settings.get("S3_ENDPOINT_URL"),
-            region=settings.get("S3_REGION"),
-        )
-    return LocalBlobStore(settings["BLOB_DIR"])
 
 
 def _fsync_directory(path: Path) -> None:

@@ -19,12 +19,10 @@ from typing import Any
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from khidma.storage.write_lock import WRITE_LOCK
+
 ENV_URL = "KHIDMA_DATABASE_URL"
 SQLITE_FILENAME = "khidma.sqlite3"
-
-# Execution option read by the SQLite "begin" hook: the transaction takes the database
-# write lock at BEGIN instead of at its first write.
-WRITE_LOCK = "khidma_write_lock"
 
 
 class Database:

@@ -25,9 +25,9 @@ from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from khidma.storage.db import WRITE_LOCK
 from khidma.storage.models import ReferenceCounter
 from khidma.storage.types import utcnow
+from khidma.storage.write_lock import WRITE_LOCK
 
 # Riyadh has kept UTC+3 all year since 1950; no tz database needed.
 RIYADH = timezone(timedelta(hours=3), "AST")

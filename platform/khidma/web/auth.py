@@ -32,7 +32,14 @@ from khidma.engine.dates import format_date
 from khidma.engine.identifiers import format_saudi_mobile
 from khidma.identity import accounts, codes
 from khidma.identity.claims import account_claims, identity_verified
-from khidma.identity.forms import (
+from khidma.identity.personas import persona, personas
+from khidma.identity.providers import DevStandIn, IdentityProvider, SsoError, build_provider
+from khidma.identity.throttle import Throttle, remote_address, throttle
+from khidma.identity.verification import Verdict, build_verifier, verifier
+from khidma.storage import outbox
+from khidma.storage.models import Channel, CodePurpose, User
+from khidma.web import access
+from khidma.web.auth_forms import (
     ActionForm,
     CodeForm,
     DetailsForm,
@@ -41,13 +48,6 @@ from khidma.identity.forms import (
     SignInForm,
     SignUpForm,
 )
-from khidma.identity.personas import persona, personas
-from khidma.identity.providers import DevStandIn, IdentityProvider, SsoError, build_provider
-from khidma.identity.throttle import Throttle, remote_address, throttle
-from khidma.identity.verification import Verdict, build_verifier, verifier
-from khidma.storage import outbox
-from khidma.storage.models import Channel, CodePurpose, User
-from khidma.web import access
 from khidma.web.context import RIYADH, database, now, registry
 from khidma.web.i18n import current_lang, t
 

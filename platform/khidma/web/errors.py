@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from khidma.app import htmx
+from khidma.web.extensions import htmx
 
 log = logging.getLogger(__name__)
 KNOWN = (400, 403, 404, 413, 429, 500)

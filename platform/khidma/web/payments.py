@@ -96,7 +96,7 @@ class FlaskUrls:
 def init_app(app: Flask) -> None:
     """Build the payment service from the settings (none when `PAYMENT_URL` is unset)
     and register the pages."""
-    from khidma.app import csrf
+    from khidma.web.extensions import csrf
 
     settings = PaymentSettings.from_config(app.config)
     service = None

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as Redirect
 
-from khidma.app import htmx
+from khidma.web.extensions import htmx
 from khidma.definitions.model import Field, ServiceDefinition, Step, Text
 from khidma.definitions.snapshot import snapshot
 from khidma.engine import wizard as path
@@ -298,11 +298,17 @@ def refresh(token: str, page_id: str) -> Any:
             if index == item:
                 blocks.extend(child for child in row if child.field.id in affected)
     form = build_form(views)
+    # the error summary's entries whose blocks are redrawn here and no longer fail
+    shown, failing = request.form.get("_shown", "").split(), {e.path for e in errors}
+    redrawn = {b.name.replace("-", ".") for b in blocks}
+    mended = [p for p in shown if p in redrawn and p not in failing]
     return render_template(
         "wizard/_refresh.html",
         d=definition,
         blocks=blocks,
         form=form,
+        mended=mended,
+        still_shown=[p for p in shown if p not in mended],
         draft=draft,
         **_urls(draft, path.Page(step.id, "step", 0, step.title, step)),
     )

@@ -36,5 +36,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "wizard.view_request": ("عرض الطلب", "View the request"),
     "wizard.download_summary": ("تحميل ملخص الطلب", "Download the request summary"),
     "wizard.my_requests": ("طلباتي", "My requests"),
+    # the portal's last button ends the journey (its spelling, as the guide shows it)
+    "wizard.finish": ("انهاء", "Finish"),
     "wizard.update": ("تحديث الخيارات", "Update the choices"),
 }

@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from alembic import command
 from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
-from khidma.storage.db import WRITE_LOCK
 from khidma.storage.types import UTCDateTime
+from khidma.storage.write_lock import WRITE_LOCK
 
-if TYPE_CHECKING:
-    from khidma.storage.db import Database
+
+class Migratable(Protocol):
+    """What a migration needs of `khidma.storage.db.Database` (which calls `run`): its
+    engine. A protocol, so this module does not import the one that imports it."""
+
+    @property
+    def engine(self) -> Engine: ...
+
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent
 
@@ -63,7 +69,7 @@ def alembic_config(url: str | None = None) -> Config:
 _ONE_AT_A_TIME = threading.Lock()
 
 
-def run(database: Database, action: str, revision: str) -> None:
+def run(database: Migratable, action: str, revision: str) -> None:
     """Run `alembic upgrade|downgrade revision` on `database`'s engine."""
     config = alembic_config()
     with _ONE_AT_A_TIME, database.engine.connect() as connection:
@@ -88,7 +94,7 @@ def run(database: Database, action: str, revision: str) -> None:
                 _pragma(connection, "foreign_keys = ON")
 
 
-def pending(database: Database) -> list[str]:
+def pending(database: Migratable) -> list[str]:
     """The revisions `database` still lacks, oldest first (empty when it is up to date).
 
     A database whose revision this code does not know (a newer release migrated it) is
