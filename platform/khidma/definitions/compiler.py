@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import itertools
 import json
@@ -19,7 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from khidma import expressions
-from khidma.definitions import defaults
+from khidma.definitions import defaults, typecheck
 from khidma.definitions.errors import Problem
 from khidma.definitions.model import (
     Agency,
@@ -152,6 +153,9 @@ class Compiler:
         self.compiled_exprs: dict[Path, expressions.Expression] = {}
         self._scopes: dict[str, frozenset[str]] = {}
         self._attributes: dict[str, frozenset[str]] = {}
+        self._types: dict[str, typecheck.Type] = {}
+        self._typing: set[str] = set()
+        self._checker: typecheck.TypeChecker | None = None
 
     # -- reporting -------------------------------------------------------------------
     def report(
@@ -605,6 +609,8 @@ class Compiler:
                     f"{name!r} is only available "
                     + ("inside a group's fields" if name == "item" else "in options_filter"),
                 )
+            elif self._group_field(name):
+                self._report_group_field(epath, name, where)
             else:
                 close = difflib.get_close_matches(name, sorted(known), n=1)
                 self.report(
@@ -628,10 +634,136 @@ class Compiler:
                 )
                 ok = False
         ok = self._check_members(expr, epath, where, options_from, option_list) and ok
-        if ok:
-            self.compiled_exprs[epath] = expr
-            return expr
-        return None
+        typed = self._typed(expr, epath, key, options_from, option_list) if ok else None
+        if typed is not None:
+            self.compiled_exprs[epath] = typed
+        return typed
+
+    # -- types -----------------------------------------------------------------------
+    def _typed(
+        self,
+        expr: expressions.Expression,
+        epath: Path,
+        key: str,
+        options_from: str | None,
+        option_list: list[dict[str, Any]] | None,
+    ) -> expressions.Expression | None:
+        """Type-check `expr` (khidma.definitions.typecheck); None when it is refused. The
+        expression returned runs with the checker's numeric promotions."""
+        expect = {"expression": "number" if epath[0] == "fees" else ""}.get(key, "bool")
+        checked = self.checker.check(
+            expr.source, self._expr_scope(epath, options_from, option_list), expect
+        )
+        for issue in checked.issues:
+            offset = issue.offset if "\n" not in expr.source.strip() else 0
+            self.report(
+                epath,
+                issue.code,
+                f"expression {expr.source!r}: {issue.message}",
+                issue.hint,
+                column_offset=offset,
+            )
+        if checked.issues:
+            return None
+        return expr.promoted(checked.promotions) if checked.promotions else expr
+
+    @property
+    def checker(self) -> typecheck.TypeChecker:
+        if self._checker is None:
+            top = {
+                fid: functools.partial(self._field_type, fid)
+                for fid, (raw, _, group) in self.raw_fields.items()
+                if group is None and self.types[raw["type"]].holds_value
+            }
+            lists = {
+                name: typecheck.options_record(
+                    (_thaw(o.attributes) for o in options), f"an option of list {name!r}"
+                )
+                for name, options in self.lists.items()
+            }
+            builtins = {
+                "today": typecheck.DATE,
+                "lang": typecheck.Type("string", options=("ar", "en"), name="lang"),
+            }
+            self._checker = typecheck.TypeChecker(top, lists, builtins)
+        return self._checker
+
+    def _expr_scope(
+        self, epath: Path, options_from: str | None, option_list: list[dict[str, Any]] | None
+    ) -> dict[str, typecheck.Type]:
+        scope: dict[str, typecheck.Type] = {}
+        group = self._group_of(epath)
+        if group is not None:
+            scope["item"] = self._item_type(group)
+        if epath[-1] == "options_filter":
+            options = (
+                parse_options(option_list)
+                if option_list
+                else self.lists.get(options_from or "", ())
+            )
+            scope["option"] = typecheck.options_record(
+                (_thaw(o.attributes) for o in options), "an option"
+            )
+        return scope
+
+    def _item_type(self, group: str) -> typecheck.Type:
+        children = {
+            cid: self._field_type(cid)
+            for cid, (raw, _, g) in self.raw_fields.items()
+            if g == group and self.types[raw["type"]].holds_value
+        }
+        return typecheck.Type("record", fields=children, name=f"an item of {group!r}")
+
+    def _field_type(self, field_id: str) -> typecheck.Type:
+        """The type of a field's answer; a computed field's is its expression's (a field in
+        a cycle, reported elsewhere, is `dyn`)."""
+        if field_id in self._types:
+            return self._types[field_id]
+        raw, path, _ = self.raw_fields[field_id]
+        ftype = self.types[raw["type"]]
+        if raw["type"] == "computed":
+            if field_id in self._typing:
+                return typecheck.DYN
+            self._typing.add(field_id)
+            checked = self.checker.check(
+                raw["expression"], self._expr_scope((*path, "expression"), None, None)
+            )
+            self._typing.discard(field_id)
+            found = checked.type
+            if raw.get("format") == "integer" and found.kind == "double":
+                found = typecheck.NUMBER  # integral results are made whole
+            result = typecheck.Type(
+                found.kind, found.of, found.fields, found.options, found.form, f"field {field_id!r}"
+            )
+        else:
+            options = None
+            if ftype.has_options:
+                chosen = raw.get("options") or self.lists.get(raw.get("options_from") or "")
+                values = [o["value"] if isinstance(o, dict) else o.value for o in chosen or ()]
+                options = tuple(str(v) for v in values) if chosen is not None else None
+            children = None
+            if ftype.value_shape == "items":
+                children = self._item_type(field_id).fields
+            result = typecheck.field_type(raw, ftype.value_shape, options, children)
+        self._types[field_id] = result
+        return result
+
+    def _group_field(self, name: str) -> str | None:
+        entry = self.raw_fields.get(name)
+        return entry[2] if entry else None
+
+    def _report_group_field(self, epath: Path, name: str, where: str) -> None:
+        group = self._group_field(name)
+        inside = where == "item" and self._group_of(epath) == group
+        self.report(
+            epath,
+            "expr.group-field",
+            f"expression reads {name!r}, a field of group {group!r}, by its bare id",
+            f"inside the group, read it as item.{name}"
+            if inside
+            else f"each item of {group!r} has its own {name}: e.g. "
+            f"{group}.exists(i, i.{name} == …) or {group}.map(i, i.{name})",
+        )
 
     def _names_for(self, where: str) -> frozenset[str]:
         if where not in self._scopes:
