@@ -21,7 +21,7 @@ from typing import Any
 
 from khidma import expressions
 from khidma.definitions import defaults, typecheck
-from khidma.definitions.errors import Problem
+from khidma.definitions.errors import YAML_BOOLEAN_HINT, Problem, impossible_date_hint
 from khidma.definitions.model import (
     Agency,
     Booking,
@@ -167,9 +167,15 @@ class Compiler:
         *,
         key: bool = False,
         column_offset: int = 0,
-    ) -> None:
+        after: tuple[int, int] | None = None,
+    ) -> tuple[int, int]:
+        """Record a problem at `path`; `after` is the place of the problem causing it.
+        Returns the place, for problems caused by this one."""
         line, col = self.located.where(path, key=key)
-        self.problems.append(Problem(self.file, line, col + column_offset, code, message, hint))
+        self.problems.append(
+            Problem(self.file, line, col + column_offset, code, message, hint, after)
+        )
+        return line, col + column_offset
 
     # -- entry -----------------------------------------------------------------------
     def compile(self) -> ServiceDefinition | None:
@@ -428,9 +434,13 @@ class Compiler:
                     (*path, "options_from"),
                     "list.unknown",
                     f"no option list named {name!r}",
-                    f"did you mean {close[0]!r}?"
-                    if close
-                    else "define it under 'lists' or in a shared lists file",
+                    (f"did you mean {close[0]!r}? " if close else "")
+                    + _listing("lists", self.lists)
+                    + (
+                        " — or define it under 'lists' or in a shared lists file"
+                        if not close
+                        else ""
+                    ),
                 )
                 return None
             return self.lists[name]
@@ -494,7 +504,7 @@ class Compiler:
                 path,
                 "date.invalid",
                 f"{text!r} is not a real date",
-                "use YYYY-MM-DD, 'today' or 'today+30d'",
+                impossible_date_hint(text) + "; or use 'today' or 'today+30d'",
             )
             return None
 
@@ -548,6 +558,8 @@ class Compiler:
                         (*path, "default"),
                         "default.not-an-option",
                         f"default {value!r} is not one of the field's options",
+                        (YAML_BOOLEAN_HINT + "; " if isinstance(value, bool) else "")
+                        + _listing("options", [o.value for o in options], sort=False),
                     )
         if "default" in raw and ftype in ("integer", "number"):
             value = raw["default"]
@@ -630,7 +642,8 @@ class Compiler:
                     epath,
                     "list.unknown",
                     f"lookup() names no option list {target!r}",
-                    "the first argument of lookup is a list name in quotes",
+                    "the first argument of lookup is a list name in quotes; "
+                    + _listing("lists", self.lists),
                 )
                 ok = False
         ok = self._check_members(expr, epath, where, options_from, option_list) and ok
@@ -857,15 +870,7 @@ class Compiler:
                 reads[group].add(fid)
         order, cycles = _toposort(reads)
         for cycle in cycles:
-            first = cycle[0]
-            all_computed = all(self.raw_fields[f][0]["type"] == "computed" for f in cycle)
-            code = "computed.cycle" if all_computed else "condition.cycle"
-            self.report(
-                self.raw_fields[first][1],
-                code,
-                "these fields depend on each other in a circle: " + " → ".join([*cycle, first]),
-                "break the circle: a value cannot depend on itself",
-            )
+            self._report_cycle(cycle, field_at)
         affects: dict[str, set[str]] = {fid: set() for fid in self.raw_fields}
         for reader, sources in reads.items():
             for source in sources:
@@ -876,6 +881,30 @@ class Compiler:
                 affects[fid].add(group)
         closure = {fid: frozenset(_reach(fid, affects) - {fid}) for fid in affects}
         return closure, tuple(order)
+
+    def _report_cycle(self, cycle: list[str], field_at: Mapping[Path, str]) -> None:
+        """A cycle is reported at each expression that makes one of its links (field i
+        reads field i+1); a link made by a group holding its items has no expression."""
+        all_computed = all(self.raw_fields[f][0]["type"] == "computed" for f in cycle)
+        code = "computed.cycle" if all_computed else "condition.cycle"
+        circle = " → ".join([*cycle, cycle[0]])
+        hint = "break the circle: a value cannot depend on itself"
+        reported = False
+        for reader, source in zip(cycle, [*cycle[1:], cycle[0]], strict=True):
+            for epath, expr in self.compiled_exprs.items():
+                if field_at.get(epath[:-1]) != reader:
+                    continue
+                members = {m for o, m in _MEMBER.findall(expr.source) if o == "item"}
+                if source in expr.names or source in members:
+                    self.report(
+                        epath,
+                        code,
+                        f"{reader}'s {epath[-1]} reads {source}, and so on in a circle: {circle}",
+                        hint,
+                    )
+                    reported = True
+        if not reported:
+            self.report(self.raw_fields[cycle[0]][1], code, f"a circle: {circle}", hint)
 
     # -- workflow, booking, fees, notifications --------------------------------------
     def _workflow(self) -> Workflow:
@@ -895,19 +924,25 @@ class Compiler:
                 Status(s["id"], Text(**s["label"]), s.get("final", False), s.get("waiting_for"))
             )
 
+        causes: list[tuple[int, int]] = []  # unknown statuses in transitions
+
         def known(status_id: str, path: Path) -> bool:
             if status_id not in seen:
                 close = difflib.get_close_matches(status_id, sorted(seen), n=1)
-                self.report(
-                    path,
-                    "workflow.unknown-status",
-                    f"no status {status_id!r}",
-                    f"did you mean {close[0]!r}?" if close else "declare it under statuses",
+                causes.append(
+                    self.report(
+                        path,
+                        "workflow.unknown-status",
+                        f"no status {status_id!r}",
+                        (f"did you mean {close[0]!r}? " if close else "declare it under statuses; ")
+                        + _listing("statuses", [s.id for s in statuses], sort=False),
+                    )
                 )
                 return False
             return True
 
         known(raw["initial"], (*base, "initial"))
+        causes.clear()  # a wrong initial status stops the reachability check altogether
         transitions = []
         edges: dict[str, set[str]] = {s: set() for s in seen}
         for i, t in enumerate(raw["transitions"]):
@@ -944,7 +979,10 @@ class Compiler:
                         (*base, "statuses", i, "id"),
                         "workflow.unreachable",
                         f"status {s['id']!r} cannot be reached from {raw['initial']!r}",
-                        "add a transition into it or remove it",
+                        "fix the transition reported above first"
+                        if causes
+                        else "add a transition into it or remove it",
+                        after=causes[0] if causes else None,
                     )
             if not any(s.final for s in statuses):
                 self.report(
@@ -1085,6 +1123,7 @@ class Compiler:
                     (*path, "event"),
                     "notification.unknown-status",
                     f"event {event!r} names no status of the workflow",
+                    _listing("statuses", [s.id for s in workflow.statuses], sort=False),
                 )
             if event.startswith("booking_") and "booking" not in self.data:
                 self.report(
@@ -1147,6 +1186,12 @@ class Compiler:
             seen.add(raw["id"])
             result.append(Declaration(raw["id"], Text(**raw["text"])))
         return tuple(result)
+
+
+def _listing(what: str, values: Iterable[str], *, sort: bool = True) -> str:
+    """`what: a, b, c` — the valid values, for a hint."""
+    names = sorted(values) if sort else list(values)
+    return f"{what}: " + (", ".join(names) if names else "none")
 
 
 def _thaw(value: Any) -> Any:

@@ -65,3 +65,11 @@ def impossible_date_hint(text: str) -> str:
         name = calendar.month_name[month]
         return f"{name} {year} has {last} days: did you mean {year:04d}-{month:02d}-{last:02d}?"
     return f"write it with two-digit month and day: {year:04d}-{month:02d}-{day:02d}"
+
+
+# YAML 1.1 (what the loader reads) takes an unquoted yes, no, on, off, true or false as a
+# boolean; editors that speak YAML 1.2 take yes/no/on/off as text.
+YAML_BOOLEAN_HINT = (
+    "YAML reads an unquoted yes, no, on, off, true or false as true/false: "
+    'put it in quotes ("no") to keep it as text'
+)
