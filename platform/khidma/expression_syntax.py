@@ -13,6 +13,7 @@ first), so errors need no care: anything this parser does not know raises
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +57,17 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 
-_RELATIONS = ("<", "<=", ">", ">=", "==", "!=", "in")
+# CEL's binary operators, from the loosest: || then && then relations, + -, * / %.
+_PRECEDENCE = {
+    "||": 1,
+    "&&": 2,
+    **dict.fromkeys(("<", "<=", ">", ">=", "==", "!=", "in"), 3),
+    "+": 4,
+    "-": 4,
+    "*": 5,
+    "/": 5,
+    "%": 5,
+}
 
 
 @dataclass(frozen=True)
@@ -70,14 +81,15 @@ class _Token:
 def _tokens(source: str) -> list[_Token]:
     found: list[_Token] = []
     at = 0
-    while at < len(source):
-        m = _TOKEN.match(source, at)
-        if not m or m.end() == at:
-            raise Unsupported(f"unexpected {source[at]!r}")
+    for m in _TOKEN.finditer(source):
+        if m.start() != at:
+            break
+        at = m.end()
         kind = m.lastgroup or ""
         if kind != "space":
-            found.append(_Token(kind, m.group(), m.start(), m.end()))
-        at = m.end()
+            found.append(_Token(kind, m.group(), m.start(), at))
+    if at != len(source):
+        raise Unsupported(f"unexpected {source[at]!r}")
     found.append(_Token("end", "", len(source), len(source)))
     return found
 
@@ -128,33 +140,27 @@ class _Parser:
             return True
         return False
 
-    # expr = or ['?' or ':' expr]
+    # expr = binary ['?' binary ':' expr]
     def expr(self) -> Node:
-        test = self.binary(0)
+        test = self.binary(1)
         if self.accept("?"):
-            then = self.binary(0)
+            then = self.binary(1)
             self.take(":")
             other = self.expr()
             return Node("cond", test.start, other.end, args=(test, then, other))
         return test
 
-    _LEVELS: tuple[tuple[str, ...], ...] = (
-        ("||",),
-        ("&&",),
-        _RELATIONS,
-        ("+", "-"),
-        ("*", "/", "%"),
-    )
-
-    def binary(self, level: int) -> Node:
-        if level == len(self._LEVELS):
-            return self.unary()
-        left = self.binary(level + 1)
-        while self.peek.text in self._LEVELS[level] and self.peek.kind in ("op", "ident"):
-            op = self.take().text
+    def binary(self, lowest: int) -> Node:
+        """Operators of precedence `lowest` and above, left to right (precedence climbing)."""
+        left = self.unary()
+        while True:
+            token = self.tokens[self.at]
+            level = _PRECEDENCE.get(token.text, 0) if token.kind in ("op", "ident") else 0
+            if level < lowest:
+                return left
+            self.at += 1
             right = self.binary(level + 1)
-            left = Node("binary", left.start, right.end, op, (left, right))
-        return left
+            left = Node("binary", left.start, right.end, token.text, (left, right))
 
     def unary(self) -> Node:
         if self.peek.text in ("!", "-") and self.peek.kind == "op":
@@ -245,8 +251,10 @@ class _Parser:
         return Node(kind, start, end, args=tuple(items))
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(source: str) -> Node:
-    """The syntax tree of `source`, or `Unsupported`."""
+    """The syntax tree of `source`, or `Unsupported`. Trees are immutable, so one is kept
+    per text: services repeat a condition in `visible_when` and `required_when`."""
     parser = _Parser(source)
     try:
         node = parser.expr()

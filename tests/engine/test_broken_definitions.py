@@ -689,6 +689,25 @@ CASES = [
         after(BASE, AGE_LABEL, "        visible_when: 'lang == \"fr\"'\n"),
         hint="options: ar, en",
     ),
+    case(
+        "option-checkboxes-in-with-a-value-not-an-option",
+        "expr.not-an-option",
+        39,
+        BASE + "      - id: drinks\n        type: checkboxes\n        label: {ar: م, en: Drinks}\n"
+        "        options: [{value: tea, label: {ar: شاي, en: Tea}}]\n"
+        "      - id: sugar\n        type: yes_no\n        label: {ar: سكر, en: Sugar}\n"
+        "        visible_when: '\"coffee\" in drinks'\n",
+        hint="options: tea",
+    ),
+    case(
+        "option-filter-value-not-an-option",
+        "expr.not-an-option",
+        25,
+        after(
+            BASE, "options_from: colours", "        options_filter: 'option.value != \"green\"'\n"
+        ),
+        hint="options: red, blue",
+    ),
     # ---- groups --------------------------------------------------------------------------
     case(
         "group-field-read-without-item",

@@ -141,7 +141,7 @@ def test_the_parser_keeps_spans_and_refuses_what_it_does_not_know() -> None:
 
 
 def test_unsupported_syntax_is_left_unchecked() -> None:
-    checker = TypeChecker({}, {}, {})
+    checker = TypeChecker({}, lambda name: None, {})
     assert checker.check("Msg{field: 1}", {}, "bool").issues == []
 
 

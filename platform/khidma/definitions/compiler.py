@@ -156,6 +156,7 @@ class Compiler:
         self._types: dict[str, typecheck.Type] = {}
         self._typing: set[str] = set()
         self._checker: typecheck.TypeChecker | None = None
+        self._list_types: dict[str, typecheck.Type | None] = {}
 
     # -- reporting -------------------------------------------------------------------
     def report(
@@ -688,18 +689,22 @@ class Compiler:
                 for fid, (raw, _, group) in self.raw_fields.items()
                 if group is None and self.types[raw["type"]].holds_value
             }
-            lists = {
-                name: typecheck.options_record(
-                    (_thaw(o.attributes) for o in options), f"an option of list {name!r}"
-                )
-                for name, options in self.lists.items()
-            }
             builtins = {
                 "today": typecheck.DATE,
                 "lang": typecheck.Type("string", options=("ar", "en"), name="lang"),
             }
-            self._checker = typecheck.TypeChecker(top, lists, builtins)
+            self._checker = typecheck.TypeChecker(top, self._list_type, builtins)
         return self._checker
+
+    def _list_type(self, name: str) -> typecheck.Type | None:
+        """What an option of list `name` is (for `lookup` and `option`); built when first
+        asked, as shared lists can be long and most services use few of them."""
+        if name not in self._list_types:
+            options = self.lists.get(name)
+            self._list_types[name] = (
+                None if options is None else _options_type(options, f"list {name!r}")
+            )
+        return self._list_types[name]
 
     def _expr_scope(
         self, epath: Path, options_from: str | None, option_list: list[dict[str, Any]] | None
@@ -709,14 +714,10 @@ class Compiler:
         if group is not None:
             scope["item"] = self._item_type(group)
         if epath[-1] == "options_filter":
-            options = (
-                parse_options(option_list)
-                if option_list
-                else self.lists.get(options_from or "", ())
-            )
-            scope["option"] = typecheck.options_record(
-                (_thaw(o.attributes) for o in options), "an option"
-            )
+            if option_list:
+                scope["option"] = _options_type(parse_options(option_list), "the options")
+            else:
+                scope["option"] = self._list_type(options_from or "") or typecheck.DYN
         return scope
 
     def _item_type(self, group: str) -> typecheck.Type:
@@ -1186,6 +1187,17 @@ class Compiler:
             seen.add(raw["id"])
             result.append(Declaration(raw["id"], Text(**raw["text"])))
         return tuple(result)
+
+
+def _options_type(options: Iterable[Option], name: str) -> typecheck.Type:
+    """An option's type: its attributes, and a `value` that is one of the options."""
+    options = tuple(options)
+    record = typecheck.options_record(
+        (_thaw(o.attributes) for o in options), f"an option of {name}"
+    )
+    values = tuple(o.value for o in options)
+    fields = {**(record.fields or {}), "value": typecheck.Type("string", options=values, name=name)}
+    return typecheck.Type("record", fields=fields, name=record.name)
 
 
 def _listing(what: str, values: Iterable[str], *, sort: bool = True) -> str:

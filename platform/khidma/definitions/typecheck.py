@@ -256,14 +256,15 @@ _MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 
 
 class TypeChecker:
-    """Checks the expressions of one service. `fields` maps every value-holding field id
-    to a function giving its type (computed fields infer theirs on demand); `groups` maps
-    a group id to its item type; `lists` gives a list's record type by name."""
+    """Checks the expressions of one service. `fields` maps every value-holding top-level
+    field id to a function giving its type (computed fields infer theirs on demand);
+    `lists` gives the type of an option of a list by name (None for no such list);
+    `builtins` the types of `today` and `lang`."""
 
     def __init__(
         self,
         fields: Mapping[str, Callable[[], Type]],
-        lists: Mapping[str, Type],
+        lists: Callable[[str], Type | None],
         builtins: Mapping[str, Type],
     ) -> None:
         self.fields = fields
@@ -628,8 +629,8 @@ class _Run:
         return Type("timestamp")
 
     def lookup(self, args: list[Node]) -> Type:
-        if args and args[0].kind == "literal" and args[0].value in self.checker.lists:
-            return self.checker.lists[str(args[0].value)]
+        if args and args[0].kind == "literal":
+            return self.checker.lists(str(args[0].value)) or DYN
         return DYN
 
     def function(self, node: Node, name: str, args: list[Node], types: list[Type]) -> Type:
