@@ -708,6 +708,13 @@ CASES = [
         ),
         hint="options: red, blue",
     ),
+    case(
+        "option-lookup-of-a-value-not-in-the-list",
+        "expr.not-an-option",
+        21,
+        after(BASE, AGE_LABEL, '        visible_when: \'lookup("colours", "bleu").warm\'\n'),
+        hint="did you mean 'blue'?",
+    ),
     # ---- groups --------------------------------------------------------------------------
     case(
         "group-field-read-without-item",

@@ -629,9 +629,13 @@ class _Run:
         return Type("timestamp")
 
     def lookup(self, args: list[Node]) -> Type:
-        if args and args[0].kind == "literal":
-            return self.checker.lists(str(args[0].value)) or DYN
-        return DYN
+        if not args or args[0].kind != "literal":
+            return DYN
+        record = self.checker.lists(str(args[0].value))
+        value = (record.fields or {}).get("value") if record is not None else None
+        if value is not None and len(args) > 1:
+            self.literal_among(args[1], value)  # lookup("branches", "riyad")
+        return record or DYN
 
     def function(self, node: Node, name: str, args: list[Node], types: list[Type]) -> Type:
         first = types[0] if types else DYN
