@@ -562,6 +562,26 @@ CASES = [
         ),
     ),
     case(
+        "condition-cycle-second-expression",
+        "condition.cycle",
+        22,
+        after(
+            after(BASE, "        type: text", '        visible_when: "age > 18"\n'),
+            AGE_LABEL,
+            '        visible_when: "name != null"\n',
+        ),
+        mentions="age's visible_when reads name",
+    ),
+    case(
+        "cycle-through-a-group-at-the-computed-expression",
+        "condition.cycle",
+        36,
+        BASE + '            visible_when: "total < 10"\n'
+        "      - id: total\n        type: computed\n        label: {ar: م, en: Total}\n"
+        '        expression: "size(people.filter(p, p.person_name != null))"\n',
+        mentions="total's expression reads people",
+    ),
+    case(
         # person_name (in group people) is shown when total < 10; total counts people's
         # names. Reported at person_name's visible_when (and at total's expression); the
         # group holding its items is a link without an expression.
