@@ -86,6 +86,15 @@ _KIND_NAMES = {
 }
 
 
+_RECEIVER_NAMES = {
+    "string": "text",
+    "bytes": "bytes",
+    "list": "a list",
+    "map": "a map",
+    "record": "a map",
+}
+
+
 def _plural(text: str) -> str:
     for article in ("an ", "a "):
         text = text.removeprefix(article)
@@ -483,6 +492,8 @@ class _Run:
         if op == "+" and len(kinds) == 1 and left.kind in ("string", "list", "bytes"):
             return STRING if left.kind == "string" else join(left, right) or DYN
         if op in ("+", "-") and kinds <= {"timestamp", "duration"}:
+            if kinds == {"timestamp"} and op == "-":
+                return Type("duration")  # the time between two timestamps
             return Type("timestamp") if "timestamp" in kinds else Type("duration")
         what = f"{left.describe()} {op} {right.describe()}"
         if "string" in kinds and kinds & _NUMERIC:
@@ -657,6 +668,13 @@ class _Run:
             return Type("list", (STRING,))
         if name == "join":
             self.receiver(node, name, first, ("list",))
+            element = first.of[0] if first.kind == "list" and first.of else DYN
+            if element.kind not in ("string", "dyn"):
+                self.fail(
+                    node,
+                    f"join() joins a list of texts, not {first.describe()}",
+                    'make them texts first: list.map(x, string(x)).join(", ")',
+                )
             return STRING
         if name in _TIMESTAMP_PARTS:
             if first.kind == "string":
@@ -677,9 +695,7 @@ class _Run:
 
     def receiver(self, node: Node, name: str, t: Type, kinds: tuple[str, ...]) -> None:
         if t.kind not in (*kinds, "dyn"):
-            wanted = " or ".join(
-                _KIND_NAMES.get(k, "text") if k != "string" else "text" for k in kinds
-            )
+            wanted = " or ".join(dict.fromkeys(_RECEIVER_NAMES[k] for k in kinds))
             self.fail(node, f"{name}() works on {wanted}, not on {t.describe()}")
 
     def aggregate(self, node: Node, name: str, types: list[Type]) -> Type:
