@@ -92,7 +92,7 @@ def seed_types() -> dict[str, dict[str, str]]:
         compiler = Compiler(located, str(path), result.lists, registry)
         assert compiler.compile() is not None
         found[located.data["id"]] = {
-            fid: compiler._field_type(fid).describe()
+            fid: compiler.service_types.field_type(fid).describe()
             for fid, (raw, _, group) in compiler.raw_fields.items()
             if group is None and registry[raw["type"]].holds_value
         }

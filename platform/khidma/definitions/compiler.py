@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import hashlib
 import itertools
 import json
@@ -153,10 +152,7 @@ class Compiler:
         self.compiled_exprs: dict[Path, expressions.Expression] = {}
         self._scopes: dict[str, frozenset[str]] = {}
         self._attributes: dict[str, frozenset[str]] = {}
-        self._types: dict[str, typecheck.Type] = {}
-        self._typing: set[str] = set()
-        self._checker: typecheck.TypeChecker | None = None
-        self._list_types: dict[str, typecheck.Type | None] = {}
+        self._service_types: typecheck.ServiceTypes | None = None
 
     # -- reporting -------------------------------------------------------------------
     def report(
@@ -665,9 +661,12 @@ class Compiler:
         """Type-check `expr` (khidma.definitions.typecheck); None when it is refused. The
         expression returned runs with the checker's numeric promotions."""
         expect = {"expression": "number" if epath[0] == "fees" else ""}.get(key, "bool")
-        checked = self.checker.check(
-            expr.source, self._expr_scope(epath, options_from, option_list), expect
-        )
+        options = None
+        if key == "options_filter":
+            options = (
+                parse_options(option_list) if option_list else self.lists.get(options_from or "")
+            )
+        checked = self.service_types.check(expr.source, self._group_of(epath), options, expect)
         for issue in checked.issues:
             offset = issue.offset if "\n" not in expr.source.strip() else 0
             self.report(
@@ -682,85 +681,14 @@ class Compiler:
         return expr.promoted(checked.promotions) if checked.promotions else expr
 
     @property
-    def checker(self) -> typecheck.TypeChecker:
-        if self._checker is None:
-            top = {
-                fid: functools.partial(self._field_type, fid)
-                for fid, (raw, _, group) in self.raw_fields.items()
-                if group is None and self.types[raw["type"]].holds_value
-            }
-            builtins = {
-                "today": typecheck.DATE,
-                "lang": typecheck.Type("string", options=("ar", "en"), name="lang"),
-            }
-            self._checker = typecheck.TypeChecker(top, self._list_type, builtins)
-        return self._checker
-
-    def _list_type(self, name: str) -> typecheck.Type | None:
-        """What an option of list `name` is (for `lookup` and `option`); built when first
-        asked, as shared lists can be long and most services use few of them."""
-        if name not in self._list_types:
-            options = self.lists.get(name)
-            self._list_types[name] = (
-                None if options is None else _options_type(options, f"list {name!r}")
+    def service_types(self) -> typecheck.ServiceTypes:
+        if self._service_types is None:  # once every field is indexed
+            self._service_types = typecheck.ServiceTypes(
+                {fid: (raw, group) for fid, (raw, _, group) in self.raw_fields.items()},
+                self.lists,
+                self.types,
             )
-        return self._list_types[name]
-
-    def _expr_scope(
-        self, epath: Path, options_from: str | None, option_list: list[dict[str, Any]] | None
-    ) -> dict[str, typecheck.Type]:
-        scope: dict[str, typecheck.Type] = {}
-        group = self._group_of(epath)
-        if group is not None:
-            scope["item"] = self._item_type(group)
-        if epath[-1] == "options_filter":
-            if option_list:
-                scope["option"] = _options_type(parse_options(option_list), "the options")
-            else:
-                scope["option"] = self._list_type(options_from or "") or typecheck.DYN
-        return scope
-
-    def _item_type(self, group: str) -> typecheck.Type:
-        children = {
-            cid: self._field_type(cid)
-            for cid, (raw, _, g) in self.raw_fields.items()
-            if g == group and self.types[raw["type"]].holds_value
-        }
-        return typecheck.Type("record", fields=children, name=f"an item of {group!r}")
-
-    def _field_type(self, field_id: str) -> typecheck.Type:
-        """The type of a field's answer; a computed field's is its expression's (a field in
-        a cycle, reported elsewhere, is `dyn`)."""
-        if field_id in self._types:
-            return self._types[field_id]
-        raw, path, _ = self.raw_fields[field_id]
-        ftype = self.types[raw["type"]]
-        if raw["type"] == "computed":
-            if field_id in self._typing:
-                return typecheck.DYN
-            self._typing.add(field_id)
-            checked = self.checker.check(
-                raw["expression"], self._expr_scope((*path, "expression"), None, None)
-            )
-            self._typing.discard(field_id)
-            found = checked.type
-            if raw.get("format") == "integer" and found.kind == "double":
-                found = typecheck.NUMBER  # integral results are made whole
-            result = typecheck.Type(
-                found.kind, found.of, found.fields, found.options, found.form, f"field {field_id!r}"
-            )
-        else:
-            options = None
-            if ftype.has_options:
-                chosen = raw.get("options") or self.lists.get(raw.get("options_from") or "")
-                values = [o["value"] if isinstance(o, dict) else o.value for o in chosen or ()]
-                options = tuple(str(v) for v in values) if chosen is not None else None
-            children = None
-            if ftype.value_shape == "items":
-                children = self._item_type(field_id).fields
-            result = typecheck.field_type(raw, ftype.value_shape, options, children)
-        self._types[field_id] = result
-        return result
+        return self._service_types
 
     def _group_field(self, name: str) -> str | None:
         entry = self.raw_fields.get(name)
@@ -1187,17 +1115,6 @@ class Compiler:
             seen.add(raw["id"])
             result.append(Declaration(raw["id"], Text(**raw["text"])))
         return tuple(result)
-
-
-def _options_type(options: Iterable[Option], name: str) -> typecheck.Type:
-    """An option's type: its attributes, and a `value` that is one of the options."""
-    options = tuple(options)
-    record = typecheck.options_record(
-        (_thaw(o.attributes) for o in options), f"an option of {name}"
-    )
-    values = tuple(o.value for o in options)
-    fields = {**(record.fields or {}), "value": typecheck.Type("string", options=values, name=name)}
-    return typecheck.Type("record", fields=fields, name=record.name)
 
 
 def _listing(what: str, values: Iterable[str], *, sort: bool = True) -> str:

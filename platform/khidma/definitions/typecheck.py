@@ -25,15 +25,18 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from khidma.definitions.errors import impossible_date_hint
+from khidma.definitions.model import Option
 from khidma.expression_syntax import Node, Unsupported, parse
 from khidma.expressions import TIMESTAMP_PARTS
+from khidma.fields import FieldTypeRegistry
 
-__all__ = ["Checked", "Issue", "Type", "TypeChecker", "field_type"]
+__all__ = ["Checked", "Issue", "ServiceTypes", "Type", "TypeChecker", "field_type"]
 
 
 @dataclass(frozen=True)
@@ -188,17 +191,19 @@ def join_all(types: Iterable[Type]) -> Type:
     return result if result is not None else DYN
 
 
-def options_record(attributes: Iterable[Mapping[str, Any]], name: str) -> Type:
-    """What `option` (in an `options_filter`) or `lookup(list, …)` gives: the attributes
-    of the options (plain values), with `value` and `label` as text."""
+def options_type(options: Iterable[Option], name: str) -> Type:
+    """What `option` (in an `options_filter`) or `lookup(list, …)` gives: the options'
+    attributes, typed by their values, `label` (text) and a `value` that is one of them."""
     fields: dict[str, Type] = {}
-    for option in attributes:
-        for key, raw in option.items():
+    values = []
+    for option in options:
+        values.append(option.value)
+        for key, raw in option.attributes.items():
             t = value_type(raw)
             fields[key] = join(fields[key], t) or DYN if key in fields else t
-    fields["value"] = STRING
+    fields["value"] = Type("string", options=tuple(values), name=name)
     fields["label"] = STRING
-    return Type("record", fields=fields, name=name)
+    return Type("record", fields=fields, name=f"an option of {name}")
 
 
 def field_type(
@@ -743,6 +748,97 @@ class _Run:
                 self.want_bool(node.args[1], bodies[0], "filter()")
             return Type("list", (element,))
         return Type("list", (bodies[-1] if bodies else DYN,))
+
+
+class ServiceTypes:
+    """The types of one service's names, from its schema-valid data, and the checking of
+    its expressions. `fields` maps every field id to (its raw data, its group id or None);
+    `lists` are the option lists it may use; `registry` the field types."""
+
+    def __init__(
+        self,
+        fields: Mapping[str, tuple[Mapping[str, Any], str | None]],
+        lists: Mapping[str, tuple[Option, ...]],
+        registry: FieldTypeRegistry,
+    ) -> None:
+        self.fields = fields
+        self.lists = lists
+        self.registry = registry
+        self._types: dict[str, Type] = {}
+        self._list_types: dict[str, Type | None] = {}
+        self._typing: set[str] = set()
+        top = {
+            fid: functools.partial(self.field_type, fid)
+            for fid, (raw, group) in fields.items()
+            if group is None and registry[raw["type"]].holds_value
+        }
+        builtins = {"today": DATE, "lang": Type("string", options=("ar", "en"), name="lang")}
+        self.checker = TypeChecker(top, self.list_type, builtins)
+
+    def check(
+        self,
+        source: str,
+        group: str | None,
+        options: tuple[Option, ...] | None = None,
+        expect: str = "",
+    ) -> Checked:
+        """Check `source`, written inside `group` (or at the top level), in an
+        `options_filter` over `options` when they are given."""
+        scope: dict[str, Type] = {}
+        if group is not None:
+            scope["item"] = self.item_type(group)
+        if options is not None:
+            scope["option"] = options_type(options, "the options")
+        return self.checker.check(source, scope, expect)
+
+    def list_type(self, name: str) -> Type | None:
+        """An option of list `name`; built when first asked, as shared lists can be long
+        and most services use few of them."""
+        if name not in self._list_types:
+            options = self.lists.get(name)
+            found = None if options is None else options_type(options, f"list {name!r}")
+            self._list_types[name] = found
+        return self._list_types[name]
+
+    def item_type(self, group: str) -> Type:
+        children = {
+            cid: self.field_type(cid)
+            for cid, (raw, g) in self.fields.items()
+            if g == group and self.registry[raw["type"]].holds_value
+        }
+        return Type("record", fields=children, name=f"an item of {group!r}")
+
+    def field_type(self, field_id: str) -> Type:
+        """The type of a field's answer; a computed field's is its expression's (one in a
+        cycle, reported elsewhere, is `dyn`)."""
+        if field_id not in self._types:
+            if field_id in self._typing:
+                return DYN
+            self._typing.add(field_id)
+            try:
+                self._types[field_id] = self._field_type(field_id)
+            finally:
+                self._typing.discard(field_id)
+        return self._types[field_id]
+
+    def _field_type(self, field_id: str) -> Type:
+        raw, group = self.fields[field_id]
+        ftype = self.registry[raw["type"]]
+        name = f"field {field_id!r}"
+        if raw["type"] == "computed":
+            found = self.check(raw["expression"], group).type
+            if raw.get("format") == "integer" and found.kind == "double":
+                found = NUMBER  # integral results are made whole
+            return Type(found.kind, found.of, found.fields, found.options, found.form, name)
+        options = None
+        if ftype.has_options:
+            chosen = raw.get("options")
+            if chosen is not None:
+                options = tuple(str(o["value"]) for o in chosen)
+            elif raw.get("options_from") in self.lists:
+                options = tuple(o.value for o in self.lists[raw["options_from"]])
+        children = self.item_type(field_id).fields if ftype.value_shape == "items" else None
+        return field_type(raw, ftype.value_shape, options, children)
 
 
 def _text(node: Node) -> str:
