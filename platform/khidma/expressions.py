@@ -13,7 +13,7 @@ Expressions are compiled once, when a definition is loaded. Evaluation is pure.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +50,17 @@ def _stdlib_functions() -> dict[str, Callable[..., Any]]:
 
 _STDLIB = _stdlib_functions()
 
+# Methods of a timestamp (`timestamp(t).getFullYear()`).
+TIMESTAMP_PARTS = (
+    "getFullYear",
+    "getMonth",
+    "getDayOfMonth",
+    "getDayOfWeek",
+    "getDayOfYear",
+    "getHours",
+    "getMinutes",
+)
+
 # Functions and macros the CEL runtime itself provides.
 _BUILTINS = frozenset(
     {
@@ -74,13 +85,7 @@ _BUILTINS = frozenset(
         "filter",
         "type",
         "dyn",
-        "getFullYear",
-        "getMonth",
-        "getDayOfMonth",
-        "getDayOfWeek",
-        "getDayOfYear",
-        "getHours",
-        "getMinutes",
+        *TIMESTAMP_PARTS,
     }
 )
 
@@ -109,6 +114,23 @@ class Expression:
     _stdlib: Mapping[str, Callable[..., Any]] = field(
         default_factory=dict, repr=False, compare=False
     )
+
+    def promoted(self, spans: Iterable[tuple[int, int]]) -> Expression:
+        """This expression with each `(start, end)` span of its source run as
+        `double(…)`: the type checker's promotions, so that whole numbers and decimals mix
+        (`1 + 2.5`) although the runtime does not convert between them. `source` stays the
+        author's text, for messages."""
+        edits: list[tuple[int, int, str]] = []
+        for start, end in spans:
+            edits.append((start, 1, "double("))
+            edits.append((end, 0, ")"))  # at one offset, a span closes before one opens
+        if not edits:
+            return self
+        text = self.source
+        for at, _, insert in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+            text = text[:at] + insert + text[at:]
+        program = cel.compile(text)
+        return Expression(self.source, self.names, self.functions, program, self._stdlib)
 
     def evaluate(
         self,

@@ -213,6 +213,8 @@ CASES = [
             "        type: text\n        label: {ar: الاسم, en: Name}\n      - id: age",
             "\ttype: text\n        label: {ar: الاسم, en: Name}\n      - id: age",
         ),
+        mentions="a tab character",
+        hint="spaces",
     ),
     case(
         "yaml-duplicate-key",
@@ -260,6 +262,7 @@ CASES = [
         2,
         edit(BASE, 'version: "1"', "version: 2026-02-30"),
         mentions="2026-02-30",
+        hint="February 2026 has 28 days",
     ),
     case("file-empty", "file.empty", 1, ""),
     case("file-only-comments", "file.empty", 1, "# nothing here yet\n"),
@@ -335,8 +338,8 @@ CASES = [
         mentions="twenty",
     ),
     case(
-        "option-value-unquoted-no",
-        "schema.type",
+        "option-value-unquoted-no",  # YAML 1.1 reads it as false; editors' YAML 1.2 as text
+        "schema.yaml-boolean",
         10,
         edit(BASE, "value: blue", "value: no"),
         hint="quotes",
@@ -528,19 +531,30 @@ CASES = [
         "  methods: [sadad]\n",
         mentions="agee",
     ),
+    # A cycle is reported at each expression that makes one of its links.
     case(
         "computed-cycle",
         "computed.cycle",
-        32,
+        35,
         BASE + "      - id: a\n        type: computed\n        label: {ar: أ, en: A}\n"
         '        expression: "b + 1"\n'
         "      - id: b\n        type: computed\n        label: {ar: ب, en: B}\n"
         '        expression: "a + 1"\n',
     ),
     case(
+        "computed-cycle-second-expression",
+        "computed.cycle",
+        39,
+        BASE + "      - id: a\n        type: computed\n        label: {ar: أ, en: A}\n"
+        '        expression: "b + 1"\n'
+        "      - id: b\n        type: computed\n        label: {ar: ب, en: B}\n"
+        '        expression: "a + 1"\n',
+        mentions="b's expression reads a",
+    ),
+    case(
         "condition-cycle",
         "condition.cycle",
-        15,
+        17,
         after(
             after(BASE, "        type: text", '        visible_when: "age > 18"\n'),
             AGE_LABEL,
@@ -548,15 +562,196 @@ CASES = [
         ),
     ),
     case(
+        "condition-cycle-second-expression",
+        "condition.cycle",
+        22,
+        after(
+            after(BASE, "        type: text", '        visible_when: "age > 18"\n'),
+            AGE_LABEL,
+            '        visible_when: "name != null"\n',
+        ),
+        mentions="age's visible_when reads name",
+    ),
+    case(
+        "cycle-through-a-group-at-the-computed-expression",
+        "condition.cycle",
+        36,
+        BASE + '            visible_when: "total < 10"\n'
+        "      - id: total\n        type: computed\n        label: {ar: م, en: Total}\n"
+        '        expression: "size(people.filter(p, p.person_name != null))"\n',
+        mentions="total's expression reads people",
+    ),
+    case(
         # person_name (in group people) is shown when total < 10; total counts people's
-        # names. Reported, like every cycle, at its first field in the file: the group.
+        # names. Reported at person_name's visible_when (and at total's expression); the
+        # group holding its items is a link without an expression.
         "cycle-through-a-group",
         "condition.cycle",
-        25,
+        32,
         BASE + '            visible_when: "total < 10"\n'
         "      - id: total\n        type: computed\n        label: {ar: م, en: Total}\n"
         '        expression: "size(people.filter(p, p.person_name != null))"\n',
         mentions="person_name",
+    ),
+    # ---- types (khidma.definitions.typecheck) ------------------------------------------
+    case(
+        "type-text-plus-number",
+        "expr.type",
+        21,
+        after(BASE, AGE_LABEL, '        visible_when: "name + 1 > 2"\n'),
+        mentions="text + a whole number",
+        hint="string(n)",
+    ),
+    case(
+        "type-number-equals-text",
+        "expr.type",
+        21,
+        after(BASE, AGE_LABEL, "        visible_when: 'age == \"18\"'\n"),
+        hint="never equals",
+    ),
+    case(
+        "type-condition-not-boolean",
+        "expr.not-boolean",
+        21,
+        after(BASE, AGE_LABEL, '        visible_when: "age"\n'),
+        mentions="a whole number",
+        hint="> 0",
+    ),
+    case(
+        "type-and-of-a-number",
+        "expr.type",
+        21,
+        after(BASE, AGE_LABEL, '        visible_when: "age && name != null"\n'),
+        mentions="'&&'",
+    ),
+    case(
+        "type-remainder-of-decimals",
+        "expr.type",
+        21,
+        after(BASE, AGE_LABEL, '        visible_when: "age % 2.5 == 0.0"\n'),
+        hint="int(x) % 2",
+    ),
+    case(
+        "type-member-of-text",
+        "expr.type",
+        18,
+        after(
+            BASE,
+            "        type: text",
+            '        rules:\n          - check: "name.length < 9"\n'
+            "            message: {ar: خطأ, en: Wrong}\n",
+        ),
+        hint="size(name)",
+    ),
+    case(
+        "type-branches-differ",
+        "expr.type",
+        28,
+        BASE.replace(
+            "      - id: people",
+            "      - id: shown\n        type: computed\n"
+            "        label: {ar: م, en: Shown}\n"
+            "        expression: 'age > 18 ? \"adult\" : 0'\n      - id: people",
+        ),
+        mentions="text and a whole number",
+    ),
+    case(
+        "type-fee-not-a-number",
+        "expr.type",
+        34,
+        BASE + 'fees:\n  kind: computed\n  expression: "name"\n  payable: on_submit\n'
+        "  methods: [sadad]\n",
+        mentions="must give a number",
+    ),
+    case(
+        "type-lookup-unknown-attribute",
+        "expr.unknown-name",
+        21,
+        after(BASE, AGE_LABEL, "        visible_when: 'lookup(\"colours\", colour).hot'\n"),
+        mentions="hot",
+        hint="label, value, warm",
+    ),
+    case(
+        "type-date-method-on-text",
+        "expr.type",
+        21,
+        after(BASE, AGE_LABEL, '        visible_when: "today.getFullYear() > 2025"\n'),
+        hint='timestamp(today + "T00:00:00Z")',
+    ),
+    case(
+        "type-date-compared-with-impossible-date",
+        "expr.bad-date",
+        21,
+        after(BASE, AGE_LABEL, "        visible_when: 'today > \"2026-02-30\"'\n"),
+        hint="February 2026 has 28 days",
+    ),
+    # ---- option values -----------------------------------------------------------------
+    case(
+        "option-compared-with-a-value-not-an-option",
+        "expr.not-an-option",
+        21,
+        after(BASE, AGE_LABEL, "        visible_when: 'colour == \"green\"'\n"),
+        mentions="'green'",
+        hint="options: red, blue",
+    ),
+    case(
+        "option-in-a-list-with-a-misspelt-value",
+        "expr.not-an-option",
+        21,
+        after(BASE, AGE_LABEL, '        visible_when: \'colour in ["red", "bleu"]\'\n'),
+        mentions="'bleu'",
+        hint="did you mean 'blue'?",
+    ),
+    case(
+        "option-lang-is-ar-or-en",
+        "expr.not-an-option",
+        21,
+        after(BASE, AGE_LABEL, "        visible_when: 'lang == \"fr\"'\n"),
+        hint="options: ar, en",
+    ),
+    case(
+        "option-checkboxes-in-with-a-value-not-an-option",
+        "expr.not-an-option",
+        39,
+        BASE + "      - id: drinks\n        type: checkboxes\n        label: {ar: م, en: Drinks}\n"
+        "        options: [{value: tea, label: {ar: شاي, en: Tea}}]\n"
+        "      - id: sugar\n        type: yes_no\n        label: {ar: سكر, en: Sugar}\n"
+        "        visible_when: '\"coffee\" in drinks'\n",
+        hint="options: tea",
+    ),
+    case(
+        "option-filter-value-not-an-option",
+        "expr.not-an-option",
+        25,
+        after(
+            BASE, "options_from: colours", "        options_filter: 'option.value != \"green\"'\n"
+        ),
+        hint="options: red, blue",
+    ),
+    case(
+        "option-lookup-of-a-value-not-in-the-list",
+        "expr.not-an-option",
+        21,
+        after(BASE, AGE_LABEL, '        visible_when: \'lookup("colours", "bleu").warm\'\n'),
+        hint="did you mean 'blue'?",
+    ),
+    # ---- groups --------------------------------------------------------------------------
+    case(
+        "group-field-read-without-item",
+        "expr.group-field",
+        35,
+        BASE + "          - id: person_age\n            type: integer\n"
+        "            label: {ar: ع, en: Age}\n"
+        '            visible_when: "person_name != null"\n',
+        mentions="person_name",
+        hint="item.person_name",
+    ),
+    case(
+        "group-field-read-outside-its-group",
+        "expr.group-field",
+        21,
+        after(BASE, AGE_LABEL, '        visible_when: "person_name != null"\n'),
+        hint="people.exists(i, i.person_name",
     ),
     # ---- options and lists -------------------------------------------------------------
     case(
@@ -583,6 +778,27 @@ CASES = [
         hint="did you mean 'colours'?",
     ),
     case(
+        "options-from-unknown-list-lists-the-lists",
+        "list.unknown",
+        24,
+        edit(BASE, "options_from: colours", "options_from: shapes"),
+        hint="lists: colours",
+    ),
+    case(
+        "default-yes-for-a-choice",
+        "default.not-an-option",
+        25,
+        after(BASE, "options_from: colours", "        default: yes\n"),
+        hint="quotes",
+    ),
+    case(
+        "yaml-boolean-where-text-is-expected",
+        "schema.yaml-boolean",
+        4,
+        edit(BASE, "en: Service}", "en: yes}"),
+        hint="quotes",
+    ),
+    case(
         "duplicate-option-value",
         "option.duplicate",
         10,
@@ -603,6 +819,7 @@ CASES = [
         25,
         after(BASE, "options_from: colours", "        default: green\n"),
         mentions="green",
+        hint="options: red, blue",
     ),
     case(
         "list-local-and-shared",
@@ -664,6 +881,7 @@ CASES = [
         BASE + "      - id: born\n        type: date\n        label: {ar: الميلاد, en: Born}\n"
         '        min: "2026-02-30"\n',
         mentions="2026-02-30",
+        hint="February 2026 has 28 days: did you mean 2026-02-28?",
     ),
     case(
         "date-min-after-max",
@@ -782,6 +1000,21 @@ CASES = [
         hint="did you mean 'done'?",
     ),
     case(
+        "workflow-unknown-status-lists-the-statuses",
+        "workflow.unknown-status",
+        38,
+        edit(WORKFLOW, "to: done", "to: finished"),
+        hint="statuses: submitted, done",
+    ),
+    case(
+        # knock-on: `done` is unreachable only because of the typo; it is listed after it
+        "workflow-unreachable-because-of-a-typo",
+        "workflow.unreachable",
+        36,
+        edit(WORKFLOW, "to: done", "to: dnoe"),
+        hint="fix the transition",
+    ),
+    case(
         "workflow-unknown-initial",
         "workflow.unknown-status",
         33,
@@ -832,6 +1065,7 @@ CASES = [
         BASE + "notifications:\n"
         '  - {event: "status:archived", channel: sms, body: {ar: تم, en: Done}}\n',
         mentions="status:archived",
+        hint="statuses:",
     ),
     case(
         "notification-email-without-subject",
@@ -917,6 +1151,15 @@ def test_broken_definition_is_rejected_at_its_line(c: Case, tmp_path: Path) -> N
         assert any(c.hint in p.hint for p in at_line), shown
 
 
+def test_knock_on_problem_follows_its_cause() -> None:
+    """`done` unreachable (line 36) is caused by the typo in the transition (line 38): it
+    is listed right after it, not before."""
+    with pytest.raises(DefinitionError) as caught:
+        compile_text(edit(WORKFLOW, "to: done", "to: dnoe"), "case.yaml")
+    codes = [p.code for p in caught.value.problems]
+    assert codes == ["workflow.unknown-status", "workflow.unreachable"], caught.value
+
+
 def test_there_are_enough_cases() -> None:
     assert len(CASES) >= 45
     assert len({p.id for p in CASES}) == len(CASES)
@@ -974,6 +1217,23 @@ VALID = [
         id="readonly-required-with-prefill",
     ),
     pytest.param(edit(BASE, 'version: "1"', "version: 3"), id="integer-version"),
+    # whole numbers and decimals mix freely
+    pytest.param(
+        after(
+            BASE,
+            AGE_LABEL,
+            '        visible_when: "1 + 2.5 > size(name) && 50.0 * size(people) < 9.5"\n',
+        ),
+        id="integers-and-decimals-mix",
+    ),
+    pytest.param(
+        after(
+            BASE,
+            AGE_LABEL,
+            '        visible_when: \'colour in ["red"] && today >= "2026-01-01"\'\n',
+        ),
+        id="option-and-date-comparisons",
+    ),
     pytest.param(
         edit(
             edit(BASE, "title: {ar: خدمة", "title: &t {ar: خدمة"),

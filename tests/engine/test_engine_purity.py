@@ -21,6 +21,7 @@ import pytest
 CORE_PACKAGES = ("khidma.engine", "khidma.definitions")
 CORE_MODULES = (
     "khidma.expressions",
+    "khidma.expression_syntax",
     "khidma.fields",
     # the pure rules of payments: amounts, fees, provider states, the gateway's data
     "khidma.payments.money",

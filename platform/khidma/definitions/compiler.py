@@ -19,8 +19,8 @@ from types import MappingProxyType
 from typing import Any
 
 from khidma import expressions
-from khidma.definitions import defaults
-from khidma.definitions.errors import Problem
+from khidma.definitions import defaults, typecheck
+from khidma.definitions.errors import YAML_BOOLEAN_HINT, Problem, impossible_date_hint
 from khidma.definitions.model import (
     Agency,
     Booking,
@@ -152,6 +152,7 @@ class Compiler:
         self.compiled_exprs: dict[Path, expressions.Expression] = {}
         self._scopes: dict[str, frozenset[str]] = {}
         self._attributes: dict[str, frozenset[str]] = {}
+        self._service_types: typecheck.ServiceTypes | None = None
 
     # -- reporting -------------------------------------------------------------------
     def report(
@@ -163,9 +164,15 @@ class Compiler:
         *,
         key: bool = False,
         column_offset: int = 0,
-    ) -> None:
+        after: tuple[int, int] | None = None,
+    ) -> tuple[int, int]:
+        """Record a problem at `path`; `after` is the place of the problem causing it.
+        Returns the place, for problems caused by this one."""
         line, col = self.located.where(path, key=key)
-        self.problems.append(Problem(self.file, line, col + column_offset, code, message, hint))
+        self.problems.append(
+            Problem(self.file, line, col + column_offset, code, message, hint, after)
+        )
+        return line, col + column_offset
 
     # -- entry -----------------------------------------------------------------------
     def compile(self) -> ServiceDefinition | None:
@@ -424,9 +431,13 @@ class Compiler:
                     (*path, "options_from"),
                     "list.unknown",
                     f"no option list named {name!r}",
-                    f"did you mean {close[0]!r}?"
-                    if close
-                    else "define it under 'lists' or in a shared lists file",
+                    (f"did you mean {close[0]!r}? " if close else "")
+                    + _listing("lists", self.lists)
+                    + (
+                        " — or define it under 'lists' or in a shared lists file"
+                        if not close
+                        else ""
+                    ),
                 )
                 return None
             return self.lists[name]
@@ -490,7 +501,7 @@ class Compiler:
                 path,
                 "date.invalid",
                 f"{text!r} is not a real date",
-                "use YYYY-MM-DD, 'today' or 'today+30d'",
+                impossible_date_hint(text) + "; or use 'today' or 'today+30d'",
             )
             return None
 
@@ -544,6 +555,8 @@ class Compiler:
                         (*path, "default"),
                         "default.not-an-option",
                         f"default {value!r} is not one of the field's options",
+                        (YAML_BOOLEAN_HINT + "; " if isinstance(value, bool) else "")
+                        + _listing("options", [o.value for o in options], sort=False),
                     )
         if "default" in raw and ftype in ("integer", "number"):
             value = raw["default"]
@@ -605,6 +618,8 @@ class Compiler:
                     f"{name!r} is only available "
                     + ("inside a group's fields" if name == "item" else "in options_filter"),
                 )
+            elif self._group_field(name):
+                self._report_group_field(epath, name, where)
             else:
                 close = difflib.get_close_matches(name, sorted(known), n=1)
                 self.report(
@@ -624,14 +639,73 @@ class Compiler:
                     epath,
                     "list.unknown",
                     f"lookup() names no option list {target!r}",
-                    "the first argument of lookup is a list name in quotes",
+                    "the first argument of lookup is a list name in quotes; "
+                    + _listing("lists", self.lists),
                 )
                 ok = False
         ok = self._check_members(expr, epath, where, options_from, option_list) and ok
-        if ok:
-            self.compiled_exprs[epath] = expr
-            return expr
-        return None
+        typed = self._typed(expr, epath, key, options_from, option_list) if ok else None
+        if typed is not None:
+            self.compiled_exprs[epath] = typed
+        return typed
+
+    # -- types -----------------------------------------------------------------------
+    def _typed(
+        self,
+        expr: expressions.Expression,
+        epath: Path,
+        key: str,
+        options_from: str | None,
+        option_list: list[dict[str, Any]] | None,
+    ) -> expressions.Expression | None:
+        """Type-check `expr` (khidma.definitions.typecheck); None when it is refused. The
+        expression returned runs with the checker's numeric promotions."""
+        expect = {"expression": "number" if epath[0] == "fees" else ""}.get(key, "bool")
+        options = None
+        if key == "options_filter":
+            options = (
+                parse_options(option_list) if option_list else self.lists.get(options_from or "")
+            )
+        checked = self.service_types.check(expr.source, self._group_of(epath), options, expect)
+        for issue in checked.issues:
+            offset = issue.offset if "\n" not in expr.source.strip() else 0
+            self.report(
+                epath,
+                issue.code,
+                f"expression {expr.source!r}: {issue.message}",
+                issue.hint,
+                column_offset=offset,
+            )
+        if checked.issues:
+            return None
+        return expr.promoted(checked.promotions) if checked.promotions else expr
+
+    @property
+    def service_types(self) -> typecheck.ServiceTypes:
+        if self._service_types is None:  # once every field is indexed
+            self._service_types = typecheck.ServiceTypes(
+                {fid: (raw, group) for fid, (raw, _, group) in self.raw_fields.items()},
+                self.lists,
+                self.types,
+            )
+        return self._service_types
+
+    def _group_field(self, name: str) -> str | None:
+        entry = self.raw_fields.get(name)
+        return entry[2] if entry else None
+
+    def _report_group_field(self, epath: Path, name: str, where: str) -> None:
+        group = self._group_field(name)
+        inside = where == "item" and self._group_of(epath) == group
+        self.report(
+            epath,
+            "expr.group-field",
+            f"expression reads {name!r}, a field of group {group!r}, by its bare id",
+            f"inside the group, read it as item.{name}"
+            if inside
+            else f"each item of {group!r} has its own {name}: e.g. "
+            f"{group}.exists(i, i.{name} == …) or {group}.map(i, i.{name})",
+        )
 
     def _names_for(self, where: str) -> frozenset[str]:
         if where not in self._scopes:
@@ -725,15 +799,7 @@ class Compiler:
                 reads[group].add(fid)
         order, cycles = _toposort(reads)
         for cycle in cycles:
-            first = cycle[0]
-            all_computed = all(self.raw_fields[f][0]["type"] == "computed" for f in cycle)
-            code = "computed.cycle" if all_computed else "condition.cycle"
-            self.report(
-                self.raw_fields[first][1],
-                code,
-                "these fields depend on each other in a circle: " + " → ".join([*cycle, first]),
-                "break the circle: a value cannot depend on itself",
-            )
+            self._report_cycle(cycle, field_at)
         affects: dict[str, set[str]] = {fid: set() for fid in self.raw_fields}
         for reader, sources in reads.items():
             for source in sources:
@@ -744,6 +810,30 @@ class Compiler:
                 affects[fid].add(group)
         closure = {fid: frozenset(_reach(fid, affects) - {fid}) for fid in affects}
         return closure, tuple(order)
+
+    def _report_cycle(self, cycle: list[str], field_at: Mapping[Path, str]) -> None:
+        """A cycle is reported at each expression that makes one of its links (field i
+        reads field i+1); a link made by a group holding its items has no expression."""
+        all_computed = all(self.raw_fields[f][0]["type"] == "computed" for f in cycle)
+        code = "computed.cycle" if all_computed else "condition.cycle"
+        circle = " → ".join([*cycle, cycle[0]])
+        hint = "break the circle: a value cannot depend on itself"
+        reported = False
+        for reader, source in zip(cycle, [*cycle[1:], cycle[0]], strict=True):
+            for epath, expr in self.compiled_exprs.items():
+                if field_at.get(epath[:-1]) != reader:
+                    continue
+                members = {m for o, m in _MEMBER.findall(expr.source) if o == "item"}
+                if source in expr.names or source in members:
+                    self.report(
+                        epath,
+                        code,
+                        f"{reader}'s {epath[-1]} reads {source}, and so on in a circle: {circle}",
+                        hint,
+                    )
+                    reported = True
+        if not reported:
+            self.report(self.raw_fields[cycle[0]][1], code, f"a circle: {circle}", hint)
 
     # -- workflow, booking, fees, notifications --------------------------------------
     def _workflow(self) -> Workflow:
@@ -763,19 +853,25 @@ class Compiler:
                 Status(s["id"], Text(**s["label"]), s.get("final", False), s.get("waiting_for"))
             )
 
+        causes: list[tuple[int, int]] = []  # unknown statuses in transitions
+
         def known(status_id: str, path: Path) -> bool:
             if status_id not in seen:
                 close = difflib.get_close_matches(status_id, sorted(seen), n=1)
-                self.report(
-                    path,
-                    "workflow.unknown-status",
-                    f"no status {status_id!r}",
-                    f"did you mean {close[0]!r}?" if close else "declare it under statuses",
+                causes.append(
+                    self.report(
+                        path,
+                        "workflow.unknown-status",
+                        f"no status {status_id!r}",
+                        (f"did you mean {close[0]!r}? " if close else "declare it under statuses; ")
+                        + _listing("statuses", [s.id for s in statuses], sort=False),
+                    )
                 )
                 return False
             return True
 
         known(raw["initial"], (*base, "initial"))
+        causes.clear()  # a wrong initial status stops the reachability check altogether
         transitions = []
         edges: dict[str, set[str]] = {s: set() for s in seen}
         for i, t in enumerate(raw["transitions"]):
@@ -812,7 +908,10 @@ class Compiler:
                         (*base, "statuses", i, "id"),
                         "workflow.unreachable",
                         f"status {s['id']!r} cannot be reached from {raw['initial']!r}",
-                        "add a transition into it or remove it",
+                        "fix the transition reported above first"
+                        if causes
+                        else "add a transition into it or remove it",
+                        after=causes[0] if causes else None,
                     )
             if not any(s.final for s in statuses):
                 self.report(
@@ -953,6 +1052,7 @@ class Compiler:
                     (*path, "event"),
                     "notification.unknown-status",
                     f"event {event!r} names no status of the workflow",
+                    _listing("statuses", [s.id for s in workflow.statuses], sort=False),
                 )
             if event.startswith("booking_") and "booking" not in self.data:
                 self.report(
@@ -1015,6 +1115,12 @@ class Compiler:
             seen.add(raw["id"])
             result.append(Declaration(raw["id"], Text(**raw["text"])))
         return tuple(result)
+
+
+def _listing(what: str, values: Iterable[str], *, sort: bool = True) -> str:
+    """`what: a, b, c` — the valid values, for a hint."""
+    names = sorted(values) if sort else list(values)
+    return f"{what}: " + (", ".join(names) if names else "none")
 
 
 def _thaw(value: Any) -> Any:

@@ -12,7 +12,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from khidma.definitions import schema as schemas
-from khidma.definitions.errors import Problem
+from khidma.definitions.errors import YAML_BOOLEAN_HINT, Problem
 from khidma.definitions.yamlsource import Located
 from khidma.fields import registry
 
@@ -164,10 +164,16 @@ def _problems_for(error: ValidationError, located: Located, file: str) -> Iterat
             hint = "every text is bilingual: give both ar and en"
     elif error.validator == "type":
         message = f"{_value_text(error.instance)} should be {_describe_type(error.validator_value)}"
-        if error.validator_value in ("string", ["string", "integer"]) and isinstance(
-            error.instance, (bool, int, float)
-        ):
-            hint = "YAML read this as a number or yes/no; put it in quotes to keep it as text"
+        wants_text = error.validator_value in ("string", ["string", "integer"])
+        if wants_text and isinstance(error.instance, bool):
+            code = "schema.yaml-boolean"
+            message = (
+                f"text is expected here, but YAML read {str(error.instance).lower()} "
+                "(an unquoted yes, no, on, off, true or false)"
+            )
+            hint = YAML_BOOLEAN_HINT
+        elif wants_text and isinstance(error.instance, (int, float)):
+            hint = "YAML read this as a number; put it in quotes to keep it as text"
         elif error.validator_value == "object" and isinstance(error.instance, str) and path:
             hint = "give the text as {ar: ..., en: ...}" if _is_text_schema(error.schema) else ""
     elif error.validator in ("enum", "const"):

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from khidma.definitions.errors import impossible_date_hint
+
 Path = tuple[str | int, ...]
 
 MAX_NODES = 200_000
@@ -171,7 +173,9 @@ class _Builder:
                 ),
                 line,
                 col,
-                "quote the value to keep it as text",
+                impossible_date_hint(str(node.value)) + "; if it is text, quote it"
+                if node.tag.endswith("timestamp")
+                else "quote the value to keep it as text",
             ) from None
         # Dates stay text: the schema and the engine speak ISO 8601 strings.
         if isinstance(value, (dt.date, dt.datetime)):
@@ -210,6 +214,9 @@ def load_located(text: str) -> Located:
             line, col = lines(exc.problem_mark or exc.context_mark)
             message = f"{exc.problem or exc.context or 'invalid YAML'}"
             hint = "check indentation and quoting around this place"
+            if "'\\t'" in message or "tab character" in message:  # PyYAML's two wordings
+                message = "a tab character: YAML indents with spaces, never tabs"
+                hint = "replace the tab with spaces (set your editor to insert spaces)"
         raise YamlProblem("yaml.syntax", message, line, col, hint) from None
     except RecursionError:
         raise YamlProblem(

@@ -8,6 +8,7 @@ and records an `ExpressionProblem` so that the author can find and fix the expre
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,10 @@ from khidma.engine.order import host_functions, plain
 from khidma.expressions import EvaluationError, Expression
 
 __all__ = ["Evaluator", "ExpressionProblem"]
+
+# Expressions are type-checked when a definition loads, so a failure here is rare and
+# always worth a look: it is logged with the service, the field and the expression.
+log = logging.getLogger("khidma.expressions")
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class Evaluator:
     def __init__(self, definition: ServiceDefinition) -> None:
         self.functions = host_functions(definition)
         self.problems: list[ExpressionProblem] = []
+        self.service = definition.id
+        self._logged: set[tuple[str, str, int | None]] = set()
 
     def value(
         self,
@@ -52,6 +59,17 @@ class Evaluator:
             return True, expr.evaluate(variables, self.functions)
         except (EvaluationError, RecursionError, OverflowError) as exc:
             self.problems.append(ExpressionProblem(owner, kind, expr.source, str(exc), index))
+            if (owner, kind, index) not in self._logged:  # once per evaluation, not per pass
+                self._logged.add((owner, kind, index))
+                log.warning(
+                    "expression failed: service=%s field=%s %s=%r item=%s: %s",
+                    self.service,
+                    owner,
+                    kind,
+                    expr.source,
+                    index,
+                    exc,
+                )
             return False, None
 
     def condition(

@@ -168,6 +168,12 @@ MESSAGES: Mapping[str, Text] = MappingProxyType(
         "value.invalid": _T(
             "القيمة المدخلة في {label} غير صحيحة", "The value of {label_lc} is not valid"
         ),
+        # An expression failed on these answers (logged for the agency to fix).
+        "computed.failed": _T(
+            "تعذر حساب {label} من إجاباتك؛ راجع الإجابات السابقة، وإن استمر ذلك فتواصل مع الجهة",
+            "{label} could not be calculated from your answers; check them, and contact the"
+            " agency if this goes on",
+        ),
         # A rule's message comes from the definition; this is only the fallback.
         "rule": _T("تحقق من {label}", "Check {label_lc}"),
     }

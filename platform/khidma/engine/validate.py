@@ -99,12 +99,34 @@ class _Pass:
                 continue
             if f.type_name == "group":
                 self.values[f.id] = self.check_items(f, state, rules)
-            elif f.type_name != "computed":
+                self.check_computed(f, state)
+            elif f.type_name == "computed":
+                self.check_computed(f, state)
+            else:
                 value = self.check_value(f, value, state.is_required(f.id), state.options_for(f.id))
                 self.values[f.id] = value
             if not is_empty(value) and not self.has_error(f.id):
                 self.check_rules(f, state.variables, rules)
         return state
+
+    def check_computed(self, f: Field, state: State) -> None:
+        """A computed value that could not be computed is never shown silently empty: the
+        applicant is told (`computed.failed`); the evaluator has logged the expression."""
+        children = {c.id for c in f.fields if c.type_name == "computed"}
+        for problem in state.expression_errors:
+            if problem.kind != "expression":
+                continue
+            if problem.owner == f.id and f.type_name == "computed":
+                self.errors.append(FieldError(f.id, "computed.failed"))
+            elif problem.owner in children and problem.item_index is not None:
+                self.errors.append(
+                    FieldError(
+                        f.id,
+                        "computed.failed",
+                        item_index=problem.item_index,
+                        child_id=problem.owner,
+                    )
+                )
 
     def has_error(self, field_id: str, index: int | None = None) -> bool:
         return any(e.field_id == field_id and e.item_index == index for e in self.errors)
