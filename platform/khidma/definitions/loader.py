@@ -38,16 +38,34 @@ class LoadResult:
             raise DefinitionError(self.problems)
 
 
+SCENARIO_SUFFIXES = tuple(f".scenarios{suffix}" for suffix in SUFFIXES)
+
+
+def is_scenario_file(path: Path) -> bool:
+    """Scenario files (`*.scenarios.yaml`, read by `khidma test`) may sit among the services;
+    they are not definitions."""
+    return path.name.endswith(SCENARIO_SUFFIXES)
+
+
 _LISTS_FILE = re.compile(r"^kind:\s*[\"']?lists[\"']?\s*(#.*)?$", re.M)
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
     """The definition files below `paths`. A file named on its own brings the lists files
-    (`kind: lists`) beside it, so checking one service sees the lists it uses."""
+    (`kind: lists`) beside it, so checking one service sees the lists it uses. Scenario
+    files are left out."""
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file()))
+            found.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.suffix in SUFFIXES and f.is_file() and not is_scenario_file(f)
+                )
+            )
+        elif is_scenario_file(p):
+            continue
         else:
             found.append(p)
             found.extend(_sibling_lists(p))
@@ -57,7 +75,7 @@ def find_files(paths: Iterable[str | Path]) -> list[Path]:
 def _sibling_lists(path: Path) -> list[Path]:
     siblings = []
     for f in sorted(path.parent.glob("*")):
-        if f.suffix not in SUFFIXES or f == path or not f.is_file():
+        if f.suffix not in SUFFIXES or f == path or not f.is_file() or is_scenario_file(f):
             continue
         try:
             head = f.read_text(encoding="utf-8-sig", errors="replace")[:4096]
