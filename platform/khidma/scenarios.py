@@ -10,8 +10,9 @@ and returns one `Outcome` per scenario, each listing what differed, expected aga
 
 `coverage` says which conditions the scenarios of a service have not yet seen both ways:
 every `visible_when` (shown and hidden, on a visible step), every `required_when` (required
-and not; a hidden field counts as not required), every computed field (checked with two different values),
-every rule (seen failing), every `options_filter` (its options checked) and the fee.
+and not; a hidden field counts as not required), every computed field (checked with two
+different values), every rule (seen failing), every `options_filter` (its options checked)
+and the fee.
 Coverage is measured on outcomes, not on the branches inside one expression.
 """
 
