@@ -126,6 +126,8 @@ class Outcome:
 def _show(value: Any) -> str:
     if isinstance(value, (set, frozenset)):
         return "[" + ", ".join(sorted(map(str, value))) + "]"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(v if isinstance(v, str) else _show(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
     if isinstance(value, str):
@@ -387,17 +389,16 @@ def _compare(
 
 def _field_list(key: str, expected: Any, state: State, line: int) -> list[Mismatch]:
     names = [str(n) for n in expected or ()]
-    holds = {
-        "visible": lambda n: state.is_visible(*_address(n)),
-        "hidden": lambda n: not state.is_visible(*_address(n)),
-        "required": lambda n: state.is_required(*_address(n)),
-        "optional": lambda n: not state.is_required(*_address(n)),
-    }[key]
     opposite = {"visible": "hidden", "hidden": "visible", "required": "optional"}.get(
         key, "required"
     )
-    wrong = [n for n in names if not holds(n)]
-    return [Mismatch(f"{key}.{n}", line, key, opposite) for n in wrong]
+
+    def holds(name: str) -> bool:
+        if key in ("visible", "hidden"):
+            return state.is_visible(*_address(name)) == (key == "visible")
+        return state.is_required(*_address(name)) == (key == "required")
+
+    return [Mismatch(f"{key}.{n}", line, key, opposite) for n in names if not holds(n)]
 
 
 def _address(name: str) -> tuple[str, int | None, str | None]:
