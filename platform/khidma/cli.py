@@ -91,14 +91,30 @@ def test_command(
     help="The schema of a service file (default).",
 )
 @click.option("--write", is_flag=True, help="Rewrite the schema files shipped in the package.")
-def schema(which: str, write: bool) -> None:
-    """Print the JSON Schema of a service file (or of a lists file)."""
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write the schema to this file (e.g. beside services kept outside the checkout).",
+)
+def schema(which: str, write: bool, output: Path | None) -> None:
+    """Print the JSON Schema of a service file (or of a lists file), or write it to a file.
+
+    Point a YAML file at it with a first line `# yaml-language-server: $schema=PATH`."""
     if write:
         schemas.write_files()
         click.echo(f"wrote {schemas.SERVICE_SCHEMA_FILE} and {schemas.LISTS_SCHEMA_FILE}", err=True)
         return
     built = schemas.lists_schema() if which == "lists" else schemas.service_schema()
-    click.echo(schemas.dump(built), nl=False)
+    if output is None:
+        click.echo(schemas.dump(built), nl=False)
+        return
+    try:
+        output.write_text(schemas.dump(built), encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}", err=True)
 
 
 @main.command()
