@@ -402,7 +402,7 @@ def described(schema: JSON, table: dict[str, str]) -> JSON:
             out["anyOf"] = [walk(choice, path) for choice in node["anyOf"]]
         return out
 
-    result = walk({**schema, "$defs": {}}, "")
+    result: JSON = walk({**schema, "$defs": {}}, "")
     result["$defs"] = {
         name: walk(definition, f"$defs/{name}")
         for name, definition in schema.get("$defs", {}).items()
