@@ -38,7 +38,7 @@ def _schedule(prefix: str) -> dict[str, str]:
 SERVICE: dict[str, str] = {
     "kind": "What the file is: `service` (the default) or, in a shared lists file, `lists`.",
     "id": "The service's id: lower-case letters, digits and _, unique on the platform.",
-    "version": 'The version label people read ("1.2"); versions are told apart by content hash.',
+    "version": 'A version label: N, N.N or N.N.N ("1.2"); versions differ by content hash.',
     "agency": "The agency that owns the service: `id` and `name`.",
     "agency/id": "The agency's id; staff accounts belong to an agency by this id.",
     "agency/name": "The agency's name, in Arabic and English.",
@@ -140,7 +140,7 @@ SERVICE: dict[str, str] = {
     "$defs/text/en": "The English text.",
     "$defs/rule/check": "A CEL condition that must be true for the answer to be accepted.",
     "$defs/rule/message": "The error shown when the check is false.",
-    "$defs/option/value": "The value stored and seen by expressions (letters, digits, _ . -).",
+    "$defs/option/value": "Letters, digits, _ . - (at most 64): the value stored and seen by expressions.",
     "$defs/option/label": "What the applicant sees.",
     "$defs/field/type": "The field's type; it decides which other keys the field takes.",
 }

@@ -17,7 +17,7 @@ from khidma.definitions.cache import DefinitionCache
 from khidma.definitions.compiler import compile_service, list_digest, parse_options
 from khidma.definitions.errors import DefinitionError, Problem
 from khidma.definitions.model import Option, ServiceDefinition
-from khidma.definitions.validation import schema_problems
+from khidma.definitions import fastschema
 from khidma.definitions.yamlsource import Located, YamlProblem, load_located
 from khidma.fields import FieldTypeRegistry
 from khidma.fields import registry as default_registry
@@ -142,8 +142,18 @@ def parse(text: str, file: str) -> tuple[Located | None, str, list[Problem]]:
     if data is None:
         problems.append(Problem(file, 1, 1, "file.empty", "the file holds no definition"))
         return None, kind, problems
-    problems.extend(schema_problems(located, file, kind))
+    problems.extend(_schema_problems(located, file, kind))
     return located, kind, problems
+
+
+def _schema_problems(located: Located, file: str, kind: str) -> list[Problem]:
+    """Valid files pass the compiled check alone; for any other, jsonschema says what is
+    wrong (imported only then: it is most of the start-up of `khidma check`)."""
+    if fastschema.is_valid(located.data, kind):
+        return []
+    from khidma.definitions.validation import schema_problems
+
+    return schema_problems(located, file, kind)
 
 
 def compile_text(
