@@ -140,7 +140,7 @@ SERVICE: dict[str, str] = {
     "$defs/text/en": "The English text.",
     "$defs/rule/check": "A CEL condition that must be true for the answer to be accepted.",
     "$defs/rule/message": "The error shown when the check is false.",
-    "$defs/option/value": "Letters, digits, _ . - (at most 64): the value stored and seen by expressions.",
+    "$defs/option/value": "Letters, digits, _ . - (at most 64): the value expressions see.",
     "$defs/option/label": "What the applicant sees.",
     "$defs/field/type": "The field's type; it decides which other keys the field takes.",
 }

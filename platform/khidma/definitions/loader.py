@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from khidma.definitions import fastschema
 from khidma.definitions.cache import DefinitionCache
 from khidma.definitions.compiler import compile_service, list_digest, parse_options
 from khidma.definitions.errors import DefinitionError, Problem
 from khidma.definitions.model import Option, ServiceDefinition
-from khidma.definitions import fastschema
 from khidma.definitions.yamlsource import Located, YamlProblem, load_located
 from khidma.fields import FieldTypeRegistry
 from khidma.fields import registry as default_registry
