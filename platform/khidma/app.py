@@ -106,6 +106,9 @@ def create_app(
     app.register_blueprint(account.bp)
     app.register_blueprint(inquiry.bp)
     app.register_blueprint(devtools.bp)
+    from khidma.web import devreload
+
+    devreload.init_app(app)
     from khidma.web import submit, wizard
 
     app.register_blueprint(wizard.bp)

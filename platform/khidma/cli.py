@@ -50,6 +50,37 @@ def check(paths: tuple[Path, ...], quiet: bool) -> None:
     sys.exit(1 if result.problems else 0)
 
 
+@main.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--services",
+    "services_dir",
+    default=Path("services.d"),
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Where the services the scenarios test are.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print failures only.")
+@click.option(
+    "--coverage", "show_coverage", is_flag=True, help="List conditions not yet seen both ways."
+)
+def test_command(
+    paths: tuple[Path, ...], services_dir: Path, quiet: bool, show_coverage: bool
+) -> None:
+    """Run the scenario files (*.scenarios.yaml) below PATHS (default: the services folder).
+
+    Prints each scenario's verdict, and for a failure each difference, expected against
+    got. Exits 1 if a scenario fails or a file has a problem, 2 if there are none.
+    """
+    from khidma.scenarios import run_paths
+
+    report = run_paths(paths or [services_dir], services_dir)
+    for line in report.lines(quiet=quiet, coverage=show_coverage):
+        click.echo(line)
+    click.echo(report.summary(), err=True)
+    sys.exit(report.exit_code)
+
+
 @main.command()
 @click.option("--lists", "which", flag_value="lists", help="The schema of a shared lists file.")
 @click.option(
@@ -60,14 +91,30 @@ def check(paths: tuple[Path, ...], quiet: bool) -> None:
     help="The schema of a service file (default).",
 )
 @click.option("--write", is_flag=True, help="Rewrite the schema files shipped in the package.")
-def schema(which: str, write: bool) -> None:
-    """Print the JSON Schema of a service file (or of a lists file)."""
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write the schema to this file (e.g. beside services kept outside the checkout).",
+)
+def schema(which: str, write: bool, output: Path | None) -> None:
+    """Print the JSON Schema of a service file (or of a lists file), or write it to a file.
+
+    Point a YAML file at it with a first line `# yaml-language-server: $schema=PATH`."""
     if write:
         schemas.write_files()
         click.echo(f"wrote {schemas.SERVICE_SCHEMA_FILE} and {schemas.LISTS_SCHEMA_FILE}", err=True)
         return
     built = schemas.lists_schema() if which == "lists" else schemas.service_schema()
-    click.echo(schemas.dump(built), nl=False)
+    if output is None:
+        click.echo(schemas.dump(built), nl=False)
+        return
+    try:
+        output.write_text(schemas.dump(built), encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}", err=True)
 
 
 @main.command()

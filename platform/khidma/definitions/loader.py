@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from khidma.definitions import fastschema
 from khidma.definitions.cache import DefinitionCache
 from khidma.definitions.compiler import compile_service, list_digest, parse_options
 from khidma.definitions.errors import DefinitionError, Problem
 from khidma.definitions.model import Option, ServiceDefinition
-from khidma.definitions.validation import schema_problems
 from khidma.definitions.yamlsource import Located, YamlProblem, load_located
 from khidma.fields import FieldTypeRegistry
 from khidma.fields import registry as default_registry
@@ -38,16 +38,34 @@ class LoadResult:
             raise DefinitionError(self.problems)
 
 
+SCENARIO_SUFFIXES = tuple(f".scenarios{suffix}" for suffix in SUFFIXES)
+
+
+def is_scenario_file(path: Path) -> bool:
+    """Scenario files (`*.scenarios.yaml`, read by `khidma test`) may sit among the services;
+    they are not definitions."""
+    return path.name.endswith(SCENARIO_SUFFIXES)
+
+
 _LISTS_FILE = re.compile(r"^kind:\s*[\"']?lists[\"']?\s*(#.*)?$", re.M)
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
     """The definition files below `paths`. A file named on its own brings the lists files
-    (`kind: lists`) beside it, so checking one service sees the lists it uses."""
+    (`kind: lists`) beside it, so checking one service sees the lists it uses. Scenario
+    files are left out."""
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file()))
+            found.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.suffix in SUFFIXES and f.is_file() and not is_scenario_file(f)
+                )
+            )
+        elif is_scenario_file(p):
+            continue
         else:
             found.append(p)
             found.extend(_sibling_lists(p))
@@ -57,7 +75,7 @@ def find_files(paths: Iterable[str | Path]) -> list[Path]:
 def _sibling_lists(path: Path) -> list[Path]:
     siblings = []
     for f in sorted(path.parent.glob("*")):
-        if f.suffix not in SUFFIXES or f == path or not f.is_file():
+        if f.suffix not in SUFFIXES or f == path or not f.is_file() or is_scenario_file(f):
             continue
         try:
             head = f.read_text(encoding="utf-8-sig", errors="replace")[:4096]
@@ -124,8 +142,18 @@ def parse(text: str, file: str) -> tuple[Located | None, str, list[Problem]]:
     if data is None:
         problems.append(Problem(file, 1, 1, "file.empty", "the file holds no definition"))
         return None, kind, problems
-    problems.extend(schema_problems(located, file, kind))
+    problems.extend(_schema_problems(located, file, kind))
     return located, kind, problems
+
+
+def _schema_problems(located: Located, file: str, kind: str) -> list[Problem]:
+    """Valid files pass the compiled check alone; for any other, jsonschema says what is
+    wrong (imported only then: it is most of the start-up of `khidma check`)."""
+    if fastschema.is_valid(located.data, kind):
+        return []
+    from khidma.definitions.validation import schema_problems
+
+    return schema_problems(located, file, kind)
 
 
 def compile_text(

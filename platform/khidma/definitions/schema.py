@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from khidma.definitions import descriptions
 from khidma.fields import EXPR, ID, TEXT, FieldTypeRegistry, registry
 
 JSON = dict[str, Any]
@@ -312,39 +313,101 @@ def _service_properties() -> JSON:
 def service_schema(types: FieldTypeRegistry = registry, *, dispatch: bool = True) -> JSON:
     """The JSON Schema of a service file. With dispatch=False, fields are only checked to
     be objects with a known type; the caller validates each against `field_<type>`."""
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://khidma.gov.sa/schemas/service.schema.json",
-        "title": "Khidma service definition",
-        "type": "object",
-        "properties": _service_properties(),
-        "required": ["id", "version", "agency", "title", "summary", "description", "steps"],
-        "additionalProperties": False,
-        "$defs": _common_defs(types, dispatch),
-    }
+    return described(
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://khidma.gov.sa/schemas/service.schema.json",
+            "title": "Khidma service definition",
+            "type": "object",
+            "properties": _service_properties(),
+            "required": ["id", "version", "agency", "title", "summary", "description", "steps"],
+            "additionalProperties": False,
+            "$defs": _common_defs(types, dispatch),
+        },
+        descriptions.SERVICE,
+    )
 
 
 def lists_schema(types: FieldTypeRegistry = registry) -> JSON:
     """The JSON Schema of a shared lists file (`kind: lists`)."""
     defs = _common_defs(types)
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://khidma.gov.sa/schemas/lists.schema.json",
-        "title": "Khidma shared option lists",
-        "type": "object",
-        "properties": {
-            "kind": {"const": "lists"},
-            "lists": {
-                "type": "object",
-                "propertyNames": {"$ref": "#/$defs/id"},
-                "additionalProperties": {"$ref": "#/$defs/option_list"},
-                "minProperties": 1,
+    return described(
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://khidma.gov.sa/schemas/lists.schema.json",
+            "title": "Khidma shared option lists",
+            "type": "object",
+            "properties": {
+                "kind": {"const": "lists"},
+                "lists": {
+                    "type": "object",
+                    "propertyNames": {"$ref": "#/$defs/id"},
+                    "additionalProperties": {"$ref": "#/$defs/option_list"},
+                    "minProperties": 1,
+                },
             },
+            "required": ["kind", "lists"],
+            "additionalProperties": False,
+            "$defs": {k: defs[k] for k in ("id", "text", "option", "option_list")},
         },
-        "required": ["kind", "lists"],
-        "additionalProperties": False,
-        "$defs": {k: defs[k] for k in ("id", "text", "option", "option_list")},
+        {**descriptions.SERVICE, **descriptions.LISTS},
+    )
+
+
+def property_paths(schema: JSON) -> list[tuple[str, JSON]]:
+    """Every key a file may hold, by its path (`fees/kind`; list items skipped;
+    `$defs/<name>/<key>` for shared definitions), with its schema: what `described` gives
+    descriptions to."""
+    found: list[tuple[str, JSON]] = []
+
+    def walk(node: Any, path: str) -> None:
+        if not isinstance(node, dict):
+            return
+        for key, value in (node.get("properties") or {}).items():
+            inner = f"{path}/{key}" if path else key
+            found.append((inner, value))
+            walk(value, inner)
+        for key in ("items", "additionalProperties"):
+            walk(node.get(key), path)
+        for choice in node.get("anyOf", []):
+            walk(choice, path)
+
+    walk({"properties": schema.get("properties", {})}, "")
+    for name, definition in schema.get("$defs", {}).items():
+        walk(definition, f"$defs/{name}")
+    return found
+
+
+def described(schema: JSON, table: dict[str, str]) -> JSON:
+    """`schema` with a `description` on each key `table` names (see `property_paths`).
+    Builds new dictionaries on the way: the parts are shared (one `TEXT` for every text
+    key), so a description written in place would land on all of them."""
+
+    def walk(node: Any, path: str) -> Any:
+        if not isinstance(node, dict):
+            return node
+        out = dict(node)
+        if isinstance(node.get("properties"), dict):
+            out["properties"] = {}
+            for key, value in node["properties"].items():
+                inner = f"{path}/{key}" if path else key
+                value = walk(value, inner)
+                if inner in table:
+                    value = {**value, "description": table[inner]}
+                out["properties"][key] = value
+        for key in ("items", "additionalProperties"):
+            if isinstance(node.get(key), dict):
+                out[key] = walk(node[key], path)
+        if isinstance(node.get("anyOf"), list):
+            out["anyOf"] = [walk(choice, path) for choice in node["anyOf"]]
+        return out
+
+    result: JSON = walk({**schema, "$defs": {}}, "")
+    result["$defs"] = {
+        name: walk(definition, f"$defs/{name}")
+        for name, definition in schema.get("$defs", {}).items()
     }
+    return result
 
 
 def dump(schema: JSON) -> str:

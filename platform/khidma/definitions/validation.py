@@ -58,12 +58,16 @@ def _make(
     )
 
 
+_REF_ONLY = {"$ref", "description"}
+
+
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
     """Replace local `$ref`s by what they point at: resolving a reference costs more than
     the check it leads to. (The loader's schema has no recursive reference.)"""
     if isinstance(node, dict):
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
+        # a description beside the reference is editor help (hover text): not checked
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and set(node) <= _REF_ONLY:
             return _inline(defs[ref.removeprefix("#/$defs/")], defs)
         return {
             k: (v if k == "$defs" else _inline(v, defs)) for k, v in node.items() if k != "$defs"

@@ -106,6 +106,7 @@ ACCESS: Mapping[str, Rule] = MappingProxyType({
     # --- development mode only -----------------------------------------------------
     "auth.dev_sso": DEV_ONLY,
     "devtools.outbox": DEV_ONLY,
+    "devreload.problems": DEV_ONLY,  # live preview: the problems of the last reload
     # --- anyone signed in ----------------------------------------------------------
     "auth.profile": SIGNED_IN,
     "auth.verify_identity": CITIZEN,

@@ -1,4 +1,5 @@
-"""Development tools: the dev outbox page (web/devtools.py)."""
+"""Development tools: the dev outbox page (web/devtools.py), the live preview's
+definition problems (web/devreload.py)."""
 
 from __future__ import annotations
 
@@ -29,4 +30,26 @@ WORDS: dict[str, tuple[str, str]] = {
         "يرسل «khidma run» الرسائل في أثناء التطوير، ويرسلها «khidma worker» في الإنتاج.",
         "In development “khidma run” delivers the messages; in production, “khidma worker”.",
     ),
+    "devtools.definitions": ("تعريفات الخدمات (تطوير)", "Service definitions (development)"),
+    "devtools.definitions_ok": (
+        "تُحمَّل ملفات {folder} دون مشكلات؛ يُعرض كل تعديل تحفظه خلال ثانية.",
+        "The files in {folder} load without problems; "
+        "every change you save is live within a second.",
+    ),
+    "devtools.definitions_broken": (
+        "آخر تعديل في {folder} فيه {count} مشكلة، فما زالت آخر نسخة سليمة هي المعروضة. "
+        "أصلح الملف واحفظه.",
+        "The last change in {folder} has {count} problem(s), so the last good version "
+        "is still being served. Fix the file and save it.",
+    ),
+    "devtools.definitions_banner": (
+        "في تعريفات الخدمات {count} مشكلة؛ ما زالت آخر نسخة سليمة هي المعروضة.",
+        "The service definitions have {count} problem(s); "
+        "the last good version is still being served.",
+    ),
+    "devtools.definitions_see": ("عرض المشكلات", "See the problems"),
+    "devtools.where": ("الموضع", "Where"),
+    "devtools.problem": ("المشكلة", "Problem"),
+    "devtools.hint": ("الحل", "How to fix it"),
+    "devtools.served": ("الخدمات المعروضة الآن", "Services served now"),
 }
