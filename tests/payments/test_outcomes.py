@@ -60,7 +60,8 @@ def test_success(platform: Platform, sim: RunningSimulator, citizen: Person) -> 
     assert charges(sim) == 1
     (message,) = messages(platform, submission)
     assert message.event == "payment_received"
-    assert "٣٠٠٫٠٠" in message.body and "SAR 300.00" in message.body
+    assert "٣٠٠٫٠٠ ريال" in message.body and "300.00 SAR" in message.body
+    assert "SAR SAR" not in message.body and "ريال ر.س" not in message.body  # said once
     assert status_of(platform, submission) == "paid"  # approved → paid: the workflow goes on
     with platform.db().session() as session:  # moved as the back office moves a request
         moved = session.get_one(Submission, submission.id)

@@ -1,31 +1,33 @@
 """The messages a payment sends the citizen, queued in the outbox in the caller's
-transaction (the one that changed the payment).
+transaction (the one that changed the payment), through the one notification path
+(`khidma.delivery.notices.queue_notices`: the account's own mobile, the e-mail answered
+or the account's, the hourly SMS cap).
 
 A service's own `notifications` for `payment_received` and `payment_due` (a SADAD bill
 issued) are used when it has them; otherwise, and for what the YAML has no event for (a
 payment not completed, a bill expired, a refund), the platform's words
-(`khidma.payments.words`). Each message holds the Arabic text, then the English. It goes
-to the contact given in the request (its `email` / `mobile` answers), else the account's.
+(`khidma.payments.words`). Each message holds the Arabic text, then the English.
+Placeholders: the request's, and {amount} (the number: the services' texts say "ريال"
+themselves), {money} (with the currency, the platform's words), {receipt},
+{bill_number}, {biller_code}, {expires}.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import re
-from collections.abc import Mapping
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.model import Notification, ServiceDefinition, Text
+from khidma.delivery.notices import queue_notices
 from khidma.payments.money import format_money
 from khidma.payments.words import WORDS
-from khidma.storage import outbox
 from khidma.storage.models import OutboxMessage, Submission, User
 from khidma.storage.payment_models import Payment
 
 RIYADH = dt.timezone(dt.timedelta(hours=3))
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 def receipt_number(submission: Submission, payment: Payment) -> str:
@@ -33,45 +35,28 @@ def receipt_number(submission: Submission, payment: Payment) -> str:
     return f"{submission.reference}-{payment.attempt}"
 
 
-def _fill(text: str, values: Mapping[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
-
-
-def _answer(definition: ServiceDefinition | None, submission: Submission, kind: str) -> str | None:
-    if definition is None:
-        return None
-    for field in definition.all_fields():
-        value = submission.answers.get(field.id)
-        if field.group is None and field.type_name == kind and isinstance(value, str) and value:
-            return value
-    return None
-
-
-def _values(
-    definition: ServiceDefinition | None,
-    submission: Submission,
-    payment: Payment,
-    lang: str,
-    link: str,
-    amount: int | None,
-) -> dict[str, str]:
-    status = definition.workflow.status(submission.status) if definition else None
+def _payment_values(
+    submission: Submission, payment: Payment, amount: int | None
+) -> dict[str, dict[str, str]]:
     expires = ""
     if payment.bill_expires_at is not None:
         expires = payment.bill_expires_at.astimezone(RIYADH).strftime("%Y-%m-%d %H:%M")
+    money = payment.amount if amount is None else amount
     return {
-        "reference": submission.reference,
-        "service_title": definition.title.get(lang) if definition else submission.service_id,
-        "agency_name": definition.agency.name.get(lang) if definition else "",
-        "status": status.label.get(lang) if status else submission.status,
-        "applicant_name": submission.applicant_name,
-        "amount": format_money(payment.amount if amount is None else amount, lang),
-        "link": link,
-        "receipt": receipt_number(submission, payment),
-        "bill_number": payment.bill_number or "",
-        "biller_code": payment.biller_code or "",
-        "expires": expires,
+        lang: {
+            "amount": format_money(money, lang, currency=False),
+            "money": format_money(money, lang),
+            "receipt": receipt_number(submission, payment),
+            "bill_number": payment.bill_number or "",
+            "biller_code": payment.biller_code or "",
+            "expires": expires,
+        }
+        for lang in ("ar", "en")
     }
+
+
+def _words(key: str) -> Text:
+    return Text(ar=WORDS[key]["ar"], en=WORDS[key]["en"])
 
 
 def queue(
@@ -91,49 +76,37 @@ def queue(
     the platform's text (`payments.msg.<words>`, with `.subject` for e-mail), used when
     the service defines no `yaml_event` notification. `due` holds the message back."""
     user = session.get(User, submission.user_id) if submission.user_id else None
-    mobile = _answer(definition, submission, "mobile") or (user.mobile if user else None)
-    email = _answer(definition, submission, "email") or (user.email if user else None)
-    ar = _values(definition, submission, payment, "ar", link, amount)
-    en = _values(definition, submission, payment, "en", link, amount)
     own = definition.notifications_for(yaml_event) if definition and yaml_event else ()
-    drafts: list[tuple[str, str | None, str]] = []  # (channel, subject, body)
-    for note in own:
-        body = _fill(note.body.ar, ar) + "\n" + _fill(note.body.en, en)
-        if words == "bill":  # the bill's number and expiry go with the service's own text
-            body += "\n" + _fill(WORDS["payments.msg.bill"]["ar"], ar)
-            body += "\n" + _fill(WORDS["payments.msg.bill"]["en"], en)
-        subject = None
-        if note.subject is not None:
-            subject = _fill(note.subject.ar, ar) + " | " + _fill(note.subject.en, en)
-        drafts.append((note.channel, subject, body))
-    if not drafts:
-        text = WORDS[f"payments.msg.{words}"]
-        heading = WORDS.get(f"payments.msg.{words}.subject")
-        subject = _fill(heading["ar"], ar) + " | " + _fill(heading["en"], en) if heading else None
-        drafts.append(
-            (
-                "email" if email else "sms",
-                subject,
-                _fill(text["ar"], ar) + "\n" + _fill(text["en"], en),
+    if words == "bill":  # the bill's number and expiry go with the service's own text
+        bill = WORDS["payments.msg.bill"]
+        own = tuple(
+            dataclasses.replace(
+                note,
+                body=Text(ar=f"{note.body.ar}\n{bill['ar']}", en=f"{note.body.en}\n{bill['en']}"),
             )
+            for note in own
         )
-    queued = []
-    for channel, subject, body in drafts:
-        recipient = email if channel == "email" else mobile
-        if not recipient:
-            continue
-        message = outbox.enqueue(
-            session,
-            channel,
-            recipient,
-            body,
-            subject=subject if channel == "email" else None,
-            event=event,
-            submission_id=submission.id,
-        )
-        if due is not None:
-            message.next_attempt_at = due
-        queued.append(message)
+    subject = f"payments.msg.{words}.subject"
+    fallback = Notification(
+        event=yaml_event or event,
+        channel="email",
+        body=_words(f"payments.msg.{words}"),
+        subject=_words(subject) if subject in WORDS else None,
+    )
+    values = _payment_values(submission, payment, amount)
+    queued = queue_notices(
+        session,
+        definition,
+        submission,
+        user,
+        yaml_event or event,
+        link=link or None,
+        extra=values.__getitem__,
+        notes=own,
+        fallback=fallback,
+        outbox_event=event,
+        due_at=due,
+    )
     session.flush()
     return queued
 

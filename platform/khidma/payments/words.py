@@ -198,9 +198,9 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Fee paid for request {reference}",
     },
     "payments.msg.received": {
-        "ar": "تم استلام مبلغ {amount} لطلبك رقم {reference} ({service_title}). "
+        "ar": "تم استلام مبلغ {money} لطلبك رقم {reference} ({service_title}). "
         "رقم الإيصال: {receipt}.",
-        "en": "We have received {amount} for your request {reference} ({service_title}). "
+        "en": "We have received {money} for your request {reference} ({service_title}). "
         "Receipt number: {receipt}.",
     },
     "payments.msg.bill.subject": {
@@ -209,9 +209,9 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "payments.msg.bill": {
         "ar": "فاتورة سداد لطلبك رقم {reference}: رقم الفاتورة {bill_number}، رمز المفوتر "
-        "{biller_code}، المبلغ {amount}، تسدد قبل {expires}.",
+        "{biller_code}، المبلغ {money}، تسدد قبل {expires}.",
         "en": "SADAD bill for your request {reference}: bill number {bill_number}, biller code "
-        "{biller_code}, amount {amount}, pay before {expires}.",
+        "{biller_code}, amount {money}, pay before {expires}.",
     },
     "payments.msg.failed.subject": {
         "ar": "لم تكتمل عملية الدفع للطلب رقم {reference}",
@@ -234,7 +234,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Refund for request {reference}",
     },
     "payments.msg.refunded": {
-        "ar": "تمت إعادة مبلغ {amount} إلى وسيلة الدفع المستخدمة لطلبك رقم {reference}.",
-        "en": "{amount} has been refunded to the payment method used for your request {reference}.",
+        "ar": "تمت إعادة مبلغ {money} إلى وسيلة الدفع المستخدمة لطلبك رقم {reference}.",
+        "en": "{money} has been refunded to the payment method used for your request {reference}.",
     },
 }
