@@ -148,7 +148,7 @@ def test_every_word_the_account_pages_use_exists() -> None:
     for template in TEMPLATES.glob("*.html"):
         used |= set(re.findall(r"""\bt\('([a-z_.0-9]+[a-z0-9_])'""", template.read_text()))
     source = (ROOT / "platform" / "khidma" / "web" / "auth.py").read_text()
-    source += (ROOT / "platform" / "khidma" / "identity" / "forms.py").read_text()
+    source += (ROOT / "platform" / "khidma" / "web" / "auth_forms.py").read_text()
     used |= set(re.findall(r"""\bt\(\s*"([a-z_.0-9]+[a-z0-9_])\"""", source))
     dynamic = {
         k
