@@ -1227,6 +1227,11 @@ VALID = [
         id="integers-and-decimals-mix",
     ),
     pytest.param(
+        BASE + 'fees:\n  kind: computed\n  expression: "size(people) * 2.5 + 10"\n'
+        "  payable: on_submit\n  methods: [sadad]\n",
+        id="fee-mixes-integers-and-decimals",
+    ),
+    pytest.param(
         after(
             BASE,
             AGE_LABEL,

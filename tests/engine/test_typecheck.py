@@ -18,6 +18,7 @@ from khidma.engine.evaluate import evaluate
 from khidma.engine.validate import validate_step
 from khidma.expression_syntax import Unsupported, parse
 from khidma.fields import registry
+from khidma.payments.fees import quote
 
 SERVICES = Path(__file__).parents[2] / "services.d"
 TODAY = dt.date(2026, 3, 1)
@@ -149,3 +150,13 @@ def test_field_types_follow_the_value_shape_for_unknown_types() -> None:
     raw = {"id": "x", "type": "plugin"}
     assert field_type(raw, "scalar", None).kind == "dyn"
     assert field_type(raw, "list", None).describe() == "a list"
+
+
+def test_a_fee_mixing_whole_numbers_and_decimals_is_quoted() -> None:
+    text = SERVICE + (
+        'fees:\n  kind: computed\n  expression: "size(people) * 2.5 + 10"\n'
+        "  payable: on_submit\n  methods: [sadad]\n"
+    )
+    definition = compile_text(text, "typed.yaml")
+    fee = quote(definition, {"people": [{"person": "a"}, {"person": "b"}]}, today=TODAY)
+    assert fee is not None and fee.sar == "15"
