@@ -69,6 +69,9 @@ _TAG_NAMES = {
 }
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 class YamlProblem(Exception):
     def __init__(self, code: str, message: str, line: int, column: int, hint: str = "") -> None:
         super().__init__(message)
@@ -157,6 +160,9 @@ class _Builder:
             return [
                 self.build(item, (*path, i), depth + 1, inner) for i, item in enumerate(node.value)
             ]
+        if node.tag == _STR:
+            # most scalars are text: what the constructor would return, without its calls
+            return node.value
         try:
             value = self.constructor.construct_object(node, deep=True)
         except (ValueError, TypeError, OverflowError, KeyError, AttributeError, IndexError) as exc:
