@@ -22,6 +22,7 @@ CORE_PACKAGES = ("khidma.engine", "khidma.definitions")
 CORE_MODULES = (
     "khidma.expressions",
     "khidma.fields",
+    "khidma.formatting",  # numbers, money and days for every output
     # the pure rules of payments: amounts, fees, provider states, the gateway's data
     "khidma.payments.money",
     "khidma.payments.fees",

@@ -18,13 +18,13 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from khidma.definitions.model import ServiceDefinition
+from khidma.formatting import RIYADH
 from khidma.payments.money import format_money
 from khidma.payments.words import WORDS
 from khidma.storage import outbox
 from khidma.storage.models import OutboxMessage, Submission, User
 from khidma.storage.payment_models import Payment
 
-RIYADH = dt.timezone(dt.timedelta(hours=3))
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 

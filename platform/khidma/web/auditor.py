@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from khidma.engine.identifiers import normalise_digits
+from khidma.formatting import RIYADH
 from khidma.storage.models import Attachment, Message, StatusEvent, Submission, User
 from khidma.trust import documents
 from khidma.web.account import (
@@ -36,7 +37,7 @@ from khidma.web.account import (
     status_label,
 )
 from khidma.web.audit_trail import record
-from khidma.web.context import RIYADH, blobs, database, registry
+from khidma.web.context import blobs, database, registry
 from khidma.web.i18n import current_lang, t, tr
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")

@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as Redirect
 
-from khidma.web.extensions import htmx
 from khidma.definitions.model import Field, ServiceDefinition, Step, Text
 from khidma.definitions.snapshot import snapshot
 from khidma.engine import wizard as path
@@ -53,6 +52,7 @@ from khidma.storage.snapshots import save_definition
 from khidma.web import access, booking
 from khidma.web.auth import sso_provider
 from khidma.web.context import blobs, database, now, pinned_definition, registry, today
+from khidma.web.extensions import htmx
 from khidma.web.forms import build_form, field_views
 from khidma.web.i18n import current_lang, t
 from khidma.words import word
