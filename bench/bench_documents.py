@@ -59,9 +59,9 @@ def main() -> None:
         assert citizen.get(url).status_code == 200
 
         with app.test_request_context():
-            from khidma.renderer import moments
             from khidma.renderer.pdf import EmbeddedFile, render_summary_pdf
 
+            from khidma import formatting
             from khidma.engine.summary import build_summary
 
             summary = build_summary(definition, submission.answers, "ar")
@@ -69,8 +69,8 @@ def main() -> None:
                 "lang": "ar",
                 "reference": submission.reference,
                 "status_label": submission.status,
-                "submitted_at": moments.date_pair(submission.submitted_at, "ar"),
-                "generated_at": moments.date_pair(submission.submitted_at, "ar"),
+                "submitted_at": formatting.date_pair(submission.submitted_at, "ar"),
+                "generated_at": formatting.date_pair(submission.submitted_at, "ar"),
             }
             embedded = [EmbeddedFile("submission.json", b"{}" * 2000, "data")]
             pdfa = render_summary_pdf(summary, variant="pdf/a-3b", files=embedded, **common)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from khidma.engine.display import format_number
+from khidma.formatting import format_number
 from khidma.words import word
 
 __all__ = ["fee_lines", "get", "text", "texts"]

@@ -9,7 +9,7 @@ reads `block.kind`. A new kind of block is its dataclass in the engine and its t
 templates here; no code changes.
 
 Words come from the `summary` catalog in the summary's own language, dates as Saudi
-local time (`moments`); every text is escaped by the templates' autoescaping.
+local time (`khidma.formatting`); every text is escaped by the templates' autoescaping.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from khidma.renderer.moments import moment_text
 from khidma.renderer.templating import environment
 from markupsafe import Markup
 
 from khidma.engine.summary import Summary
+from khidma.formatting import moment_text
 from khidma.words import word
 
 __all__ = [

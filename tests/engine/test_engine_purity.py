@@ -23,6 +23,7 @@ CORE_MODULES = (
     "khidma.expressions",
     "khidma.expression_syntax",
     "khidma.fields",
+    "khidma.formatting",  # numbers, money and days for every output
     # the pure rules of payments: amounts, fees, provider states, the gateway's data
     "khidma.payments.money",
     "khidma.payments.fees",

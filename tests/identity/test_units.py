@@ -26,6 +26,7 @@ NOW = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 
 # --- passwords --------------------------------------------------------------------------
+@pytest.mark.usefixtures("real_password_hashing")
 def test_argon2id_with_the_documented_parameters() -> None:
     stored = passwords.hash_password("Nakheel-2025")
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")

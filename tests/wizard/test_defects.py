@@ -132,3 +132,22 @@ def test_the_error_summary_forgets_the_cme_hours_once_mended(app: Any) -> None:
     assert '<div id="error-summary" hx-swap-oob="delete">' in mended  # it was the only one
     assert re.search(r'id="shown-errors" value="" hx-swap-oob="true"', mended)
     assert 'id="summary-cme_remaining_hours"' in failed and 'id="error-summary"' in failed
+
+
+def test_adding_or_removing_an_item_brings_the_total_along(app: Any) -> None:
+    """Defect 3: the hours still required were redrawn only at the next field change.
+    The add and remove buttons swap the group and, out of band from the same response,
+    the blocks that depend on it (the browser test watches it happen)."""
+    client, w = on_cme_step(app)
+    page = client.get(w.url).data.decode()
+    add = re.search(r'<button[^>]*value="add:cme_activities"[^>]*>', page, re.S)
+    assert add and 'hx-select-oob="#block-cme_remaining_hours"' in add.group(0)
+    w.post({"action": "add:cme_activities"})
+    w.post({"action": "save", **activity("10")})
+    removed = client.post(
+        w.url, data={"action": "remove:cme_activities:0", **activity("10")}, headers=HTMX
+    ).data.decode()
+    total = re.search(
+        r'id="block-cme_remaining_hours".*?<output[^>]*>(.*?)</output>', removed, re.S
+    )
+    assert total and re.sub(r"\D", "", total.group(1)) == "24"  # 60 required − 36 recorded

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from khidma.definitions.model import Booking
+from khidma.formatting import RIYADH
 
 __all__ = [
     "RIYADH",
@@ -32,7 +33,6 @@ __all__ = [
     "window",
 ]
 
-RIYADH = dt.timezone(dt.timedelta(hours=3), "AST")
 # Python's weekday(): Monday is 0. The schema's day keys, by that number.
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKEND = frozenset({"fri", "sat"})

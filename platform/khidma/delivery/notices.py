@@ -32,7 +32,7 @@ from khidma.engine.summary import Summary, build_summary
 from khidma.payments.display import with_fee
 from khidma.payments.fees import FeeQuote
 from khidma.payments.money import format_money
-from khidma.renderer import moments
+from khidma import formatting
 from khidma.renderer.messages import LANGS, body_of, placeholders
 from khidma.storage import outbox
 from khidma.storage.models import Channel, OutboxMessage, Submission
@@ -189,4 +189,4 @@ def _texts_last_hour(session: Session, mobile: str) -> int:
 
 
 def _day_of(moment: dt.datetime) -> dt.date:
-    return moments.local_time(moment).date() if moment.tzinfo else moment.date()
+    return formatting.local_time(moment).date() if moment.tzinfo else moment.date()

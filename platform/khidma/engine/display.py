@@ -9,12 +9,12 @@ it is. No markup: the review page, the PDF and the e-mail each escape and style 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from khidma.definitions.model import Field, Text
 from khidma.engine.dates import format_date
 from khidma.engine.identifiers import format_saudi_mobile
+from khidma.formatting import format_number
 
 __all__ = ["display_value", "format_number", "setting_text", "size_text"]
 
@@ -35,18 +35,6 @@ def setting_text(field: Field, key: str) -> Text | None:
 
 def _join(parts: list[str], lang: str) -> str:
     return ("، " if lang == "ar" else ", ").join(parts)
-
-
-def format_number(value: float | int, decimals: int | None = None) -> str:
-    """`12,500` / `1500` / `12.5`: thousands grouped from five digits on (a year stays
-    `2026`), no trailing zeros unless `decimals` is set."""
-    group = "," if abs(value) >= 10_000 else ""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:{group}}"
-    if decimals is not None:
-        return f"{value:{group}.{decimals}f}"
-    text = f"{Decimal(repr(value)):{group}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def size_text(size: int, lang: str) -> str:

@@ -2,14 +2,16 @@
 
 Amounts are never floats. A definition's amount (a YAML number, or what a fee expression
 gives) becomes halalas through its shortest decimal text, rounded half up to the halala,
-so `0.1 + 0.2` is 30 halalas and `12.345` is 1235. Display is one function,
-`format_money`, so that a shared formatting module can replace it in one place.
+so `0.1 + 0.2` is 30 halalas and `12.345` is 1235. Display is
+`khidma.formatting.format_money` (re-exported here), beside every other number.
 """
 
 from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from khidma.formatting import format_money
 
 __all__ = [
     "MAX_HALALAS",
@@ -22,7 +24,6 @@ __all__ = [
 MAX_HALALAS = 1_000_000 * 100  # the schema's largest fee, SAR 1,000,000
 _HALALA = Decimal("0.01")
 _EASTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_TO_EASTERN = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 _AR_THOUSANDS, _AR_DECIMAL = "\u066c", "\u066b"  # ٬ and ٫
 
 
@@ -82,16 +83,3 @@ def parse_amount(text: str) -> int:
     if value > MAX_HALALAS:
         raise MoneyError("too_large", f"{text!r} is more than SAR 1,000,000")
     return value
-
-
-def format_money(amount: int, lang: str, *, currency: bool = True) -> str:
-    """Halalas as people read them: "SAR 1,234.50" in English, "١٬٢٣٤٫٥٠ ر.س" in Arabic
-    (Arabic-Indic digits and separators). Without `currency`, the number alone
-    ("1,234.50", "١٬٢٣٤٫٥٠"), as notification texts that say "ريال" themselves want."""
-    sign = "-" if amount < 0 else ""
-    whole, cents = divmod(abs(amount), 100)
-    number = f"{whole:,}.{cents:02d}"
-    if lang == "ar":
-        number = number.replace(",", _AR_THOUSANDS).replace(".", _AR_DECIMAL).translate(_TO_EASTERN)
-        return f"{sign}{number} ر.س" if currency else sign + number
-    return f"{sign}SAR {number}" if currency else sign + number

@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 
 from khidma.definitions.model import Notification, ServiceDefinition, Text
 from khidma.delivery.notices import queue_notices
+from khidma.formatting import RIYADH
 from khidma.payments.money import format_money
 from khidma.payments.words import WORDS
 from khidma.storage.models import OutboxMessage, Submission, User
 from khidma.storage.payment_models import Payment
 
-RIYADH = dt.timezone(dt.timedelta(hours=3))
 
 
 def receipt_number(submission: Submission, payment: Payment) -> str:

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from khidma.definitions.model import ServiceDefinition
+from khidma.formatting import RIYADH
 from khidma.payments import notices
 from khidma.payments.fees import FeeError, FeeQuote, from_snapshot, quote
 from khidma.payments.gateway import (
@@ -47,7 +48,6 @@ from khidma.storage.types import utcnow
 
 log = logging.getLogger("khidma.payments")
 
-RIYADH = dt.timezone(dt.timedelta(hours=3))
 FAILURE_NOTICE_DELAY = dt.timedelta(minutes=15)
 RECONCILE_AFTER = dt.timedelta(minutes=2)  # leave the normal return/notification a head start
 

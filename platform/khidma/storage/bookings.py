@@ -21,7 +21,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from khidma.booking.rules import Refusal
-from khidma.booking.slots import RIYADH, Slot
+from khidma.booking.slots import Slot
+from khidma.formatting import RIYADH
 from khidma.storage.booking_models import (
     Booking,
     BookingHold,

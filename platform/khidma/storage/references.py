@@ -18,19 +18,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from hijridate import Gregorian
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from khidma.formatting import RIYADH
 from khidma.storage.models import ReferenceCounter
 from khidma.storage.types import utcnow
 from khidma.storage.write_lock import WRITE_LOCK
-
-# Riyadh has kept UTC+3 all year since 1950; no tz database needed.
-RIYADH = timezone(timedelta(hours=3), "AST")
 
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _REFERENCE = re.compile(r"\s*(\d{1,9})\s*/\s*(\d{4})\s*")

@@ -112,8 +112,8 @@ def render(
     submit time in its summary and its data."""
     import segno
 
+    from khidma import formatting
     from khidma.engine.summary import build_summary
-    from khidma.renderer import moments
     from khidma.renderer.pdf import EmbeddedFile, Seal, render_summary_pdf
 
     url = verify_url(submission.reference, code)
@@ -122,7 +122,7 @@ def render(
         submission.answers,
         lang,
         declarations_accepted=submission.declarations,
-        today=moments.local_time(submission.submitted_at).date(),
+        today=formatting.local_time(submission.submitted_at).date(),
     )
     summary = with_fee(summary, fee)
     status = definition.workflow.status(submission.status)
@@ -134,8 +134,8 @@ def render(
         lang=lang,
         reference=submission.reference,
         status_label=status.label.get(lang) if status else submission.status,
-        submitted_at=moments.date_pair(submission.submitted_at, lang),
-        generated_at=moments.date_pair(issued_at, lang),
+        submitted_at=formatting.date_pair(submission.submitted_at, lang),
+        generated_at=formatting.date_pair(issued_at, lang),
         seal=Seal(url=url, code=code, qr_svg=segno.make(url, error="m").svg_inline()),
         variant=VARIANT,
         files=[

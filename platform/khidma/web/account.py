@@ -33,12 +33,12 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
+from khidma import formatting
 from khidma.definitions.errors import DefinitionError
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine.summary import Summary, build_summary, subject_line
 from khidma.engine.wizard import plan
 from khidma.payments.display import with_fee
-from khidma.renderer import moments
 from khidma.storage.models import (
     Draft,
     Message,
@@ -65,12 +65,12 @@ COMMENT_MAX = 1000
 
 def day_text(value: dt.datetime | dt.date | str | None, lang: str | None = None) -> str:
     """The day of a timestamp or date, Hijri with the Gregorian beside it."""
-    return str(moments.day_text(value, lang or current_lang()))
+    return str(formatting.day_text(value, lang or current_lang()))
 
 
 def when_text(value: dt.datetime | str | None, lang: str | None = None) -> str:
     """A timestamp as Saudi local time: the day (Hijri and Gregorian) and hh:mm."""
-    return str(moments.moment_text(value, lang or current_lang()))
+    return str(formatting.moment_text(value, lang or current_lang()))
 
 
 @bp.app_template_filter("khidma_day")
@@ -303,7 +303,7 @@ def request_summary(
         submission.answers,
         lang,
         declarations_accepted=submission.declarations,
-        today=moments.local_time(submission.submitted_at).date(),
+        today=formatting.local_time(submission.submitted_at).date(),
     )
     return with_fee(summary, kept_fee(session, submission))
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from khidma.engine.identifiers import normalise_digits
+from khidma.formatting import RIYADH
 from khidma.payments.history import payment_view
 from khidma.storage.models import Attachment, Submission, User
 from khidma.trust import documents
@@ -36,7 +37,7 @@ from khidma.web.account import (
     service_title,
 )
 from khidma.web.audit_trail import record
-from khidma.web.context import RIYADH, blobs, database, now, registry
+from khidma.web.context import blobs, database, now, registry
 from khidma.web.i18n import current_lang, t, tr
 from khidma.web.payments import payments as payment_service
 from khidma.web.request_record import load_record, status_label

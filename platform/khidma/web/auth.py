@@ -30,6 +30,7 @@ from werkzeug.wrappers import Response
 
 from khidma.engine.dates import format_date
 from khidma.engine.identifiers import format_saudi_mobile
+from khidma.formatting import RIYADH
 from khidma.identity import accounts, codes
 from khidma.identity.claims import account_claims, identity_verified
 from khidma.identity.personas import persona, personas
@@ -48,7 +49,7 @@ from khidma.web.auth_forms import (
     SignInForm,
     SignUpForm,
 )
-from khidma.web.context import RIYADH, database, now, registry
+from khidma.web.context import database, now, registry
 from khidma.web.i18n import current_lang, t
 
 log = logging.getLogger(__name__)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from flask import abort, current_app
 
 from khidma.definitions.snapshot import from_snapshot
+from khidma.formatting import RIYADH
 from khidma.storage.snapshots import definition_source
 
 if TYPE_CHECKING:
@@ -15,8 +16,6 @@ if TYPE_CHECKING:
     from khidma.definitions.registry import DefinitionRegistry
     from khidma.storage.blobs import BlobStore
     from khidma.storage.db import Database
-
-RIYADH = dt.timezone(dt.timedelta(hours=3))
 
 
 def registry() -> DefinitionRegistry:

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from khidma import formatting
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine import workflow as rules
-from khidma.renderer import moments
 from khidma.storage import requests as store
 from khidma.storage.models import Message, Submission, User
 from khidma.web.notify import queue_notifications
@@ -53,7 +53,7 @@ def closed_dates(definition: ServiceDefinition) -> frozenset[dt.date]:
 
 
 def _day(moment: dt.datetime) -> dt.date:
-    return moments.local_time(moment).date() if moment.tzinfo else moment.date()
+    return formatting.local_time(moment).date() if moment.tzinfo else moment.date()
 
 
 def initial_due(definition: ServiceDefinition, submitted_at: dt.datetime) -> dt.date | None:

@@ -35,6 +35,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from khidma.definitions.model import ServiceDefinition
+from khidma.formatting import date_pair, local_time
 from khidma.payments.gateway import Method, NotificationRefused
 from khidma.payments.history import PaymentView, payment_view
 from khidma.payments.http import HttpGateway
@@ -44,7 +45,6 @@ from khidma.payments.service import PaymentError, PaymentService, RefundError
 from khidma.payments.settings import PaymentSettings
 from khidma.payments.states import State
 from khidma.payments.words import WORDS
-from khidma.renderer.moments import date_pair, local_time
 from khidma.storage import payments as store
 from khidma.storage.models import Role, Submission, User
 from khidma.storage.payment_models import Payment

@@ -18,8 +18,8 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import select
 
+from khidma import formatting
 from khidma.engine.identifiers import normalise_digits
-from khidma.renderer import moments
 from khidma.storage.models import Submission
 from khidma.storage.trust_models import Document
 from khidma.trust import documents, signing
@@ -61,7 +61,7 @@ def facts(document: Document, submission: Submission) -> dict[str, str]:
         "agency": tr(definition.agency.name) if definition is not None else "",
         "status": status_label(definition, document.status),
         "event": t(f"trust.verify.event.{document.event}"),
-        "issued_at": moments.moment_text(document.issued_at, lang),
+        "issued_at": formatting.moment_text(document.issued_at, lang),
         "sha256": document.sha256,
     }
 
