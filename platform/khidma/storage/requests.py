@@ -22,9 +22,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from khidma.storage.counts import counts as kept_counts
 from khidma.storage.models import Message, StatusEvent, Submission, User
 
 __all__ = [
+    "COUNT_CAP",
     "Changed",
     "QueueFilter",
     "QueuePage",
@@ -341,12 +343,28 @@ def _by_due(
     return rows
 
 
-def status_counts(session: Session, f: QueueFilter) -> dict[str, int]:
+# Filters the kept counts (`storage.counts`) cannot answer: who holds the request, overdue,
+# a search. Those counts are a query over the matching requests, stopped after this many.
+COUNT_CAP = 5_000
+
+
+def status_counts(session: Session, f: QueueFilter) -> dict[str, int] | None:
     """How many requests of the filtered queue are in each status (the status filter
-    itself left out, so every count stays visible)."""
-    rows = session.execute(
-        select(Submission.status, func.count())
+    itself left out, so every count stays visible).
+
+    By service and "waiting for" (statuses) they are read from the kept counts, one row
+    per service and status. Other filters count the matching requests, up to
+    `COUNT_CAP`: None when more match (too many to count on every view)."""
+    if not (f.overdue_on or f.assigned_to is not None or f.unassigned or (f.search or "").strip()):
+        services = [f.service] if f.service else list(f.services)
+        return kept_counts(session, services, f.waiting)
+    matching = (
+        select(Submission.status)
         .where(*_conditions(f, with_status=False))
-        .group_by(Submission.status)
+        .limit(COUNT_CAP + 1)
+        .subquery()
     )
+    rows = list(session.execute(select(matching.c.status, func.count()).group_by(matching.c.status)))
+    if sum(int(n) for _, n in rows) > COUNT_CAP:
+        return None
     return {status: int(n) for status, n in rows}
