@@ -304,10 +304,12 @@ def _by_age(
     at, ident = Submission.submitted_at, Submission.id
     if cursor is not None:
         value, last = cursor
+        # The plain bound (`at <= value`) is what the index scan starts from; the OR alone
+        # is only a filter, read from the first row on (page 101: 10,000 rows, 30 ms).
         if newest:
-            where = [*where, or_(at < value, and_(at == value, ident < last))]
+            where = [*where, at <= value, or_(at < value, and_(at == value, ident < last))]
         else:
-            where = [*where, or_(at > value, and_(at == value, ident > last))]
+            where = [*where, at >= value, or_(at > value, and_(at == value, ident > last))]
     order = [at.desc(), ident.desc()] if newest else [at, ident]
     return list(session.scalars(select(Submission).where(*where).order_by(*order).limit(n)))
 
@@ -322,12 +324,13 @@ def _by_due(
     if value is None or value < FAR:
         dated = [*where, Submission.due_on.is_not(None)]
         if value is not None:
-            dated.append(
+            dated += [  # the plain bound starts the index scan (see `_by_age`)
+                Submission.due_on >= value,
                 or_(
                     Submission.due_on > value,
                     and_(Submission.due_on == value, Submission.id > last),
-                )
-            )
+                ),
+            ]
         rows = list(
             session.scalars(
                 select(Submission).where(*dated).order_by(Submission.due_on, Submission.id).limit(n)
@@ -344,8 +347,9 @@ def _by_due(
 
 
 # Filters the kept counts (`storage.counts`) cannot answer: who holds the request, overdue,
-# a search. Those counts are a query over the matching requests, stopped after this many.
-COUNT_CAP = 5_000
+# a search. Those counts are a query over the matching requests, stopped after this many
+# (read along the page's index, ~5 ms for 1,000 at 250,000 requests of one agency).
+COUNT_CAP = 1_000
 
 
 def status_counts(session: Session, f: QueueFilter) -> dict[str, int] | None:
@@ -361,6 +365,9 @@ def status_counts(session: Session, f: QueueFilter) -> dict[str, int] | None:
     matching = (
         select(Submission.status)
         .where(*_conditions(f, with_status=False))
+        # in the page's order, so along its index: unordered, PostgreSQL may scan the
+        # table for the first rows that match (480 ms when they are at its end)
+        .order_by(Submission.submitted_at, Submission.id)
         .limit(COUNT_CAP + 1)
         .subquery()
     )

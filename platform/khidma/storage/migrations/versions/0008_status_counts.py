@@ -1,5 +1,5 @@
 """Requests per (service, status) kept in a table, for the staff queue's counts (see
-`khidma.storage.counts`), and the queue's page indexes per service.
+`khidma.storage.counts`), and the queue's page indexes per service and status.
 
 Revision ID: 0008
 Revises: 0007
@@ -35,5 +35,26 @@ def upgrade() -> None:
     )
 
 
+    # The queue's pages of one service, and of one service in one status, read along an
+    # index of their own instead of filtering the (submitted_at, id) index of all
+    # services. The (service_id, status) index is the second one's prefix.
+    op.create_index(
+        op.f("ix_submissions_service_id_submitted_at_id"),
+        "submissions",
+        ["service_id", "submitted_at", "id"],
+    )
+    op.create_index(
+        op.f("ix_submissions_service_id_status_submitted_at_id"),
+        "submissions",
+        ["service_id", "status", "submitted_at", "id"],
+    )
+    op.drop_index("ix_submissions_service_id_status", table_name="submissions")
+
+
 def downgrade() -> None:
+    op.create_index(
+        op.f("ix_submissions_service_id_status"), "submissions", ["service_id", "status"]
+    )
+    op.drop_index("ix_submissions_service_id_status_submitted_at_id", table_name="submissions")
+    op.drop_index("ix_submissions_service_id_submitted_at_id", table_name="submissions")
     op.drop_table("status_counts")
