@@ -12,7 +12,9 @@ can forget it:
   withdrawal, a payment moving the request on) counts one out of its `from_status` and
   one into its `to_status`. Every status change writes exactly one such history row (the
   audit chain, `storage.audit`, and the citizen's history rely on it too); the first
-  event of a request (no `from_status`) is its creation, counted by the insert.
+  event of a request (no `from_status`) is its creation, counted by the insert. History
+  stored with a new row, not following the status it was inserted in (an import of old
+  requests with their past), is not counted again: the row's status already says it.
 
 A count changes by `UPDATE … SET n = n + d` (the database adds; two transactions never
 overwrite each other's count). A row is created on first use by an insert that does
@@ -96,16 +98,31 @@ def _service_of(session: Session, event: StatusEvent) -> str | None:
     return session.scalar(select(Submission.service_id).where(Submission.id == event.submission_id))
 
 
+_NEW = "khidma.counts.new"  # session.info: the requests inserted in this transaction
+
+
 def _deltas(session: Session, new: Collection[Any]) -> Counter[Key]:
     deltas: Counter[Key] = Counter()
+    inserted: dict[int, Key] = session.info.setdefault(_NEW, {})
     for obj in new:
         if isinstance(obj, Submission):
             deltas[(obj.service_id, obj.status)] += 1
-        elif isinstance(obj, StatusEvent) and obj.from_status not in (None, obj.to_status):
-            service_id = _service_of(session, obj)
-            if service_id is not None:
-                deltas[(service_id, obj.from_status)] -= 1
-                deltas[(service_id, obj.to_status)] += 1
+            inserted[obj.id] = (obj.service_id, obj.status)
+    for obj in new:
+        if not isinstance(obj, StatusEvent) or obj.from_status in (None, obj.to_status):
+            continue
+        if obj.submission_id in inserted:
+            service_id, counted = inserted[obj.submission_id]
+            if obj.from_status != counted:
+                continue  # history stored with the row (an import): its status is counted
+            inserted[obj.submission_id] = (service_id, obj.to_status)
+        else:
+            found = _service_of(session, obj)
+            if found is None:
+                continue
+            service_id = found
+        deltas[(service_id, obj.from_status)] -= 1
+        deltas[(service_id, obj.to_status)] += 1
     return deltas
 
 
@@ -139,12 +156,19 @@ def _after_flush(session: Session, _context: Any) -> None:
         apply(session.connection(), deltas)
 
 
+def _transaction_end(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the outermost: the next one starts afresh
+        session.info.pop(_NEW, None)
+
+
 def install_hook() -> None:
-    """Register the hook on every SQLAlchemy session (idempotent)."""
+    """Register the hooks on every SQLAlchemy session (idempotent)."""
     from sqlalchemy import event
 
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+    if not event.contains(Session, "after_transaction_end", _transaction_end):
+        event.listen(Session, "after_transaction_end", _transaction_end)
 
 
 install_hook()

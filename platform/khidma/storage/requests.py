@@ -371,7 +371,9 @@ def status_counts(session: Session, f: QueueFilter) -> dict[str, int] | None:
         .limit(COUNT_CAP + 1)
         .subquery()
     )
-    rows = list(session.execute(select(matching.c.status, func.count()).group_by(matching.c.status)))
+    rows = list(
+        session.execute(select(matching.c.status, func.count()).group_by(matching.c.status))
+    )
     if sum(int(n) for _, n in rows) > COUNT_CAP:
         return None
     return {status: int(n) for status, n in rows}

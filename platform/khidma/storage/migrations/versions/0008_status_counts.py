@@ -34,7 +34,6 @@ def upgrade() -> None:
         "SELECT service_id, status, count(*) FROM submissions GROUP BY service_id, status"
     )
 
-
     # The queue's pages of one service, and of one service in one status, read along an
     # index of their own instead of filtering the (submitted_at, id) index of all
     # services. The (service_id, status) index is the second one's prefix.
