@@ -348,7 +348,7 @@ def _by_due(
 
 # Filters the kept counts (`storage.counts`) cannot answer: who holds the request, overdue,
 # a search. Those counts are a query over the matching requests, stopped after this many
-# (read along the page's index, ~5 ms for 1,000 at 250,000 requests of one agency).
+# (read along the page's index: 1.9 ms in EXPLAIN ANALYZE at 250,000 requests of an agency).
 COUNT_CAP = 1_000
 
 
