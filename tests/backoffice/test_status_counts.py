@@ -217,6 +217,24 @@ def test_a_recount_repairs_a_drifted_table(
         assert recount(session.connection()) == {}
 
 
+def test_khidma_db_recount_says_what_it_corrected(
+    database: Database, new_submission: NewSubmission, service_id: str
+) -> None:
+    from click.testing import CliRunner
+
+    from khidma.cli import main
+
+    _stored(database, new_submission, 2)
+    env = {"KHIDMA_DATABASE_URL": database.url.render_as_string(hide_password=False)}
+    assert CliRunner().invoke(main, ["db", "recount"], env=env).output == "counts were right\n"
+    with database.engine.begin() as c:
+        c.execute(text("UPDATE status_counts SET n = 5"))
+    result = CliRunner().invoke(main, ["db", "recount"], env=env)
+    assert result.exit_code == 0
+    assert result.output == f"{service_id} submitted: was +3 off, corrected\n1 count(s) corrected\n"
+    assert kept(database, service_id) == {"submitted": 2}
+
+
 def test_the_queue_reads_the_kept_counts_or_counts_a_few(
     database: Database,
     new_submission: NewSubmission,
