@@ -13,7 +13,9 @@ client: routing, session, queries, rendering; no network), each a few hundred ti
 
 - "my requests" of a typical citizen, and of the heavy account (its first page);
 - the public inquiry by reference number (a random existing request);
-- the staff queue's first page and a deep page, when the back office is installed.
+- the staff queue's first page and a deep page, when the back office is installed;
+- the queue's counts per status by themselves: read from the kept table, and by the
+  GROUP BY the page ran before (side by side, for the record).
 
 Prints p50/p95/p99 and max per page, and the queries' EXPLAIN timings for the worst one.
 Paste the table into docs/performance.md.
@@ -231,6 +233,37 @@ def timed(client: Any, paths: list[str]) -> list[float]:
     return times
 
 
+def counts_alone(app: Any, registry: Any, agency: str, samples: int) -> list[str]:
+    """The queue's counts per status by themselves, side by side: read from the kept
+    table (what the page does) and by a GROUP BY over the agency's requests (what it did
+    before revision 0008)."""
+    from sqlalchemy import func, select
+
+    from khidma.storage.counts import counts
+    from khidma.storage.models import Submission
+
+    services = [d.id for d in registry.services() if d.agency.id == agency]
+    grouped = (
+        select(Submission.status, func.count())
+        .where(Submission.service_id.in_(services))
+        .group_by(Submission.status)
+    )
+    database = app.extensions["khidma.db"]
+    rows = []
+    for name, query in (
+        ("counts alone — kept table", lambda s: counts(s, services)),
+        ("counts alone — GROUP BY (before)", lambda s: dict(s.execute(grouped).all())),
+    ):
+        times = []
+        for _ in range(samples):
+            started = time.perf_counter()
+            with database.session() as session:
+                query(session)
+            times.append((time.perf_counter() - started) * 1000)
+        rows.append(report(name, times))
+    return rows
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -286,6 +319,7 @@ def main() -> None:
         ):
             timed(client, paths[:20])  # warm-up: templates compiled, connections open
             rows.append(report(name, timed(client, paths)))
+        rows += counts_alone(app, registry, agency, args.samples)
         print(f"\n{args.submissions:,} submissions, {args.users:,} citizens, PostgreSQL")
         print("| page | samples | p50 ms | p95 ms | p99 ms | max ms | p99 ≤ 20 ms |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")

@@ -285,18 +285,21 @@ def serve(
     run_server(app, options)
 
 
+_instance_option = click.option(
+    "--instance",
+    default="instance",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+
+
 @main.group()
 def db() -> None:
     """The database schema: upgrade it, or see where it stands."""
 
 
 @db.command()
-@click.option(
-    "--instance",
-    default="instance",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-)
+@_instance_option
 def upgrade(instance: Path) -> None:
     """Migrate the database (KHIDMA_DATABASE_URL, or SQLite in the instance folder) to the
     newest schema. Safe to run from several machines at once: they take turns."""
@@ -319,12 +322,7 @@ def upgrade(instance: Path) -> None:
 
 
 @db.command()
-@click.option(
-    "--instance",
-    default="instance",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-)
+@_instance_option
 def status(instance: Path) -> None:
     """Say whether the database is up to date; exit 1 when migrations are pending."""
     from khidma.storage.db import Database
@@ -341,6 +339,25 @@ def status(instance: Path) -> None:
         click.echo(f"{len(missing)} migration(s) pending: {', '.join(missing)}")
         sys.exit(1)
     click.echo("up to date")
+
+
+@db.command()
+@_instance_option
+def recount(instance: Path) -> None:
+    """Rebuild the requests per status that the staff queue shows, from the requests
+    themselves (a repair, should the kept counts ever drift); says what was wrong."""
+    from khidma.storage.counts import recount as rebuild
+    from khidma.storage.db import Database
+
+    database = Database.from_env(instance)
+    try:
+        with database.session(write=True) as session:
+            wrong = rebuild(session.connection())
+    finally:
+        database.dispose()
+    for (service_id, status), off in sorted(wrong.items()):
+        click.echo(f"{service_id} {status}: was {off:+d} off, corrected")
+    click.echo(f"{len(wrong)} count(s) corrected" if wrong else "counts were right")
 
 
 def _demo(app: object) -> None:

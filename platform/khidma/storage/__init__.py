@@ -7,9 +7,11 @@ unit of work.
 
 # The payment and trust tables live in a module of their own; importing it puts them on
 # Base.metadata, which the migrations test compares with the schema. Importing `audit`
-# makes status changes and payment events append to the chained audit log.
+# makes status changes and payment events append to the chained audit log; `counts`
+# keeps the requests per status (its table and its session hook).
 from khidma.storage import audit as _audit  # noqa: F401
 from khidma.storage import booking_models as _booking_models  # noqa: F401
+from khidma.storage import counts as _counts  # noqa: F401
 from khidma.storage import payment_models as _payment_models  # noqa: F401
 from khidma.storage import trust_models as _trust_models  # noqa: F401
 from khidma.storage.blobs import (

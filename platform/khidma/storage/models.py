@@ -209,10 +209,14 @@ class Submission(Base):
         UniqueConstraint("service_id", "reference"),
         CheckConstraint("reference_seq >= 1", name="reference_seq_positive"),
         Index(None, "user_id", "submitted_at"),
-        Index(None, "service_id", "status"),
+        # The queue's keyset pages, oldest or newest first: of one service (the first),
+        # of one service in one status (the second, also the counts' recount), and
+        # across an agency's several services (the third).
+        Index(None, "service_id", "submitted_at", "id"),
+        Index(None, "service_id", "status", "submitted_at", "id"),
         Index(None, "assigned_to"),
         Index(None, "due_on"),
-        Index(None, "submitted_at", "id"),  # the queue's keyset, oldest or newest first
+        Index(None, "submitted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, Identity(), primary_key=True, init=False)

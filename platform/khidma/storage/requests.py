@@ -22,9 +22,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from khidma.storage.counts import counts as kept_counts
 from khidma.storage.models import Message, StatusEvent, Submission, User
 
 __all__ = [
+    "COUNT_CAP",
     "Changed",
     "QueueFilter",
     "QueuePage",
@@ -302,10 +304,12 @@ def _by_age(
     at, ident = Submission.submitted_at, Submission.id
     if cursor is not None:
         value, last = cursor
+        # The plain bound (`at <= value`) is what the index scan starts from; the OR alone
+        # is only a filter, read from the first row on (page 101: 10,000 rows, 30 ms).
         if newest:
-            where = [*where, or_(at < value, and_(at == value, ident < last))]
+            where = [*where, at <= value, or_(at < value, and_(at == value, ident < last))]
         else:
-            where = [*where, or_(at > value, and_(at == value, ident > last))]
+            where = [*where, at >= value, or_(at > value, and_(at == value, ident > last))]
     order = [at.desc(), ident.desc()] if newest else [at, ident]
     return list(session.scalars(select(Submission).where(*where).order_by(*order).limit(n)))
 
@@ -320,12 +324,13 @@ def _by_due(
     if value is None or value < FAR:
         dated = [*where, Submission.due_on.is_not(None)]
         if value is not None:
-            dated.append(
+            dated += [  # the plain bound starts the index scan (see `_by_age`)
+                Submission.due_on >= value,
                 or_(
                     Submission.due_on > value,
                     and_(Submission.due_on == value, Submission.id > last),
-                )
-            )
+                ),
+            ]
         rows = list(
             session.scalars(
                 select(Submission).where(*dated).order_by(Submission.due_on, Submission.id).limit(n)
@@ -341,12 +346,34 @@ def _by_due(
     return rows
 
 
-def status_counts(session: Session, f: QueueFilter) -> dict[str, int]:
+# Filters the kept counts (`storage.counts`) cannot answer: who holds the request, overdue,
+# a search. Those counts are a query over the matching requests, stopped after this many
+# (read along the page's index: 1.9 ms in EXPLAIN ANALYZE at 250,000 requests of an agency).
+COUNT_CAP = 1_000
+
+
+def status_counts(session: Session, f: QueueFilter) -> dict[str, int] | None:
     """How many requests of the filtered queue are in each status (the status filter
-    itself left out, so every count stays visible)."""
-    rows = session.execute(
-        select(Submission.status, func.count())
+    itself left out, so every count stays visible).
+
+    By service and "waiting for" (statuses) they are read from the kept counts, one row
+    per service and status. Other filters count the matching requests, up to
+    `COUNT_CAP`: None when more match (too many to count on every view)."""
+    if not (f.overdue_on or f.assigned_to is not None or f.unassigned or (f.search or "").strip()):
+        services = [f.service] if f.service else list(f.services)
+        return kept_counts(session, services, f.waiting)
+    matching = (
+        select(Submission.status)
         .where(*_conditions(f, with_status=False))
-        .group_by(Submission.status)
+        # in the page's order, so along its index: unordered, PostgreSQL may scan the
+        # table for the first rows that match (480 ms when they are at its end)
+        .order_by(Submission.submitted_at, Submission.id)
+        .limit(COUNT_CAP + 1)
+        .subquery()
     )
+    rows = list(
+        session.execute(select(matching.c.status, func.count()).group_by(matching.c.status))
+    )
+    if sum(int(n) for _, n in rows) > COUNT_CAP:
+        return None
     return {status: int(n) for status, n in rows}

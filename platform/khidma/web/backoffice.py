@@ -157,7 +157,11 @@ def index() -> str:
         agency=agency,
         services=services,
         statuses=labels,
-        counts=[(sid, labels.get(sid, sid), n) for sid, n in sorted(counts.items())],
+        counts=[(sid, labels.get(sid, sid), n) for sid, n in sorted(counts.items())]
+        if counts is not None
+        else [(sid, label, None) for sid, label in sorted(labels.items())],
+        counts_capped=counts is None,
+        count_cap=f"{store.COUNT_CAP:,}",
         rows=rows,
         args=args,
         sorts=store.SORTS,

@@ -29,6 +29,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "backoffice.sort_due": ("الأقرب استحقاقاً", "Due soonest"),
     "backoffice.apply": ("عرض النتائج", "Show results"),
     "backoffice.counts": ("عدد الطلبات حسب الحالة", "Requests per status"),
+    "backoffice.counts_too_many": (
+        "يطابق هذا البحث أكثر من {n} طلب، فلا تُعدّ حسب الحالة؛ ضيّق البحث لعرض الأعداد.",
+        "More than {n} requests match, too many to count per status; narrow the filter"
+        " to see the counts.",
+    ),
     "backoffice.no_results": ("لا توجد طلبات تطابق التصفية.", "No request matches the filter."),
     "backoffice.applicant": ("اسم مقدم الطلب", "Applicant's name"),
     "backoffice.due": ("تاريخ الاستحقاق", "Due on"),
