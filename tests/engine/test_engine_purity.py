@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-CORE_PACKAGES = ("khidma.engine", "khidma.definitions")
+CORE_PACKAGES = ("khidma.engine", "khidma.definitions", "khidma.fields")
 CORE_MODULES = (
     "khidma.expressions",
-    "khidma.fields",
     # the pure rules of payments: amounts, fees, provider states, the gateway's data
     "khidma.payments.money",
     "khidma.payments.fees",

@@ -58,13 +58,19 @@ def _make(
     )
 
 
+_REF_KEYS = frozenset({"$ref", "description"})
+
+
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
     """Replace local `$ref`s by what they point at: resolving a reference costs more than
     the check it leads to. (The loader's schema has no recursive reference.)"""
     if isinstance(node, dict):
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
-            return _inline(defs[ref.removeprefix("#/$defs/")], defs)
+        # A field type's key is `{"$ref": …, "description": …}`: the description is
+        # only help for editors, so the reference is inlined all the same.
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and set(node) <= _REF_KEYS:
+            target = _inline(defs[ref.removeprefix("#/$defs/")], defs)
+            return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
         return {
             k: (v if k == "$defs" else _inline(v, defs)) for k, v in node.items() if k != "$defs"
         }

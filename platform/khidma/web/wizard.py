@@ -42,7 +42,7 @@ from khidma.engine.summary import build_summary
 from khidma.engine.upload_content import content_problem
 from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
 from khidma.engine.validate import refused_inputs, validate_step
-from khidma.engine.values_files import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE_MB
+from khidma.fields.file import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE_MB
 from khidma.identity import methods
 from khidma.identity.claims import identity_claims
 from khidma.payments.display import quoted_fee, with_fee
