@@ -219,13 +219,19 @@ class FieldType:
 
     @classmethod
     def input_attributes(cls, field: Field) -> dict[str, Any]:
-        """The HTML attributes of the control that do not change between requests."""
+        """The HTML attributes of the control that do not change between requests (its
+        `type` is `web.input_type`, written by the template)."""
         attrs: dict[str, Any] = dict(cls.web.attributes)
-        if cls.web.input_type != "text":
-            attrs["type"] = cls.web.input_type
         if cls.web.inputmode:
             attrs["inputmode"] = cls.web.inputmode
         return attrs
+
+    @classmethod
+    def choices(
+        cls, field: Field, options: tuple[Option, ...], lang: str
+    ) -> tuple[tuple[str, str], ...]:
+        """The (value, words) pairs the applicant chooses among: the options allowed now."""
+        return tuple((option.value, option.label.get(lang)) for option in options)
 
 
 class FieldTypeRegistry:

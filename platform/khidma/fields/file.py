@@ -175,5 +175,5 @@ class File(FieldType):
         attrs = super().input_attributes(field)
         attrs["accept"] = ",".join(ACCEPT_ATTRIBUTE[k] for k in cls.accepted(field))
         if field.setting("max_files", DEFAULT_MAX_FILES) > 1:
-            attrs["multiple"] = True
+            attrs["multiple"] = "multiple"
         return attrs

@@ -18,7 +18,7 @@ from khidma.fields.base import (
 )
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.definitions.model import Field, Option
 
 _YES = frozenset({"yes", "true"})
 _NO = frozenset({"no", "false"})
@@ -53,6 +53,15 @@ class YesNo(FieldType):
         """The words of one answer: the field's own label or Yes/No."""
         own = setting_words(field, "yes_label" if answer else "no_label", lang)
         return own or _WORDS[answer][1 if lang == "en" else 0]
+
+    @classmethod
+    def choices(
+        cls, field: Field, options: tuple[Option, ...], lang: str
+    ) -> tuple[tuple[str, str], ...]:
+        return (
+            ("yes", cls.answer_words(field, True, lang)),
+            ("no", cls.answer_words(field, False, lang)),
+        )
 
     @classmethod
     def display(cls, field: Field, value: Any, lang: str) -> str:
