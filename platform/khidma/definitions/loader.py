@@ -97,7 +97,9 @@ def decode(raw: bytes, path: Path) -> tuple[str | None, Problem | None]:
         )
 
 
-def parse(text: str, file: str) -> tuple[Located | None, str, list[Problem]]:
+def parse(
+    text: str, file: str, types: FieldTypeRegistry = default_registry
+) -> tuple[Located | None, str, list[Problem]]:
     """Parse and schema-check one document. Returns the data, its kind and problems."""
     try:
         located = load_located(text)
@@ -124,7 +126,7 @@ def parse(text: str, file: str) -> tuple[Located | None, str, list[Problem]]:
     if data is None:
         problems.append(Problem(file, 1, 1, "file.empty", "the file holds no definition"))
         return None, kind, problems
-    problems.extend(schema_problems(located, file, kind))
+    problems.extend(schema_problems(located, file, kind, types))
     return located, kind, problems
 
 
@@ -136,7 +138,7 @@ def compile_text(
 ) -> ServiceDefinition:
     """Compile one service from its text (e.g. a version stored with a submission).
     Raises `DefinitionError` with every problem."""
-    located, kind, problems = parse(text, file)
+    located, kind, problems = parse(text, file, types)
     if kind != "service" and not problems:
         problems.append(Problem(file, 1, 1, "file.kind", "this is not a service file"))
     if located is None or problems:
@@ -170,7 +172,7 @@ def load(
                 result.problems.append(problem)
                 continue
             assert text is not None and raw is not None
-            parsed_file, kind, problems = parse(text, file)
+            parsed_file, kind, problems = parse(text, file, types)
             result.problems.extend(problems)
             if parsed_file is None or problems:
                 continue
