@@ -114,7 +114,7 @@ def _one_field(
     for error in _field_validator(field["type"], types).iter_errors(field):
         error.path.extendleft(reversed(path))
         yield error
-    if field["type"] == "group" and isinstance(field.get("fields"), list):
+    if types[field["type"]].value_shape == "items" and isinstance(field.get("fields"), list):
         for j, child in enumerate(field["fields"]):
             yield from _one_field(child, (*path, "fields", j), types)
 

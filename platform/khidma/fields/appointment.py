@@ -20,6 +20,7 @@ _APPOINTMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})$")
 class Appointment(DayFamily):
     name = "appointment"
     summary = "A day and time slot from the service's `booking` block."
+    prefillable = False
     required_variant = "choose"
     messages: ClassVar[dict[str, Words]] = {
         "appointment.invalid": (

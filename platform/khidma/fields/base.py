@@ -159,6 +159,8 @@ class FieldType:
     summary_listed: ClassVar[bool] = False
     # The page shows the answer in words under the control (a date's Hijri day).
     display_hint: ClassVar[bool] = False
+    # An identity claim (`prefill`) can fill it: a claim is one scalar.
+    prefillable: ClassVar[bool] = True
     # Its value comes from a default or an identity claim, never from the applicant.
     always_locked: ClassVar[bool] = False
     # The applicant may change it from the review page.

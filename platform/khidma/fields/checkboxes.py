@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 class Checkboxes(OptionsFamily):
     name = "checkboxes"
     summary = "Any number of choices from a list."
+    prefillable = False
     value_shape = "list"
     keys: ClassVar[JSON] = {
         "min_selected": key(

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 class Computed(FieldType):
     name = "computed"
     summary = "A read-only value computed from other answers by an expression."
+    prefillable = False
     takes_input = False
     required_keys = ("id", "type", "label", "expression")
     without_keys = ("placeholder", "default", "prefill", "readonly", "required", "required_when")

@@ -74,6 +74,7 @@ def _reference(raw: Any) -> FileRef:
 class File(FieldType):
     name = "file"
     summary = "One or more uploaded files, checked by content, type and size."
+    prefillable = False
     value_shape = "files"
     keys: ClassVar[JSON] = {
         "accept": key(

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 class Group(FieldType):
     name = "group"
     summary = "A repeatable group: the applicant adds items, each with the group's fields."
+    prefillable = False
     value_shape = "items"
     keys: ClassVar[JSON] = {
         "fields": key(
