@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pytest
 
-CORE_PACKAGES = ("khidma.engine", "khidma.definitions")
+CORE_PACKAGES = ("khidma.engine", "khidma.definitions", "khidma.fields")
 CORE_MODULES = (
     "khidma.expressions",
     "khidma.expression_syntax",
-    "khidma.fields",
     "khidma.formatting",  # numbers, money and days for every output
     # the pure rules of payments: amounts, fees, provider states, the gateway's data
     "khidma.payments.money",

@@ -172,7 +172,7 @@ def test_group_items_are_checked_one_by_one(permit: ServiceDefinition) -> None:
         "has_certificate": None,
         "certificate": [],
     }
-    assert errors[2].message(permit, "en", in_summary=True) == "Course 3: Upload certificate"
+    assert errors[2].message(permit, "en", in_summary=True) == "Course 3: Upload Certificate"
 
 
 def test_group_item_count(permit: ServiceDefinition) -> None:
@@ -330,8 +330,8 @@ def test_every_code_has_a_message_in_both_languages() -> None:
 @pytest.mark.parametrize(
     ("error", "ar", "en"),
     [
-        (FieldError("mobile", "required"), "أدخل رقم الجوال", "Enter mobile number"),
-        (FieldError("region", "required"), "اختر المنطقة", "Select region"),
+        (FieldError("mobile", "required"), "أدخل رقم الجوال", "Enter Mobile number"),
+        (FieldError("region", "required"), "اختر المنطقة", "Select Region"),
         (
             FieldError("has_vehicle", "required"),
             "اختر نعم أو لا: هل معك مركبة؟",
@@ -363,7 +363,7 @@ def test_every_code_has_a_message_in_both_languages() -> None:
         (
             FieldError("people", "no.such.code"),
             "القيمة المدخلة في عدد الأشخاص غير صحيحة",
-            "The value of number of people is not valid",
+            "The value of Number of people is not valid",
         ),
     ],
 )

@@ -49,7 +49,6 @@ _LOOKUP = re.compile(r"\blookup\s*\(\s*(\"[^\"]*\"|'[^']*'|[^,)]*)")
 _MEMBER = re.compile(r"\b(item|option)\s*\.\s*([A-Za-z_]\w*)")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _DATE_BOUND = re.compile(r"^today([+-]\d+)d$")
-_PREFILL_UNSUPPORTED = {"file", "group", "checkboxes", "appointment", "computed"}
 _COMMON_KEYS = frozenset(
     {
         "id",
@@ -304,7 +303,8 @@ class Compiler:
             for i, raw in enumerate(step["fields"]):
                 path: Path = ("steps", s, "fields", i)
                 self._index_field(raw, path, None)
-                for j, child in enumerate(raw.get("fields", ()) if raw["type"] == "group" else ()):
+                items = self.types[raw["type"]].value_shape == "items"
+                for j, child in enumerate(raw.get("fields", ()) if items else ()):
                     self._index_field(child, (*path, "fields", j), raw["id"])
 
     def _index_field(self, raw: dict[str, Any], path: Path, group: str | None) -> None:
@@ -353,7 +353,7 @@ class Compiler:
         if ftype.has_options:
             options = self._field_options(raw, path)
         children: tuple[Field, ...] = ()
-        if raw["type"] == "group":
+        if ftype.value_shape == "items":
             if group is not None:
                 self.report(
                     (*path, "type"),
@@ -517,7 +517,7 @@ class Compiler:
                 "drop 'required: true' or the condition",
                 key=True,
             )
-        if "prefill" in raw and ftype in _PREFILL_UNSUPPORTED:
+        if "prefill" in raw and not self.types[ftype].prefillable:
             self.report(
                 (*path, "prefill"),
                 "prefill.unsupported",

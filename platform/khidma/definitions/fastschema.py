@@ -20,21 +20,23 @@ from functools import cache
 from typing import Any
 
 from khidma.definitions import schema as schemas
+from khidma.fields import FieldTypeRegistry, registry
 
 
 @cache
-def _validator(kind: str) -> Any:
+def _validator(kind: str, types: FieldTypeRegistry) -> Any:
     try:
         import jsonschema_rs
     except ImportError:  # pragma: no cover - a dependency; without it everything is slow
         return None
-    built = schemas.lists_schema() if kind == "lists" else schemas.service_schema()
+    built = schemas.lists_schema(types) if kind == "lists" else schemas.service_schema(types)
     return jsonschema_rs.validator_for(built, validate_formats=True)
 
 
-def is_valid(data: Any, kind: str) -> bool:
-    """True only when `data` is certainly valid against the schema of `kind`."""
-    validator = _validator(kind)
+def is_valid(data: Any, kind: str, types: FieldTypeRegistry = registry) -> bool:
+    """True only when `data` is certainly valid against the schema of `kind` (with the
+    field types of `types`)."""
+    validator = _validator(kind, types)
     if validator is None:
         return False
     try:

@@ -115,7 +115,9 @@ def decode(raw: bytes, path: Path) -> tuple[str | None, Problem | None]:
         )
 
 
-def parse(text: str, file: str) -> tuple[Located | None, str, list[Problem]]:
+def parse(
+    text: str, file: str, types: FieldTypeRegistry = default_registry
+) -> tuple[Located | None, str, list[Problem]]:
     """Parse and schema-check one document. Returns the data, its kind and problems."""
     try:
         located = load_located(text)
@@ -142,18 +144,20 @@ def parse(text: str, file: str) -> tuple[Located | None, str, list[Problem]]:
     if data is None:
         problems.append(Problem(file, 1, 1, "file.empty", "the file holds no definition"))
         return None, kind, problems
-    problems.extend(_schema_problems(located, file, kind))
+    problems.extend(_schema_problems(located, file, kind, types))
     return located, kind, problems
 
 
-def _schema_problems(located: Located, file: str, kind: str) -> list[Problem]:
+def _schema_problems(
+    located: Located, file: str, kind: str, types: FieldTypeRegistry
+) -> list[Problem]:
     """Valid files pass the compiled check alone; for any other, jsonschema says what is
     wrong (imported only then: it is most of the start-up of `khidma check`)."""
-    if fastschema.is_valid(located.data, kind):
+    if fastschema.is_valid(located.data, kind, types):
         return []
     from khidma.definitions.validation import schema_problems
 
-    return schema_problems(located, file, kind)
+    return schema_problems(located, file, kind, types)
 
 
 def compile_text(
@@ -164,7 +168,7 @@ def compile_text(
 ) -> ServiceDefinition:
     """Compile one service from its text (e.g. a version stored with a submission).
     Raises `DefinitionError` with every problem."""
-    located, kind, problems = parse(text, file)
+    located, kind, problems = parse(text, file, types)
     if kind != "service" and not problems:
         problems.append(Problem(file, 1, 1, "file.kind", "this is not a service file"))
     if located is None or problems:
@@ -198,7 +202,7 @@ def load(
                 result.problems.append(problem)
                 continue
             assert text is not None and raw is not None
-            parsed_file, kind, problems = parse(text, file)
+            parsed_file, kind, problems = parse(text, file, types)
             result.problems.extend(problems)
             if parsed_file is None or problems:
                 continue

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from khidma.expressions import Expression
-from khidma.fields import FieldType
+
+if TYPE_CHECKING:
+    from khidma.fields import FieldType
 
 Lang = Literal["ar", "en"]
 EMPTY: Mapping[str, Any] = MappingProxyType({})

@@ -14,7 +14,7 @@ from jsonschema.exceptions import ValidationError
 from khidma.definitions import schema as schemas
 from khidma.definitions.errors import YAML_BOOLEAN_HINT, Problem
 from khidma.definitions.yamlsource import Located
-from khidma.fields import registry
+from khidma.fields import FieldTypeRegistry, registry
 
 _CODES = {
     "required": "schema.required",
@@ -58,7 +58,7 @@ def _make(
     )
 
 
-_REF_ONLY = {"$ref", "description"}
+_REF_KEYS = frozenset({"$ref", "description"})
 
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
@@ -66,9 +66,11 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
     the check it leads to. (The loader's schema has no recursive reference.)"""
     if isinstance(node, dict):
         ref = node.get("$ref")
-        # a description beside the reference is editor help (hover text): not checked
-        if isinstance(ref, str) and ref.startswith("#/$defs/") and set(node) <= _REF_ONLY:
-            return _inline(defs[ref.removeprefix("#/$defs/")], defs)
+        # A field type's key is `{"$ref": …, "description": …}`: the description is
+        # only help for editors, so the reference is inlined all the same.
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and set(node) <= _REF_KEYS:
+            target = _inline(defs[ref.removeprefix("#/$defs/")], defs)
+            return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
         return {
             k: (v if k == "$defs" else _inline(v, defs)) for k, v in node.items() if k != "$defs"
         }
@@ -77,39 +79,44 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
     return node
 
 
+# Validators are built once per field-type registry (the platform's, or a test's own).
 @cache
-def _validator(kind: str) -> jsonschema.protocols.Validator:
+def _validator(kind: str, types: FieldTypeRegistry = registry) -> jsonschema.protocols.Validator:
     if kind == "lists":
-        return _make(schemas.lists_schema())
-    return _make(schemas.service_schema(dispatch=False))
+        return _make(schemas.lists_schema(types))
+    return _make(schemas.service_schema(types, dispatch=False))
 
 
 @cache
-def _field_validator(type_name: str) -> jsonschema.protocols.Validator:
-    full = schemas.service_schema(dispatch=False)
+def _field_validator(
+    type_name: str, types: FieldTypeRegistry = registry
+) -> jsonschema.protocols.Validator:
+    full = schemas.service_schema(types, dispatch=False)
     return _make(full["$defs"][f"field_{type_name}"], full["$defs"])
 
 
-def _field_errors(data: Any) -> Iterator[ValidationError]:
+def _field_errors(data: Any, types: FieldTypeRegistry) -> Iterator[ValidationError]:
     """Validate every field (and group item field) against its own type's schema."""
     steps = data.get("steps") if isinstance(data, dict) else None
     for s, step in enumerate(steps if isinstance(steps, list) else []):
         fields = step.get("fields") if isinstance(step, dict) else None
         for i, field in enumerate(fields if isinstance(fields, list) else []):
-            yield from _one_field(field, ("steps", s, "fields", i))
+            yield from _one_field(field, ("steps", s, "fields", i), types)
 
 
-def _one_field(field: Any, path: tuple[Any, ...]) -> Iterator[ValidationError]:
+def _one_field(
+    field: Any, path: tuple[Any, ...], types: FieldTypeRegistry
+) -> Iterator[ValidationError]:
     if not isinstance(field, dict) or not isinstance(field.get("type"), str):
         return  # the service schema reports it
-    if field["type"] not in registry:
+    if field["type"] not in types:
         return  # the service schema reports it
-    for error in _field_validator(field["type"]).iter_errors(field):
+    for error in _field_validator(field["type"], types).iter_errors(field):
         error.path.extendleft(reversed(path))
         yield error
-    if field["type"] == "group" and isinstance(field.get("fields"), list):
+    if types[field["type"]].value_shape == "items" and isinstance(field.get("fields"), list):
         for j, child in enumerate(field["fields"]):
-            yield from _one_field(child, (*path, "fields", j))
+            yield from _one_field(child, (*path, "fields", j), types)
 
 
 def _describe_type(expected: Any) -> str:
@@ -127,10 +134,13 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
         yield error
 
 
-def schema_problems(located: Located, file: str, kind: str) -> list[Problem]:
+def schema_problems(
+    located: Located, file: str, kind: str, types: FieldTypeRegistry = registry
+) -> list[Problem]:
     problems: list[Problem] = []
-    errors = _validator(kind).iter_errors(located.data)
-    for top in chain(errors, _field_errors(located.data) if kind == "service" else ()):
+    errors = _validator(kind, types).iter_errors(located.data)
+    fields = _field_errors(located.data, types) if kind == "service" else ()
+    for top in chain(errors, fields):
         for error in _leaves(top):
             problems.extend(_problems_for(error, located, file))
     return problems

@@ -27,12 +27,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from khidma import formatting
 from khidma.definitions.model import Notification, ServiceDefinition
 from khidma.engine.summary import Summary, build_summary
 from khidma.payments.display import with_fee
 from khidma.payments.fees import FeeQuote
 from khidma.payments.money import format_money
-from khidma import formatting
 from khidma.renderer.messages import LANGS, body_of, placeholders
 from khidma.storage import outbox
 from khidma.storage.models import Channel, OutboxMessage, Submission

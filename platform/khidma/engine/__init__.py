@@ -5,7 +5,7 @@ it so). The modules, from the bottom up:
 
 - `identifiers`, `dates` — Saudi national IDs, mobiles, digits; Hijri dates.
 - `messages`, `errors` — error codes, their bilingual messages, `FieldError`.
-- `values` (+ `values_numbers`, `values_dates`, `values_files`) — raw input → stored value.
+- `values` — raw input → stored value, through each type of `khidma.fields`.
 - `prefill` — identity claims and defaults; which fields are locked.
 - `order`, `conditions` — evaluation order, host functions, safe expression evaluation.
 - `evaluate` — `evaluate(definition, answers, today=...) -> State`.

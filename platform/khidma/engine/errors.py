@@ -9,32 +9,19 @@ Errors are data: they can be compared in tests and serialised for the JSON API
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from khidma.definitions.model import EMPTY, Field, ServiceDefinition, Text
 from khidma.engine import messages
-from khidma.engine.dates import format_date
 from khidma.engine.display import setting_text
+from khidma.fields import InvalidValue
 
 __all__ = ["FieldError", "InvalidValue"]
 
-_CHOOSE = frozenset({"select", "radio", "checkboxes", "appointment"})
 # how much of a declaration the error list quotes to say which one is meant
 EXCERPT_WORDS = 8
-
-
-class InvalidValue(ValueError):
-    """Raised by a normaliser: the input cannot become a value. `code` and `params` are
-    those of the resulting `FieldError`; `text` overrides the catalogue's message."""
-
-    def __init__(self, code: str, text: Text | None = None, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params: dict[str, Any] = params
-        self.text = text
 
 
 @dataclass(frozen=True)
@@ -77,7 +64,13 @@ class FieldError:
             text = self.text.get(lang)
         else:
             params = _params(self, target, lang)
-            text = messages.message(self.code, lang, params, variant=_variant(self, target))
+            text = messages.message(
+                self.code,
+                lang,
+                params,
+                variant=_variant(self, target),
+                field_type=target.type if target is not None else None,
+            )
         if in_summary and target is None and self.code == "declaration.required":
             text = f"{text}: {_declaration_excerpt(definition, self.field_id, lang)}"
         if in_summary and self.item_index is not None:
@@ -117,20 +110,11 @@ def _variant(error: FieldError, target: Field | None) -> str | None:
     if error.code == "required":
         if target is None or target.label is None:
             return "unlabelled"
-        if target.type_name == "yes_no":
-            return "yes_no"
-        return "choose" if target.type_name in _CHOOSE else None
+        return target.type.required_variant
     if error.code == "national_id.not_accepted":
         accept: Any = error.params.get("accept") or ()
         return str(accept[0]) if len(accept) == 1 else None
     return None
-
-
-def _label_lc(label: str) -> str:
-    # "Mobile number" reads "mobile number" inside a sentence; "CME hours" stays.
-    if len(label) > 1 and label[0].isupper() and label[1].islower():
-        return label[0].lower() + label[1:]
-    return label
 
 
 def _params(error: FieldError, target: Field | None, lang: str) -> dict[str, Any]:
@@ -139,17 +123,5 @@ def _params(error: FieldError, target: Field | None, lang: str) -> dict[str, Any
         label = target.label.get(lang)
     else:
         label = "هذا الحقل" if lang == "ar" else "This field"
-    params["label"] = label
-    params["label_lc"] = _label_lc(label) if lang == "en" else label
-    if error.code.startswith("date."):
-        for key in ("min", "max"):
-            if isinstance(params.get(key), str):
-                with contextlib.suppress(ValueError):
-                    params[key] = format_date(params[key], lang)
-    if error.code.startswith("file.") and isinstance(params.get("accept"), (list, tuple)):
-        kinds = [str(kind).upper() for kind in params["accept"]]
-        joiner, last = ("، ", " أو ") if lang == "ar" else (", ", " or ")
-        params["accept"] = (
-            joiner.join(kinds[:-1]) + last + kinds[-1] if len(kinds) > 1 else "".join(kinds)
-        )
-    return params
+    params["label"] = label  # as written: a label is not a sentence to re-case
+    return target.type.message_params(target, params, lang) if target is not None else params

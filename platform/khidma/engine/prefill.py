@@ -29,7 +29,7 @@ def is_locked(field: Field) -> bool:
     """True when the applicant cannot change the field's value: it is `readonly`, or it is
     a `hidden` field (a constant `default` or an identity claim the applicant never sees,
     so nothing they post may change it)."""
-    return field.readonly or field.type_name == "hidden"
+    return field.readonly or field.type.always_locked
 
 
 def _claim(field: Field, identity: Identity) -> Any:

@@ -252,14 +252,12 @@ def _label(field: Field, lang: str) -> str:
 
 
 def _shown(field: Field) -> bool:
-    return field.type.holds_value and field.type_name != "hidden"
+    return field.type.summary_kind != "none"
 
 
 def _exported(field: Field, value: Any) -> Any:
-    """The answer as its field type exports it. Stored answers are already JSON; a type
-    that shapes its export differently says so with an `export(value)` of its own."""
-    export = getattr(field.type, "export", None)
-    return export(value) if callable(export) else value
+    """The answer as its field type exports it (`FieldType.export`)."""
+    return field.type.export(value)
 
 
 def _table(field: Field, state: State, lang: str) -> Table | None:
@@ -309,17 +307,17 @@ def _file_lines(value: Any, lang: str) -> tuple[FileLine, ...]:
 def _blocks(field: Field, state: State, lang: str) -> list[Block]:
     if field.id not in state.visible or not _shown(field):
         return []
-    shape = field.type.value_shape
-    if shape == "items":
+    kind = field.type.summary_kind
+    if kind == "table":
         table = _table(field, state, lang)
         return [table, *_item_files(field, state, lang)] if table is not None else []
     value = state.values.get(field.id)
     if is_empty(value):
         return []
-    if shape == "files" and isinstance(value, list):
+    if kind == "files" and isinstance(value, list):
         return [Files(field.id, _label(field, lang), _file_lines(value, lang))]
     text = display_value(field, value, lang)
-    listed = field.type_name == "computed"
+    listed = field.type.summary_listed
     return [Row(field.id, _label(field, lang), text, _exported(field, value), listed)]
 
 
@@ -330,7 +328,7 @@ def _item_files(group: Field, state: State, lang: str) -> list[Block]:
     for number, item in enumerate(state.items.get(group.id, ()), start=1):
         for child in group.fields:
             value = item.values.get(child.id)
-            shown = child.type.value_shape == "files" and child.id in item.visible
+            shown = child.type.summary_kind == "files" and child.id in item.visible
             if shown and isinstance(value, list) and value:
                 title = f"{_label(group, lang)} {number} — {_label(child, lang)}"
                 found.append(Files(child.id, title, _file_lines(value, lang), group.id, number))

@@ -45,12 +45,12 @@ class _Pass:
 
     # -- phase 1: every input on its own -------------------------------------------------
     def take(self, f: Field, raw: Mapping[str, Any], stored: Mapping[str, Any]) -> None:
-        if not f.type.holds_value or f.type_name == "computed":
+        if not f.type.holds_value or not f.type.takes_input:
             return
         if is_locked(f):
             locked = locked_value(f, stored.get(f.id), self.identity, today=self.today)
             self.values[f.id] = self.one(f, locked, (f.id, None, None))
-        elif f.type_name == "group":
+        elif f.type.value_shape == "items":
             self.values[f.id] = self.take_items(f, raw.get(f.id))
         else:
             self.values[f.id] = self.one(f, raw.get(f.id), (f.id, None, None))
@@ -74,7 +74,7 @@ class _Pass:
         for index, item in enumerate(items):
             values: dict[str, Any] = {}
             for child in group.fields:
-                if not child.type.holds_value or child.type_name == "computed":
+                if not child.type.holds_value or not child.type.takes_input:
                     continue
                 given = item.get(child.id)
                 if is_locked(child):
@@ -97,14 +97,14 @@ class _Pass:
             if (f.id, None, None) in self.refused:
                 self.errors.append(self.refused[(f.id, None, None)])
                 continue
-            if f.type_name == "group":
+            if f.type.value_shape == "items":
                 self.values[f.id] = self.check_items(f, state, rules)
                 self.check_computed(f, state)
-            elif f.type_name == "computed":
-                self.check_computed(f, state)
-            else:
+            elif f.type.takes_input:
                 value = self.check_value(f, value, state.is_required(f.id), state.options_for(f.id))
                 self.values[f.id] = value
+            else:
+                self.check_computed(f, state)
             if not is_empty(value) and not self.has_error(f.id):
                 self.check_rules(f, state.variables, rules)
         return state
@@ -142,7 +142,7 @@ class _Pass:
         group, child = (f.group, f.id) if index is not None and f.group else (f.id, None)
         if is_empty(value):
             if required:
-                code = "file.required" if f.type_name == "file" else "required"
+                code = f.type.required_code
                 self.errors.append(FieldError(group, code, item_index=index, child_id=child))
             return value
         if f.options is not None:
@@ -172,7 +172,7 @@ class _Pass:
                 if refused is not None:
                     self.errors.append(refused)
                     continue
-                if child.type_name != "computed":
+                if child.type.takes_input:
                     item[child.id] = self.check_value(
                         child,
                         item.get(child.id),
@@ -249,7 +249,7 @@ def validate_submission(
     state = run.check(fields, dict(run.values))
     clean = {k: v for k, v in run.values.items() if not is_empty(v)}
     for f in fields:
-        if f.type_name == "computed" and f.id in state.visible:
+        if f.type.holds_value and not f.type.takes_input and f.id in state.visible:
             value = state.values.get(f.id)
             if value is not None:
                 clean[f.id] = value

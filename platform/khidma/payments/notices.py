@@ -29,7 +29,6 @@ from khidma.storage.models import OutboxMessage, Submission, User
 from khidma.storage.payment_models import Payment
 
 
-
 def receipt_number(submission: Submission, payment: Payment) -> str:
     """What the receipt is quoted by: the request's reference and the attempt."""
     return f"{submission.reference}-{payment.attempt}"

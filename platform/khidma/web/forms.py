@@ -1,9 +1,14 @@
-"""A wizard step as a WTForms form built at runtime, and the view of each field.
+"""The view of each field of a wizard page: what its template needs to draw it.
 
-WTForms draws the controls: each field type becomes a WTForms field whose validators'
-flags (`required`, `maxlength`, `minlength`) become the HTML attributes, so the markup and
-the definition say the same thing. The engine, not WTForms, decides what is valid: the
-same rules serve a form post, an API post and the final check at submit.
+A field's type says, as data, how it is drawn (`FieldType.web.template`), how it is
+posted and which attributes its control has; this module gathers that with the field's
+state (visible, required, value, error, options) into a `FieldView`. The controls are
+drawn with plain Jinja from the type's template: building WTForms fields and calling their
+widgets per request cost more than the page's whole evaluation, and the engine, not a
+form library, decides what is valid (the same rules serve a form post, an API post and
+the final check at submit). The attributes that never change for a compiled field —
+input type, `inputmode`, `maxlength`, `accept`, `rows`, placeholder — are worked out once
+per compiled step (`step_controls`, keyed by the definition version), not per request.
 """
 
 from __future__ import annotations
@@ -11,40 +16,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from types import MappingProxyType
 from typing import Any
-
-from wtforms import (
-    Field as WTField,
-)
-from wtforms import (
-    FileField,
-    MultipleFileField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms import validators as v
-from wtforms.fields.choices import SelectChoice
-from wtforms.form import BaseForm
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from khidma.definitions.model import Field, Option, ServiceDefinition
 from khidma.engine.display import display_value
 from khidma.engine.errors import FieldError
 from khidma.engine.evaluate import State
 from khidma.engine.prefill import is_locked
-from khidma.web.i18n import current_lang, tr
 
-INPUT_TYPES = {
-    "email": "email",
-    "mobile": "tel",
-    "date": "date",
-    "time": "time",
-    "appointment": "datetime-local",
-}
-INPUT_MODES = {"number": "decimal", "integer": "numeric", "national_id": "numeric", "mobile": "tel"}
+Attributes = Mapping[str, Any]
+_NO_ATTRIBUTES: Attributes = MappingProxyType({})
 
 
 def input_name(field_id: str, item: int | None = None, group: str | None = None) -> str:
@@ -67,10 +49,26 @@ class FieldView:
     item: int | None = None
     items: list[list[FieldView]] = dc_field(default_factory=list)  # group: one row per item
     locked: bool = False
+    attrs: Attributes = dc_field(default_factory=lambda: _NO_ATTRIBUTES)  # fixed attributes
+    choices: tuple[tuple[str, str], ...] = ()  # (value, words) of radio buttons, boxes
+
+    def is_chosen(self, value: str) -> bool:
+        shown = self.control
+        return value in shown if isinstance(shown, list) else value == shown
 
     @property
     def type(self) -> str:
         return self.field.type_name
+
+    @property
+    def template(self) -> str:
+        return self.field.type.web.template
+
+    @property
+    def control(self) -> Any:
+        """The value the control shows (`yes`/`no` for a yes/no answer, a list of
+        checked values, nothing for a file input)."""
+        return self.field.type.control_value(self.value)
 
     @property
     def block_id(self) -> str:
@@ -85,100 +83,24 @@ class FieldView:
         return "hint-" + self.name
 
 
-def _wtforms_field(view: FieldView) -> WTField:
-    f = view.field
-    required = view.required and not view.locked
-    checks: list[Any] = [v.InputRequired() if required else v.Optional()]
-    if f.setting("max_length"):
-        checks.append(v.Length(min=f.setting("min_length") or -1, max=f.setting("max_length")))
-    kind = f.type_name
-    choices = [SelectChoice(o.value, tr(o.label)) for o in view.options]
-    render: dict[str, Any] = {}
-    if kind in INPUT_TYPES:
-        render["type"] = INPUT_TYPES[kind]
-    if kind in INPUT_MODES:
-        render["inputmode"] = INPUT_MODES[kind]
-    if kind == "national_id":
-        render.update(maxlength=14, autocomplete="off", dir="ltr")
-    if kind in ("mobile", "email"):
-        render.update(dir="ltr", autocomplete="tel" if kind == "mobile" else "email")
-    if f.placeholder:
-        render["placeholder"] = tr(f.placeholder)
-    if kind == "select":
-        return SelectField(
-            choices=[SelectChoice("", "—"), *choices], validators=checks, render_kw=render
-        )
-    if kind in ("radio", "yes_no"):
-        if kind == "yes_no":
-            arabic = current_lang() == "ar"
-            yes, no = f.setting("yes_label"), f.setting("no_label")
-            choices = [
-                SelectChoice("yes", tr(yes) if yes else ("نعم" if arabic else "Yes")),
-                SelectChoice("no", tr(no) if no else ("لا" if arabic else "No")),
-            ]
-        return RadioField(choices=choices, validators=checks, render_kw=render)
-    if kind == "checkboxes":
-        return SelectMultipleField(
-            choices=choices,
-            validators=checks,
-            render_kw=render,
-            widget=ListWidget(prefix_label=False),
-            option_widget=CheckboxInput(),
-        )
-    if kind == "file":
-        render["accept"] = ",".join(
-            {
-                "pdf": ".pdf,application/pdf",
-                "jpeg": ".jpg,.jpeg,image/jpeg",
-                "png": ".png,image/png",
-                "webp": ".webp,image/webp",
-                "docx": ".docx",
-                "xlsx": ".xlsx",
-            }[k]
-            for k in f.setting("accept", ("pdf", "jpeg", "png"))
-        )
-        many = (f.setting("max_files") or 1) > 1
-        return (MultipleFileField if many else FileField)(
-            validators=[v.Optional()], render_kw=render
-        )
-    if kind == "textarea":
-        render["rows"] = f.setting("rows") or 5
-        return TextAreaField(validators=checks, render_kw=render)
-    return StringField(validators=checks, render_kw=render)
+# (definition id, version hash) → field id → fixed attributes. Definitions are compiled
+# once and every version is kept, so this holds a bounded set; a reload adds a version.
+_CONTROLS: dict[tuple[str, str], dict[str, Attributes]] = {}
 
 
-def build_form(views: list[FieldView]) -> BaseForm:
-    """The WTForms form of a page: one control per visible, editable input."""
-    controls: dict[str, WTField] = {}
-    data: dict[str, Any] = {}
-    for view in _inputs(views):
-        controls[view.name] = _wtforms_field(view)
-        data[view.name] = _control_value(view)
-    form = BaseForm(controls)
-    form.process(data=data)
-    return form
-
-
-def _inputs(views: list[FieldView]) -> list[FieldView]:
-    found = []
-    for view in views:
-        if view.type == "group":
-            for row in view.items:
-                found.extend(_inputs(row))
-        elif view.field.type.holds_value and view.type not in ("computed", "hidden"):
-            found.append(view)
+def step_controls(definition: ServiceDefinition) -> Mapping[str, Attributes]:
+    """The fixed HTML attributes of every input of `definition`, by field id, worked out
+    once per definition version."""
+    key = (definition.id, definition.hash)
+    found = _CONTROLS.get(key)
+    if found is None:
+        found = {f.id: _fixed_attributes(f) for f in definition.all_fields()}
+        _CONTROLS[key] = found
     return found
 
 
-def _control_value(view: FieldView) -> Any:
-    value = view.value
-    if view.type == "yes_no" and isinstance(value, bool):
-        return "yes" if value else "no"
-    if view.type == "checkboxes":
-        return list(value or [])
-    if view.type == "file":
-        return None
-    return "" if value is None else value
+def _fixed_attributes(f: Field) -> Attributes:
+    return f.type.input_attributes(f)
 
 
 def field_views(
@@ -192,16 +114,25 @@ def field_views(
 ) -> list[FieldView]:
     """Views of `fields` (a step's) for the current answers and errors."""
     messages = {e.path: e.message(definition, lang) for e in errors}
+    controls = step_controls(definition)
     views = []
     for f in fields:
-        view = _view(f, None, None, state, answers.get(f.id), refused, messages, lang)
-        if f.type_name == "group":
+        view = _view(f, None, None, state, answers.get(f.id), refused, messages, lang, controls)
+        if f.type.web.posted == "items":
             items = answers.get(f.id) or []
             for index, item in enumerate(items):
                 view.items.append(
                     [
                         _view(
-                            child, index, f.id, state, item.get(child.id), refused, messages, lang
+                            child,
+                            index,
+                            f.id,
+                            state,
+                            item.get(child.id),
+                            refused,
+                            messages,
+                            lang,
+                            controls,
                         )
                         for child in f.fields
                     ]
@@ -219,11 +150,14 @@ def _view(
     refused: Mapping[str, Any],
     messages: Mapping[str, str],
     lang: str,
+    controls: Mapping[str, Attributes],
 ) -> FieldView:
     name = input_name(f.id, item, group)
     path = f.id if item is None else f"{group}.{item}.{f.id}"
-    value = state.values.get(f.id) if item is None and f.type_name == "computed" else answer
+    # A value no one types (a computed one) is the engine's, not the stored answer.
+    value = state.values.get(f.id) if item is None and not f.type.takes_input else answer
     shown = refused.get(path, value)
+    options = tuple(state.options_for(f.id, item, group) or ())
     return FieldView(
         field=f,
         name=name,
@@ -232,7 +166,9 @@ def _view(
         value=shown,
         display=display_value(f, value, lang) if value not in (None, [], "") else "",
         error=messages.get(path),
-        options=tuple(state.options_for(f.id, item, group) or ()),
+        options=options,
         item=item,
         locked=is_locked(f),
+        attrs=controls.get(f.id, _NO_ATTRIBUTES),
+        choices=f.type.choices(f, options, lang),
     )

@@ -20,7 +20,7 @@ from khidma.engine import workflow as rules
 from khidma.engine.messages import message
 from khidma.engine.upload_content import content_problem
 from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
-from khidma.engine.values_files import DEFAULT_MAX_SIZE_MB
+from khidma.fields.file import DEFAULT_MAX_SIZE_MB
 from khidma.storage.blobs import blob_key
 from khidma.storage.models import Attachment, Message, Submission, User
 from khidma.web.context import blobs

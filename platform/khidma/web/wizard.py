@@ -41,7 +41,7 @@ from khidma.engine.summary import build_summary
 from khidma.engine.upload_content import content_problem
 from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
 from khidma.engine.validate import refused_inputs, validate_step
-from khidma.engine.values_files import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE_MB
+from khidma.fields.file import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE_MB
 from khidma.identity import methods
 from khidma.identity.claims import identity_claims
 from khidma.payments.display import quoted_fee, with_fee
@@ -53,7 +53,7 @@ from khidma.web import access, booking
 from khidma.web.auth import sso_provider
 from khidma.web.context import blobs, database, now, pinned_definition, registry, today
 from khidma.web.extensions import htmx
-from khidma.web.forms import build_form, field_views
+from khidma.web.forms import field_views
 from khidma.web.i18n import current_lang, t
 from khidma.words import word
 
@@ -233,7 +233,6 @@ def _render_step(
     state = evaluate(definition, draft.answers, today=today(), lang=lang, identity=identity())
     refused = {k: v for k, v in draft.raw.items() if not k.startswith("_")}
     views = field_views(definition, step.fields, state, draft.answers, refused, errors, lang)
-    form = build_form(views)
     summary = [(e, e.message(definition, lang, in_summary=True)) for e in errors]
     urls = _urls(draft, current)
     slots = None
@@ -251,7 +250,6 @@ def _render_step(
         current=current,
         step=step,
         views=views,
-        form=form,
         errors=summary,
         return_to=request.values.get("return"),
         picker=slots,
@@ -292,12 +290,11 @@ def refresh(token: str, page_id: str) -> Any:
     views = field_views(definition, step.fields, state, answers, refused_inputs(errors), [], lang)
     blocks = []
     for view in views:
-        if view.field.id in affected and view.type != "group":
+        if view.field.id in affected and view.field.type.web.posted != "items":
             blocks.append(view)
         for index, row in enumerate(view.items):
             if index == item:
                 blocks.extend(child for child in row if child.field.id in affected)
-    form = build_form(views)
     # the error summary's entries whose blocks are redrawn here and no longer fail
     shown, failing = request.form.get("_shown", "").split(), {e.path for e in errors}
     redrawn = {b.name.replace("-", ".") for b in blocks}
@@ -306,7 +303,6 @@ def refresh(token: str, page_id: str) -> Any:
         "wizard/_refresh.html",
         d=definition,
         blocks=blocks,
-        form=form,
         mended=mended,
         still_shown=[p for p in shown if p not in mended],
         draft=draft,
@@ -461,7 +457,7 @@ def _form_input(
     form = request.form
     raw: dict[str, Any] = {}
     for f in step.fields:
-        if f.type_name == "group":
+        if f.type.web.posted == "items":
             count = _int(form.get(f"{f.id}-count"), len(draft.answers.get(f.id) or []))
             stored = draft.answers.get(f.id) or []
             items = []
@@ -503,12 +499,9 @@ def _one(
     group: str | None = None,
     store: bool = True,
 ) -> Any:
-    if f.type_name == "checkboxes":
+    if f.type.web.posted == "several":
         return request.form.getlist(name)
-    if f.type_name == "yes_no":
-        answer = request.form.get(name)
-        return {"yes": True, "no": False}.get(answer or "", answer)
-    if f.type_name == "file":
+    if f.type.web.posted == "files":
         refs = list(stored or [])
         limit = f.setting("max_files", DEFAULT_MAX_FILES)
         for upload in request.files.getlist(name) if store else ():
@@ -599,7 +592,7 @@ def _int(text: str | None, default: int) -> int:
 def _apply_item_action(action: str, step: Step, answers: dict[str, Any]) -> dict[str, Any]:
     """`add:group`, `remove:group:i`, `remove-file:path:file-id` on the answers."""
     parts = action.split(":")
-    groups = {f.id: f for f in step.fields if f.type_name == "group"}
+    groups = {f.id: f for f in step.fields if f.type.web.posted == "items"}
     if parts[0] == "add" and len(parts) == 2 and parts[1] in groups:
         items = list(answers.get(parts[1]) or [])
         if len(items) < (groups[parts[1]].setting("max_items") or 100):
@@ -650,9 +643,7 @@ def review(
     def change_url(field_id: str) -> str | None:
         step = steps_of.get(field_id)
         field = definition.field(field_id) if definition.has_field(field_id) else None
-        if step is None or (
-            field is not None and (field.readonly or field.type_name in ("computed", "hidden"))
-        ):
+        if step is None or (field is not None and (field.readonly or not field.type.changeable)):
             return None
         url = url_for("wizard.page", token=draft.token, page_id=step)
         return f"{url}?return=review#block-{field_id}"

@@ -1,0 +1,37 @@
+"""`computed`: a read-only value computed from other answers by an expression; a text
+value of several lines is shown as a list."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from khidma.fields.base import EXPR, JSON, FieldType, Web, key
+from khidma.fields.numbers import UNIT, number_text, with_unit
+
+if TYPE_CHECKING:
+    from khidma.definitions.model import Field
+
+
+class Computed(FieldType):
+    name = "computed"
+    summary = "A read-only value computed from other answers by an expression."
+    prefillable = False
+    takes_input = False
+    required_keys = ("id", "type", "label", "expression")
+    without_keys = ("placeholder", "default", "prefill", "readonly", "required", "required_when")
+    keys: ClassVar[JSON] = {
+        "expression": key(EXPR, "The expression whose result is the value."),
+        "format": key(
+            {"enum": ["text", "integer", "number"]}, "How the result is shown (default text)."
+        ),
+        "unit": UNIT,
+    }
+    summary_listed = True
+    changeable = False
+    web = Web(template="wizard/fields/computed.html", posted="none")
+
+    @classmethod
+    def display(cls, field: Field, value: Any, lang: str) -> str:
+        if field.setting("format") in ("integer", "number"):
+            return number_text(field, value, lang)
+        return with_unit(super().display(field, value, lang), field, lang)

@@ -1,0 +1,74 @@
+"""`date`: `YYYY-MM-DD` (or `{day, month, year}` from three inputs), stored as the ISO
+string, checked against `min`/`max` bounds relative to today, shown Hijri with the
+Gregorian beside."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from khidma.engine.dates import parse_iso_date, resolve_bound
+from khidma.engine.identifiers import normalise_digits
+from khidma.fields.base import JSON, InvalidValue, ValueContext, Web, Words, key
+from khidma.fields.dates import DATE_BOUND, DayFamily, day_text
+
+if TYPE_CHECKING:
+    from khidma.definitions.model import Field
+
+_BOUND_HELP = "`today`, `today+30d`, `today-18d` or a date `YYYY-MM-DD`"
+
+
+class Date(DayFamily):
+    name = "date"
+    summary = "A date: stored Gregorian, shown Hijri with Gregorian beside."
+    keys: ClassVar[JSON] = {
+        "min": key(DATE_BOUND, f"The earliest date accepted: {_BOUND_HELP}."),
+        "max": key(DATE_BOUND, f"The latest date accepted: {_BOUND_HELP}."),
+    }
+    messages: ClassVar[dict[str, Words]] = {
+        "date.invalid": ("أدخل {label} تاريخاً صحيحاً", "{label} must be a real date"),
+        "date.too_early": (
+            "يجب أن يكون {label} في {min} أو بعده",
+            "{label} must be on or after {min}",
+        ),
+        "date.too_late": (
+            "يجب أن يكون {label} في {max} أو قبله",
+            "{label} must be on or before {max}",
+        ),
+    }
+    example = "2026-03-01"
+    web = Web(input_type="date")
+
+    @classmethod
+    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> str:
+        try:
+            if isinstance(raw, Mapping):  # three inputs: day, month, year
+                parts = [
+                    normalise_digits(str(raw.get(k) or "")).strip()
+                    for k in ("year", "month", "day")
+                ]
+                day = dt.date(*(int(p) for p in parts))
+            elif isinstance(raw, str):
+                day = parse_iso_date(raw)
+            else:
+                raise ValueError(raw)
+        except (ValueError, TypeError):
+            raise InvalidValue("date.invalid") from None
+        low, high = field.setting("min"), field.setting("max")
+        if low is not None and day < (limit := resolve_bound(low, ctx.today)):
+            raise InvalidValue("date.too_early", min=limit.isoformat())
+        if high is not None and day > (limit := resolve_bound(high, ctx.today)):
+            raise InvalidValue("date.too_late", max=limit.isoformat())
+        return day.isoformat()
+
+    @classmethod
+    def message_params(cls, field: Field, params: dict[str, Any], lang: str) -> dict[str, Any]:
+        for bound_name in ("min", "max"):
+            if isinstance(params.get(bound_name), str):
+                params[bound_name] = day_text(params[bound_name], lang)
+        return params
+
+    @classmethod
+    def display(cls, field: Field, value: Any, lang: str) -> str:
+        return day_text(value, lang)

@@ -1,0 +1,38 @@
+"""`integer`: a whole number, stored as an int (`12.0` is 12; `12.5` is refused)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from khidma.fields.base import JSON, InvalidValue, ValueContext, Web, Words
+from khidma.fields.numbers import RANGE_MESSAGES, UNIT, NumberFamily, bound, check_range, decimal_of
+
+if TYPE_CHECKING:
+    from khidma.definitions.model import Field
+
+
+class Integer(NumberFamily):
+    name = "integer"
+    summary = "A whole number."
+    keys: ClassVar[JSON] = {
+        "min": bound("integer", "smallest"),
+        "max": bound("integer", "largest"),
+        "unit": UNIT,
+    }
+    messages: ClassVar[dict[str, Words]] = {
+        **RANGE_MESSAGES,
+        "integer.invalid": (
+            "يجب أن يكون {label} عدداً صحيحاً دون كسور، مثل 12",
+            "{label} must be a whole number, like 12",
+        ),
+    }
+    example = "12"
+    web = Web(inputmode="numeric")
+
+    @classmethod
+    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> int:
+        number = decimal_of(raw, "integer.invalid")
+        if number != number.to_integral_value():
+            raise InvalidValue("integer.invalid")
+        check_range(field, number)
+        return int(number)

@@ -1,0 +1,46 @@
+"""`mobile`: a Saudi mobile in any common spelling (05…, +9665…, 9665…, 009665…), stored
+as E.164 and shown as written in the Kingdom."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from khidma.engine.identifiers import (
+    IdentifierError,
+    format_saudi_mobile,
+    normalise_saudi_mobile,
+)
+from khidma.fields.base import FieldType, InvalidValue, ValueContext, Web, Words
+
+if TYPE_CHECKING:
+    from khidma.definitions.model import Field
+
+
+class Mobile(FieldType):
+    name = "mobile"
+    summary = "A Saudi mobile number in any common spelling, stored as E.164 (+9665…)."
+    messages: ClassVar[dict[str, Words]] = {
+        "mobile.invalid": (
+            "أدخل رقم جوال سعودياً صحيحاً، مثل 0512345678",
+            "Enter a Saudi mobile number, like 0512345678",
+        ),
+        "mobile.not_saudi": (
+            "أدخل رقم جوال سعودياً يبدأ بـ 05 أو ‎+9665",
+            "Enter a Saudi mobile number: it starts with 05 or +966 5",
+        ),
+    }
+    example = "0512345678"
+    web = Web(input_type="tel", inputmode="tel", attributes={"dir": "ltr", "autocomplete": "tel"})
+
+    @classmethod
+    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> str:
+        if not isinstance(raw, (str, int)) or isinstance(raw, bool):
+            raise InvalidValue("mobile.invalid")
+        try:
+            return normalise_saudi_mobile(str(raw))
+        except IdentifierError as exc:
+            raise InvalidValue(exc.code) from None
+
+    @classmethod
+    def display(cls, field: Field, value: Any, lang: str) -> str:
+        return format_saudi_mobile(str(value))

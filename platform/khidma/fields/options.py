@@ -1,0 +1,59 @@
+"""The family of choice fields (`select`, `radio`, `checkboxes`): an inline list of
+options or a shared list (`options_from`), filtered by an expression; the stored value
+is the option's value, shown as its label."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from khidma.fields.base import EXPR, ID, JSON, FieldType, InvalidValue, ValueContext, Words, key
+
+if TYPE_CHECKING:
+    from khidma.definitions.model import Field
+
+OPTION_KEYS: JSON = {
+    "options": key(
+        {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/option"}},
+        "The choices: each a `value` and a bilingual `label`.",
+    ),
+    "options_from": key(ID, "The id of a shared list (a `kind: lists` file) to choose from."),
+    "options_filter": key(
+        EXPR, "An expression over `option` (and the answers): only options it keeps are shown."
+    ),
+}
+
+OPTION_MESSAGES: dict[str, Words] = {
+    "option.invalid": ("اختر {label} من القائمة", "Select {label} from the list"),
+}
+
+
+def allowed(field: Field, ctx: ValueContext) -> tuple[str, ...]:
+    options = ctx.options if ctx.options is not None else field.options or ()
+    return tuple(option.value for option in options)
+
+
+def option_label(field: Field, value: Any, lang: str) -> str:
+    for option in field.options or ():
+        if option.value == value:
+            return option.label.get(lang)
+    return str(value)
+
+
+class OptionsFamily(FieldType):
+    """One choice among the options allowed now."""
+
+    has_options = True
+    family_keys = OPTION_KEYS
+    required_variant = "choose"
+    messages: ClassVar[dict[str, Words]] = OPTION_MESSAGES
+
+    @classmethod
+    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> Any:
+        value = raw.strip() if isinstance(raw, str) else None
+        if value is None or value not in allowed(field, ctx):
+            raise InvalidValue("option.invalid")
+        return value
+
+    @classmethod
+    def display(cls, field: Field, value: Any, lang: str) -> str:
+        return option_label(field, value, lang)

@@ -1,0 +1,28 @@
+"""`textarea`: several lines of free text."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from khidma.fields.base import JSON, Web, key
+from khidma.fields.text import LENGTH_MESSAGES, Text, length_keys
+
+if TYPE_CHECKING:
+    from khidma.definitions.model import Field
+
+
+class Textarea(Text):
+    name = "textarea"
+    summary = "Several lines of free text."
+    multiline = True
+    keys: ClassVar[JSON] = {
+        **length_keys(20000),
+        "rows": key({"type": "integer", "minimum": 2, "maximum": 30}, "The height of the box."),
+    }
+    messages = LENGTH_MESSAGES
+    example = "First line\nSecond line"
+    web = Web(template="wizard/fields/textarea.html")
+
+    @classmethod
+    def input_attributes(cls, field: Field) -> dict[str, Any]:
+        return {**super().input_attributes(field), "rows": field.setting("rows") or 5}

@@ -1,0 +1,74 @@
+"""`yes_no`: a yes/no question, posted as `yes`/`no`, stored (and seen by expressions)
+as true/false."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from khidma.fields.base import (
+    JSON,
+    TEXT,
+    FieldType,
+    InvalidValue,
+    ValueContext,
+    Web,
+    Words,
+    key,
+    setting_words,
+)
+
+if TYPE_CHECKING:
+    from khidma.definitions.model import Field, Option
+
+_YES = frozenset({"yes", "true"})
+_NO = frozenset({"no", "false"})
+_WORDS = {True: ("نعم", "Yes"), False: ("لا", "No")}
+
+
+class YesNo(FieldType):
+    name = "yes_no"
+    summary = "A yes/no question; expressions see true or false."
+    keys: ClassVar[JSON] = {
+        "yes_label": key(TEXT, "The words of the yes answer (default: Yes)."),
+        "no_label": key(TEXT, "The words of the no answer (default: No)."),
+    }
+    required_variant = "yes_no"
+    messages: ClassVar[dict[str, Words]] = {
+        "yes_no.invalid": ("اختر نعم أو لا: {label}", "Select yes or no: {label}"),
+    }
+    example = "yes"
+    web = Web(template="wizard/fields/choices.html", input_type="radio")
+
+    @classmethod
+    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> bool:
+        if isinstance(raw, bool):
+            return raw
+        text = raw.strip().lower() if isinstance(raw, str) else ""
+        if text in _YES or text in _NO:
+            return text in _YES
+        raise InvalidValue("yes_no.invalid")
+
+    @classmethod
+    def answer_words(cls, field: Field, answer: bool, lang: str) -> str:
+        """The words of one answer: the field's own label or Yes/No."""
+        own = setting_words(field, "yes_label" if answer else "no_label", lang)
+        return own or _WORDS[answer][1 if lang == "en" else 0]
+
+    @classmethod
+    def choices(
+        cls, field: Field, options: tuple[Option, ...], lang: str
+    ) -> tuple[tuple[str, str], ...]:
+        return (
+            ("yes", cls.answer_words(field, True, lang)),
+            ("no", cls.answer_words(field, False, lang)),
+        )
+
+    @classmethod
+    def display(cls, field: Field, value: Any, lang: str) -> str:
+        return cls.answer_words(field, value, lang) if isinstance(value, bool) else str(value)
+
+    @classmethod
+    def control_value(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return "" if value is None else value

@@ -1,0 +1,73 @@
+"""Error messages of field types: the label as written, every placeholder filled.
+
+Two defects a new user hit (issue 7): an upload refused by a content check said "…must
+be a {accept}" (normal and group file fields, both languages), and English messages
+lower-cased the label ("Select you are applying as")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from khidma.definitions.loader import load
+from khidma.definitions.model import ServiceDefinition
+from khidma.engine import messages
+from khidma.engine.errors import FieldError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def permit() -> ServiceDefinition:
+    result = load([FIXTURES / "engine_permit.yaml"])
+    assert not result.problems, result.problems
+    return result.services[0]
+
+
+# A content check (upload_content) names the file only; the accepted kinds are the field's.
+@pytest.mark.parametrize(
+    ("error", "ar", "en"),
+    [
+        (
+            FieldError("vehicle_licence", "file.type", {"name": "a.png"}),
+            "الملف a.png من نوع غير مقبول؛ الأنواع المقبولة: PDF أو JPEG",
+            "The file a.png must be a PDF or JPEG",
+        ),
+        (
+            FieldError("courses", "file.type", {"name": "b.png"}, 0, "certificate"),
+            "الملف b.png من نوع غير مقبول؛ الأنواع المقبولة: PDF",
+            "The file b.png must be a PDF",
+        ),
+    ],
+)
+def test_a_refused_upload_names_the_accepted_kinds(
+    permit: ServiceDefinition, error: FieldError, ar: str, en: str
+) -> None:
+    assert error.message(permit, "ar") == ar
+    assert error.message(permit, "en") == en
+
+
+def test_messages_use_the_label_as_written(permit: ServiceDefinition) -> None:
+    """Every code of every field, in English: the label appears exactly as the service
+    wrote it (a label such as "You are applying as" is not the start of a sentence)."""
+    checked = 0
+    for field in permit.all_fields():
+        if field.label is None:
+            continue
+        label = field.label.en
+        for code in messages.CODES:
+            text = messages.MESSAGES[code].en
+            if "{label" not in text or code == "required.unlabelled":
+                continue
+            error = FieldError(field.id, code, {"min": 1, "max": 2, "step": 5, "name": "x"})
+            shown = error.message(permit, "en")
+            assert label in shown, (code, shown)
+            checked += 1
+    assert checked > 100
+
+
+def test_no_message_lower_cases_a_label() -> None:
+    assert not any(
+        "label_lc" in text.en or "label_lc" in text.ar for text in messages.MESSAGES.values()
+    )
