@@ -27,11 +27,6 @@ def test_every_block_key_has_a_description(schema: dict[str, object]) -> None:
     assert _undescribed(schema, field_types=False) == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the field-type keys' descriptions are written in khidma.fields (issue 14, the "
-    "fields part); remove this mark once they are",
-)
 def test_every_field_type_key_has_a_description() -> None:
     assert _undescribed(service_schema(), field_types=True) == []
 

@@ -29,8 +29,6 @@ def setting_text(field: Field, key: str) -> Text | None:
     return None
 
 
-
-
 def size_text(size: int, lang: str) -> str:
     """A file size in the largest unit that keeps it readable: bytes, KB, MB."""
     if size < 1024:
