@@ -222,5 +222,7 @@ def test_missing_fields_are_named(client: FlaskClient, actions: Actions) -> None
     assert "أدخل رقم الهوية أو اسم المستخدم" in page and "أدخل كلمة المرور" in page
     actions.client.set_cookie("khidma_lang", "en")
     page = text(actions.submit("/auth/sign-in", {"identifier": "", "password": ""}))
-    assert "Enter ID number or username" in page and "Enter password" in page
+    assert (
+        "Enter ID number or username" in page and "Enter Password" in page
+    )  # the label as written (issue 7, defect 4)
     assert 'href="#identifier"' in page and 'href="#password"' in page
