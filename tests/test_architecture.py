@@ -21,18 +21,6 @@ ROOT = Path(__file__).resolve().parents[1]
 # package name → the folder holding it (see `package-dir` in pyproject.toml)
 SOURCES = {"khidma": ROOT / "platform" / "khidma", "khidma.renderer": ROOT / "renderer"}
 
-# Cycles other helpers are untying at the same time; each entry is the set of modules a
-# remaining cycle may lie within. Remove an entry when its work is merged.
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    # TODO: type annotations only (`if TYPE_CHECKING:`): `definitions.model.Field.type` is a
-    # `FieldType`, and the field types annotate their methods with `Field`. No import runs
-    # in a cycle; a `Protocol` of a field in `fields.base` would untie the annotations.
-    frozenset(
-        {"khidma.definitions.model", "khidma.engine.display", "khidma.fields"}
-        | {f"khidma.fields.{p.stem}" for p in (SOURCES["khidma"] / "fields").glob("*.py")}
-    ): "type-only references between the model and the field types",
-}
-
 # (importer prefix, imported prefix): a lower layer never imports a higher one.
 FORBIDDEN_LAYERS = (
     ("khidma.identity", "khidma.web"),
@@ -197,11 +185,7 @@ def test_the_cycle_finder_names_a_cycle() -> None:
 
 def test_no_import_cycle() -> None:
     graph = import_graph()
-    cycles = [
-        describe(one_cycle(graph, group))
-        for group in strongly_connected(graph)
-        if not any(group <= known for known in KNOWN_CYCLES)
-    ]
+    cycles = [describe(one_cycle(graph, group)) for group in strongly_connected(graph)]
     assert not cycles, "import cycles (move the shared part to a module both can import):\n" + (
         "\n".join(cycles)
     )

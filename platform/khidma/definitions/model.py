@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
+from khidma.bilingual import Text as Text  # re-exported: most of the package names it here
 from khidma.expressions import Expression
 
 if TYPE_CHECKING:
@@ -23,21 +24,6 @@ EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 def _empty() -> Mapping[str, Any]:
     return EMPTY
-
-
-@dataclass(frozen=True)
-class Text:
-    """Bilingual text. Arabic is the default language."""
-
-    ar: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.ar
-
-    @classmethod
-    def of(cls, raw: Mapping[str, str] | None) -> Text | None:
-        return None if raw is None else cls(raw["ar"], raw["en"])
 
 
 @dataclass(frozen=True)

@@ -9,24 +9,13 @@ and the e-mail each escape and style it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from khidma.definitions.model import Field, Text
+from khidma.definitions.model import Field
+from khidma.fields.base import setting_text
 from khidma.formatting import format_number
 
 __all__ = ["display_value", "format_number", "setting_text", "size_text"]
-
-
-def setting_text(field: Field, key: str) -> Text | None:
-    """A bilingual setting of the field (`unit`, `yes_label`, `pattern_message`,
-    `item_title`…) as `Text`; None when the field does not have it."""
-    value = field.setting(key)
-    if isinstance(value, Text):
-        return value
-    if isinstance(value, Mapping) and "ar" in value and "en" in value:
-        return Text(str(value["ar"]), str(value["en"]))
-    return None
 
 
 def size_text(size: int, lang: str) -> str:

@@ -12,7 +12,7 @@ from khidma.fields.base import InvalidValue, ValueContext, Web, Words
 from khidma.fields.dates import TIME, DayFamily, day_text
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 _APPOINTMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})$")
 
@@ -32,7 +32,7 @@ class Appointment(DayFamily):
     web = Web(template="wizard/fields/appointment.html", input_type="datetime-local")
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> str:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> str:
         found = _APPOINTMENT.match(normalise_digits(raw).strip()) if isinstance(raw, str) else None
         if not found or not TIME.match(found.group(2)):
             raise InvalidValue("appointment.invalid")
@@ -43,7 +43,7 @@ class Appointment(DayFamily):
         return f"{found.group(1)}T{found.group(2)}"
 
     @classmethod
-    def display(cls, field: Field, value: Any, lang: str) -> str:
+    def display(cls, field: FieldSpec, value: Any, lang: str) -> str:
         day, _, time = str(value).partition("T")
         shown = day_text(day, lang)
         return f"{shown}، الساعة {time}" if lang == "ar" else f"{shown}, {time}"

@@ -14,10 +14,40 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Protocol
 
-if TYPE_CHECKING:
-    from khidma.definitions.model import Field, Option
+from khidma.bilingual import Text
+
+
+class OptionSpec(Protocol):
+    """What a field type reads of an option (`definitions.model.Option` is one)."""
+
+    @property
+    def value(self) -> str: ...
+    @property
+    def label(self) -> Text: ...
+
+
+class FieldSpec(Protocol):
+    """What a field type reads of a compiled field (`definitions.model.Field` is one).
+    The types name this, not the model, so that the model may name the types."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def type(self) -> type[FieldType]: ...
+    @property
+    def options(self) -> tuple[OptionSpec, ...] | None: ...
+    @property
+    def fields(self) -> tuple[FieldSpec, ...]: ...
+    def setting(self, key: str, default: Any = None) -> Any: ...
+
+
+def setting_text(field: FieldSpec, key: str) -> Text | None:
+    """A bilingual setting of the field (`unit`, `yes_label`, `pattern_message`,
+    `item_title`…) as `Text`; None when the field does not have it."""
+    return Text.coerce(field.setting(key))
+
 
 JSON = dict[str, Any]
 Words = tuple[str, str]  # (Arabic, English)
@@ -88,7 +118,7 @@ class ValueContext:
     None meaning all of the field's options."""
 
     today: dt.date
-    options: tuple[Option, ...] | None = None
+    options: tuple[OptionSpec, ...] | None = None
 
 
 Posted = Literal["single", "several", "files", "items", "none"]
@@ -109,7 +139,7 @@ class Web:
     attributes: Mapping[str, str] = dc_field(default_factory=dict)
 
 
-def setting_words(field: Field, name: str, lang: str) -> str | None:
+def setting_words(field: FieldSpec, name: str, lang: str) -> str | None:
     """A bilingual setting (`unit`, `yes_label`, …) in `lang`: compiled settings hold a
     `Text` or an `{ar, en}` mapping; both answer `.get(lang)`."""
     value = field.setting(name)
@@ -192,18 +222,18 @@ class FieldType:
         return [] if cls.value_shape in ("list", "items", "files") else None
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> Any:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> Any:
         """The stored value of non-empty `raw`, or `InvalidValue`. Accepts its own output."""
         raise NotImplementedError(f"field type {cls.name!r} has no normaliser")
 
     @classmethod
-    def message_params(cls, field: Field, params: dict[str, Any], lang: str) -> dict[str, Any]:
+    def message_params(cls, field: FieldSpec, params: dict[str, Any], lang: str) -> dict[str, Any]:
         """The parameters of an error message of this type, put in words for `lang`
         (a date bound as a date, file kinds as a list)."""
         return params
 
     @classmethod
-    def display(cls, field: Field, value: Any, lang: str) -> str:
+    def display(cls, field: FieldSpec, value: Any, lang: str) -> str:
         """The plain text of a non-empty stored value; never raises for an odd value."""
         if isinstance(value, (list, tuple)):
             return join_words([str(v) for v in value], lang)
@@ -220,7 +250,7 @@ class FieldType:
         return "" if value is None else value
 
     @classmethod
-    def input_attributes(cls, field: Field) -> dict[str, Any]:
+    def input_attributes(cls, field: FieldSpec) -> dict[str, Any]:
         """The HTML attributes of the control that do not change between requests (its
         `type` is `web.input_type`, written by the template)."""
         attrs: dict[str, Any] = dict(cls.web.attributes)
@@ -230,7 +260,7 @@ class FieldType:
 
     @classmethod
     def choices(
-        cls, field: Field, options: tuple[Option, ...], lang: str
+        cls, field: FieldSpec, options: tuple[OptionSpec, ...], lang: str
     ) -> tuple[tuple[str, str], ...]:
         """The (value, words) pairs the applicant chooses among: the options allowed now."""
         return tuple((option.value, option.label.get(lang)) for option in options)

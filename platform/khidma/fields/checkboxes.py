@@ -8,7 +8,7 @@ from khidma.fields.base import JSON, InvalidValue, ValueContext, Web, Words, joi
 from khidma.fields.options import OPTION_MESSAGES, OptionsFamily, allowed, option_label
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 
 class Checkboxes(OptionsFamily):
@@ -39,7 +39,7 @@ class Checkboxes(OptionsFamily):
     web = Web(template="wizard/fields/choices.html", posted="several", input_type="checkbox")
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> list[str]:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> list[str]:
         chosen = [raw] if isinstance(raw, str) else raw
         if not isinstance(chosen, (list, tuple)) or not all(isinstance(c, str) for c in chosen):
             raise InvalidValue("option.invalid")
@@ -56,7 +56,7 @@ class Checkboxes(OptionsFamily):
         return values
 
     @classmethod
-    def display(cls, field: Field, value: Any, lang: str) -> str:
+    def display(cls, field: FieldSpec, value: Any, lang: str) -> str:
         if not isinstance(value, list):
             return str(value)
         return join_words([option_label(field, v, lang) for v in value], lang)

@@ -9,7 +9,7 @@ from khidma.fields.base import EXPR, JSON, FieldType, Web, key
 from khidma.fields.numbers import UNIT, number_text, with_unit
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 
 class Computed(FieldType):
@@ -31,7 +31,7 @@ class Computed(FieldType):
     web = Web(template="wizard/fields/computed.html", posted="none")
 
     @classmethod
-    def display(cls, field: Field, value: Any, lang: str) -> str:
+    def display(cls, field: FieldSpec, value: Any, lang: str) -> str:
         if field.setting("format") in ("integer", "number"):
             return number_text(field, value, lang)
         return with_unit(super().display(field, value, lang), field, lang)

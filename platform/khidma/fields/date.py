@@ -14,7 +14,7 @@ from khidma.fields.base import JSON, InvalidValue, ValueContext, Web, Words, key
 from khidma.fields.dates import DATE_BOUND, DayFamily, day_text
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 _BOUND_HELP = "`today`, `today+30d`, `today-18d` or a date `YYYY-MM-DD`"
 
@@ -41,7 +41,7 @@ class Date(DayFamily):
     web = Web(input_type="date")
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> str:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> str:
         try:
             if isinstance(raw, Mapping):  # three inputs: day, month, year
                 parts = [
@@ -63,12 +63,12 @@ class Date(DayFamily):
         return day.isoformat()
 
     @classmethod
-    def message_params(cls, field: Field, params: dict[str, Any], lang: str) -> dict[str, Any]:
+    def message_params(cls, field: FieldSpec, params: dict[str, Any], lang: str) -> dict[str, Any]:
         for bound_name in ("min", "max"):
             if isinstance(params.get(bound_name), str):
                 params[bound_name] = day_text(params[bound_name], lang)
         return params
 
     @classmethod
-    def display(cls, field: Field, value: Any, lang: str) -> str:
+    def display(cls, field: FieldSpec, value: Any, lang: str) -> str:
         return day_text(value, lang)

@@ -10,7 +10,7 @@ from khidma.fields.base import JSON, FieldType, InvalidValue, ValueContext, Web,
 from khidma.fields.text import LENGTH_MESSAGES
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 _EMAIL = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -37,7 +37,7 @@ class Email(FieldType):
     web = Web(input_type="email", attributes={"dir": "ltr", "autocomplete": "email"})
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> str:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> str:
         if not isinstance(raw, str):
             raise InvalidValue("email.invalid")
         text = normalise_digits(raw).strip()

@@ -23,7 +23,7 @@ from khidma.fields.base import (
 )
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 FILE_KINDS = ("pdf", "jpeg", "png", "webp", "docx", "xlsx")
 DEFAULT_ACCEPT = ("pdf", "jpeg", "png")
@@ -123,7 +123,7 @@ class File(FieldType):
     web = Web(template="wizard/fields/file.html", posted="files", input_type="file")
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> list[FileRef]:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> list[FileRef]:
         """A list of file references (a single reference counts as a list of one), each
         checked in turn: `file.invalid` (not a reference), `file.empty`, `file.type`,
         `file.too_large`; then `file.too_many`. Extra keys in a reference are dropped."""
@@ -146,7 +146,7 @@ class File(FieldType):
         return files
 
     @classmethod
-    def message_params(cls, field: Field, params: dict[str, Any], lang: str) -> dict[str, Any]:
+    def message_params(cls, field: FieldSpec, params: dict[str, Any], lang: str) -> dict[str, Any]:
         """`{accept}` as words ("PDF, JPEG or PNG"): the kinds the error names, or — when
         the check that refused the file did not say (a content check) — the field's."""
         kinds = [str(kind).upper() for kind in params.get("accept") or cls.accepted(field)]
@@ -157,7 +157,7 @@ class File(FieldType):
         return params
 
     @classmethod
-    def display(cls, field: Field, value: Any, lang: str) -> str:
+    def display(cls, field: FieldSpec, value: Any, lang: str) -> str:
         if not isinstance(value, list):
             return str(value)
         return join_words([str(f.get("name", "")) for f in value if isinstance(f, Mapping)], lang)
@@ -167,12 +167,12 @@ class File(FieldType):
         return None  # a file input never shows a value; the stored files are listed
 
     @classmethod
-    def accepted(cls, field: Field) -> tuple[str, ...]:
+    def accepted(cls, field: FieldSpec) -> tuple[str, ...]:
         """The kinds an upload may be (the web layer's check before storing)."""
         return tuple(field.setting("accept") or DEFAULT_ACCEPT)
 
     @classmethod
-    def input_attributes(cls, field: Field) -> dict[str, Any]:
+    def input_attributes(cls, field: FieldSpec) -> dict[str, Any]:
         attrs = super().input_attributes(field)
         attrs["accept"] = ",".join(ACCEPT_ATTRIBUTE[k] for k in cls.accepted(field))
         if field.setting("max_files", DEFAULT_MAX_FILES) > 1:

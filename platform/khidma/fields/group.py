@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from khidma.fields.base import JSON, TEXT, FieldType, InvalidValue, ValueContext, Web, Words, key
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 
 class Group(FieldType):
@@ -45,7 +45,7 @@ class Group(FieldType):
     web = Web(template="wizard/fields/group.html", posted="items")
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> list[dict[str, Any]]:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> list[dict[str, Any]]:
         """Only the shape: a list of items (or a form's {"0": item, "1": item}), each a
         mapping from child id to raw input; keys that are not children are dropped. The
         engine normalises each child with that child's own type."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from khidma.fields.base import FieldType, InvalidValue, ValueContext, Web
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 
 class Hidden(FieldType):
@@ -22,7 +22,7 @@ class Hidden(FieldType):
     web = Web(template="wizard/fields/hidden.html", posted="none")
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> Any:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> Any:
         if isinstance(raw, str):
             return raw.strip()
         if isinstance(raw, (bool, int, float)):

@@ -8,7 +8,7 @@ from khidma.fields.base import JSON, InvalidValue, ValueContext, Web, Words
 from khidma.fields.numbers import RANGE_MESSAGES, UNIT, NumberFamily, bound, check_range, decimal_of
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 
 class Integer(NumberFamily):
@@ -30,7 +30,7 @@ class Integer(NumberFamily):
     web = Web(inputmode="numeric")
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> int:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> int:
         number = decimal_of(raw, "integer.invalid")
         if number != number.to_integral_value():
             raise InvalidValue("integer.invalid")

@@ -13,7 +13,7 @@ from khidma.engine.identifiers import (
 from khidma.fields.base import FieldType, InvalidValue, ValueContext, Web, Words
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 
 class Mobile(FieldType):
@@ -33,7 +33,7 @@ class Mobile(FieldType):
     web = Web(input_type="tel", inputmode="tel", attributes={"dir": "ltr", "autocomplete": "tel"})
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> str:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> str:
         if not isinstance(raw, (str, int)) or isinstance(raw, bool):
             raise InvalidValue("mobile.invalid")
         try:
@@ -42,5 +42,5 @@ class Mobile(FieldType):
             raise InvalidValue(exc.code) from None
 
     @classmethod
-    def display(cls, field: Field, value: Any, lang: str) -> str:
+    def display(cls, field: FieldSpec, value: Any, lang: str) -> str:
         return format_saudi_mobile(str(value))

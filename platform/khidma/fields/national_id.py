@@ -9,7 +9,7 @@ from khidma.engine.identifiers import clean_national_id, national_id_problem
 from khidma.fields.base import JSON, FieldType, InvalidValue, ValueContext, Web, Words, key
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 
 class NationalId(FieldType):
@@ -55,7 +55,7 @@ class NationalId(FieldType):
     )
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> str:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> str:
         if not isinstance(raw, str):
             raise InvalidValue("national_id.length")
         accept = tuple(field.setting("accept") or ("citizen", "resident"))

@@ -8,7 +8,7 @@ from khidma.fields.base import JSON, InvalidValue, ValueContext, Web, Words, key
 from khidma.fields.numbers import RANGE_MESSAGES, UNIT, NumberFamily, bound, check_range, decimal_of
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 
 class Number(NumberFamily):
@@ -37,7 +37,7 @@ class Number(NumberFamily):
     web = Web(inputmode="decimal")
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> float:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> float:
         """A decimal number within `min`/`max` with at most `decimals` places."""
         number = decimal_of(raw, "number.invalid")
         decimals = field.setting("decimals")

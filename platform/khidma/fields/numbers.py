@@ -8,12 +8,12 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from khidma.engine.display import format_number
 from khidma.engine.identifiers import normalise_digits
 from khidma.fields.base import TEXT, FieldType, InvalidValue, Words, key, setting_words
+from khidma.formatting import format_number
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
@@ -49,7 +49,7 @@ def decimal_of(raw: Any, code: str) -> Decimal:
     return number
 
 
-def check_range(field: Field, number: Decimal) -> None:
+def check_range(field: FieldSpec, number: Decimal) -> None:
     minimum, maximum = field.setting("min"), field.setting("max")
     if minimum is not None and number < Decimal(str(minimum)):
         raise InvalidValue("number.too_small", min=minimum)
@@ -59,12 +59,12 @@ def check_range(field: Field, number: Decimal) -> None:
         raise InvalidValue("number.too_large", max=int(_LIMIT) - 1)
 
 
-def with_unit(text: str, field: Field, lang: str) -> str:
+def with_unit(text: str, field: FieldSpec, lang: str) -> str:
     unit = setting_words(field, "unit", lang)
     return f"{text} {unit}" if unit is not None else text
 
 
-def number_text(field: Field, value: Any, lang: str) -> str:
+def number_text(field: FieldSpec, value: Any, lang: str) -> str:
     """A number grouped as `format_number` does, with the field's unit."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
@@ -75,7 +75,7 @@ class NumberFamily(FieldType):
     """What `number` and `integer` share: the range check, the unit, the display."""
 
     @classmethod
-    def display(cls, field: Field, value: Any, lang: str) -> str:
+    def display(cls, field: FieldSpec, value: Any, lang: str) -> str:
         return number_text(field, value, lang)
 
 

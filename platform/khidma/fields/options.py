@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from khidma.fields.base import EXPR, ID, JSON, FieldType, InvalidValue, ValueContext, Words, key
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 OPTION_KEYS: JSON = {
     "options": key(
@@ -27,12 +27,12 @@ OPTION_MESSAGES: dict[str, Words] = {
 }
 
 
-def allowed(field: Field, ctx: ValueContext) -> tuple[str, ...]:
+def allowed(field: FieldSpec, ctx: ValueContext) -> tuple[str, ...]:
     options = ctx.options if ctx.options is not None else field.options or ()
     return tuple(option.value for option in options)
 
 
-def option_label(field: Field, value: Any, lang: str) -> str:
+def option_label(field: FieldSpec, value: Any, lang: str) -> str:
     for option in field.options or ():
         if option.value == value:
             return option.label.get(lang)
@@ -48,12 +48,12 @@ class OptionsFamily(FieldType):
     messages: ClassVar[dict[str, Words]] = OPTION_MESSAGES
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> Any:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> Any:
         value = raw.strip() if isinstance(raw, str) else None
         if value is None or value not in allowed(field, ctx):
             raise InvalidValue("option.invalid")
         return value
 
     @classmethod
-    def display(cls, field: Field, value: Any, lang: str) -> str:
+    def display(cls, field: FieldSpec, value: Any, lang: str) -> str:
         return option_label(field, value, lang)

@@ -5,12 +5,21 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from khidma.engine.display import setting_text
 from khidma.engine.identifiers import normalise_digits
-from khidma.fields.base import CONTROL, JSON, TEXT, FieldType, InvalidValue, ValueContext, Web, key
+from khidma.fields.base import (
+    CONTROL,
+    JSON,
+    TEXT,
+    FieldType,
+    InvalidValue,
+    ValueContext,
+    Web,
+    key,
+    setting_text,
+)
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 LENGTH_MESSAGES = {
     "text.invalid": ("أدخل {label} نصاً", "Enter {label} as text"),
@@ -36,7 +45,7 @@ def length_keys(limit: int) -> JSON:
     }
 
 
-def length_attributes(field: Field) -> dict[str, Any]:
+def length_attributes(field: FieldSpec) -> dict[str, Any]:
     """`maxlength`/`minlength` as WTForms' `Length` flags gave them: only with a maximum."""
     attrs: dict[str, Any] = {}
     if field.setting("max_length"):
@@ -69,7 +78,7 @@ class Text(FieldType):
     web = Web()
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> str:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> str:
         if not isinstance(raw, str):
             raise InvalidValue("text.invalid")
         text = raw.replace("\r\n", "\n").replace("\r", "\n")
@@ -90,5 +99,5 @@ class Text(FieldType):
         return text
 
     @classmethod
-    def input_attributes(cls, field: Field) -> dict[str, Any]:
+    def input_attributes(cls, field: FieldSpec) -> dict[str, Any]:
         return {**super().input_attributes(field), **length_attributes(field)}

@@ -8,7 +8,7 @@ from khidma.fields.base import JSON, Web, key
 from khidma.fields.text import LENGTH_MESSAGES, Text, length_keys
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 
 class Textarea(Text):
@@ -24,5 +24,5 @@ class Textarea(Text):
     web = Web(template="wizard/fields/textarea.html")
 
     @classmethod
-    def input_attributes(cls, field: Field) -> dict[str, Any]:
+    def input_attributes(cls, field: FieldSpec) -> dict[str, Any]:
         return {**super().input_attributes(field), "rows": field.setting("rows") or 5}

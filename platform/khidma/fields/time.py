@@ -9,7 +9,7 @@ from khidma.fields.base import JSON, FieldType, InvalidValue, ValueContext, Web,
 from khidma.fields.dates import TIME, TIME_OF_DAY
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 
 def _minutes(text: str) -> int:
@@ -46,7 +46,7 @@ class Time(FieldType):
     web = Web(input_type="time")
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> str:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> str:
         found = TIME.match(normalise_digits(raw).strip()) if isinstance(raw, str) else None
         if not found:
             raise InvalidValue("time.invalid")

@@ -18,7 +18,7 @@ from khidma.fields.base import (
 )
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field, Option
+    from khidma.fields.base import FieldSpec, OptionSpec
 
 _YES = frozenset({"yes", "true"})
 _NO = frozenset({"no", "false"})
@@ -40,7 +40,7 @@ class YesNo(FieldType):
     web = Web(template="wizard/fields/choices.html", input_type="radio")
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> bool:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> bool:
         if isinstance(raw, bool):
             return raw
         text = raw.strip().lower() if isinstance(raw, str) else ""
@@ -49,14 +49,14 @@ class YesNo(FieldType):
         raise InvalidValue("yes_no.invalid")
 
     @classmethod
-    def answer_words(cls, field: Field, answer: bool, lang: str) -> str:
+    def answer_words(cls, field: FieldSpec, answer: bool, lang: str) -> str:
         """The words of one answer: the field's own label or Yes/No."""
         own = setting_words(field, "yes_label" if answer else "no_label", lang)
         return own or _WORDS[answer][1 if lang == "en" else 0]
 
     @classmethod
     def choices(
-        cls, field: Field, options: tuple[Option, ...], lang: str
+        cls, field: FieldSpec, options: tuple[OptionSpec, ...], lang: str
     ) -> tuple[tuple[str, str], ...]:
         return (
             ("yes", cls.answer_words(field, True, lang)),
@@ -64,7 +64,7 @@ class YesNo(FieldType):
         )
 
     @classmethod
-    def display(cls, field: Field, value: Any, lang: str) -> str:
+    def display(cls, field: FieldSpec, value: Any, lang: str) -> str:
         return cls.answer_words(field, value, lang) if isinstance(value, bool) else str(value)
 
     @classmethod

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from khidma.fields import FieldType, InvalidValue, ValueContext, Web
 
 if TYPE_CHECKING:
-    from khidma.definitions.model import Field
+    from khidma.fields.base import FieldSpec
 
 _HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
 _NAMES = {"#1b8354": ("أخضر سعودي", "Saudi green")}
@@ -25,14 +25,14 @@ class Colour(FieldType):
     web = Web(template="wizard/fields/colour.html", input_type="color")
 
     @classmethod
-    def normalise(cls, field: Field, raw: Any, ctx: ValueContext) -> str:
+    def normalise(cls, field: FieldSpec, raw: Any, ctx: ValueContext) -> str:
         found = _HEX.match(raw.strip()) if isinstance(raw, str) else None
         if found is None:
             raise InvalidValue("colour.invalid")
         return "#" + found.group(1).lower()
 
     @classmethod
-    def display(cls, field: Field, value: Any, lang: str) -> str:
+    def display(cls, field: FieldSpec, value: Any, lang: str) -> str:
         words = _NAMES.get(str(value))
         shown = str(value).lstrip("#").upper()  # a bare "#" is reordered in Arabic text
         return f"{words[1 if lang == 'en' else 0]} ({shown})" if words else shown
