@@ -90,9 +90,9 @@ LABELS = {
 
 
 def _label_params(key: str) -> dict[str, str]:
-    label = t(key)
-    lowered = label if label[1:2].isupper() else label[:1].lower() + label[1:]
-    return {"label": label, "label_lc": lowered}
+    """The field's label as written, for the messages that name it (defect 4: a label
+    lower-cased by rule reads wrongly, "Select you are applying as")."""
+    return {"label": t(key)}
 
 
 def _required(field: Field) -> str:
