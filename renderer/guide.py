@@ -12,6 +12,8 @@ from khidma.renderer.card import fee_lines, get, text, texts
 from khidma.renderer.pdf import dates, document_page, render_pdf
 from khidma.renderer.templating import environment
 
+from khidma.fields import registry
+
 __all__ = ["guide_context", "render_guide_html", "render_guide_pdf"]
 
 
@@ -29,10 +31,11 @@ def _channels(channels: Iterable[Any] | None, lang: str) -> list[str]:
 
 def _asks(field: Any) -> bool:
     """Whether a guide lists `field`: not a display-only block, not a hidden value."""
-    if get(field, "type_name") == "hidden" or get(field, "type") == "hidden":
-        return False
     kind = get(field, "type")
-    return getattr(kind, "holds_value", True) is not False
+    if isinstance(kind, str):  # plain data names its type
+        kind = registry.as_mapping().get(kind)
+    shown = getattr(kind, "summary_kind", "row") != "none"  # a hidden value is never shown
+    return shown and getattr(kind, "holds_value", True) is not False
 
 
 def _field_labels(fields: Iterable[Any] | None, lang: str) -> list[dict[str, Any]]:

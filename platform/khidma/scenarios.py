@@ -311,9 +311,9 @@ def _answers(definition: ServiceDefinition, scenario: Scenario) -> dict[str, Any
 def _with_files(f: Field | None, value: Any, definition: ServiceDefinition) -> Any:
     if f is None:
         return value
-    if f.type_name == "file":
+    if f.type.value_shape == "files":
         return [_file_answer(v) for v in value] if isinstance(value, list) else _file_answer(value)
-    if f.type_name == "group" and isinstance(value, list):
+    if f.type.value_shape == "items" and isinstance(value, list):
         return [
             {
                 k: _with_files(
@@ -532,7 +532,7 @@ def _missing(definition: ServiceDefinition, seen: Mapping[str, set[Any]]) -> Ite
             yield f"{f.id}: visible_when not seen both shown and hidden ({f.visible_when.source})"
         if f.required_when is not None and len(seen.get(f"required_when of {f.id}", ())) < 2:
             yield f"{f.id}: required_when not seen both required and optional"
-        if f.type_name == "computed" and len(seen.get(f"computed {f.id}", ())) < 2:
+        if f.expression is not None and len(seen.get(f"computed {f.id}", ())) < 2:
             yield f"{f.id}: computed value not checked with two different results"
         if f.options_filter is not None and f"options_filter of {f.id}" not in seen:
             yield f"{f.id}: options_filter not checked (expect options)"

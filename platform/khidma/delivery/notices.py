@@ -39,7 +39,7 @@ from khidma.storage.models import Channel, OutboxMessage, Submission
 from khidma.storage.payments import kept_fee
 from khidma.storage.types import utcnow
 
-__all__ = ["SMS_PER_HOUR", "answer_of_type", "queue_notices"]
+__all__ = ["SMS_PER_HOUR", "contact_answer", "queue_notices"]
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +48,13 @@ SMS_PER_HOUR = 10  # request texts to one mobile in any hour
 Extra = Callable[[str], Mapping[str, str]]  # language → placeholders only the caller knows
 
 
-def answer_of_type(
-    definition: ServiceDefinition, answers: Mapping[str, Any], type_name: str
+def contact_answer(
+    definition: ServiceDefinition, answers: Mapping[str, Any], contact: str
 ) -> str | None:
-    """The first top-level answer of a field of `type_name` (the mobile, the e-mail the
-    applicant gave), or None."""
+    """The first top-level answer of a field whose type holds this `contact` ("email",
+    "mobile": `FieldType.contact`), as the applicant gave it; or None."""
     for f in definition.all_fields():
-        if f.group is None and f.type_name == type_name and isinstance(answers.get(f.id), str):
+        if f.group is None and f.type.contact == contact and isinstance(answers.get(f.id), str):
             return str(answers[f.id])
     return None
 
@@ -90,7 +90,7 @@ def queue_notices(
         log.warning("request SMS to user %s not queued: %s an hour", user.id, SMS_PER_HOUR)
         mobile = None
     email = (
-        answer_of_type(definition, answers, "email") if definition is not None else None
+        contact_answer(definition, answers, "email") if definition is not None else None
     ) or getattr(user, "email", None)
     if not notes and fallback is not None:
         notes = [dataclasses.replace(fallback, channel="email" if email else "sms")]

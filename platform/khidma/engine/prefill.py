@@ -16,7 +16,6 @@ from types import MappingProxyType
 from typing import Any
 
 from khidma.definitions.model import Field, ServiceDefinition
-from khidma.engine.dates import from_hijri, parse_iso_date
 from khidma.engine.errors import InvalidValue
 from khidma.engine.values import is_empty, normalise
 
@@ -36,14 +35,7 @@ def _claim(field: Field, identity: Identity) -> Any:
     claim = identity.get(field.prefill or "")
     if isinstance(claim, dt.date):
         return claim.isoformat()
-    if field.prefill == "date_of_birth_hijri" and field.type_name == "date" and claim:
-        # A Hijri claim in a (Gregorian) date field: convert it rather than misread it.
-        try:
-            hijri = parse_iso_date(str(claim))
-            return from_hijri(hijri.year, hijri.month, hijri.day).isoformat()
-        except (ValueError, ArithmeticError):
-            return None
-    return claim
+    return field.type.from_claim(field, claim)
 
 
 def _normalised(field: Field, raw: Any, today: dt.date | None) -> Any:

@@ -388,7 +388,7 @@ def subject_line(
         ids = [
             f.id
             for f in definition.all_fields()
-            if f.group is None and f.type_name == "select" and not is_empty(answers.get(f.id))
+            if f.group is None and f.type.names_subject and not is_empty(answers.get(f.id))
         ][:selects]
     parts = [
         display_value(definition.field(i), answers.get(i), lang)

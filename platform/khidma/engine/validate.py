@@ -112,11 +112,11 @@ class _Pass:
     def check_computed(self, f: Field, state: State) -> None:
         """A computed value that could not be computed is never shown silently empty: the
         applicant is told (`computed.failed`); the evaluator has logged the expression."""
-        children = {c.id for c in f.fields if c.type_name == "computed"}
+        children = {c.id for c in f.fields if c.expression is not None}
         for problem in state.expression_errors:
             if problem.kind != "expression":
                 continue
-            if problem.owner == f.id and f.type_name == "computed":
+            if problem.owner == f.id and f.expression is not None:
                 self.errors.append(FieldError(f.id, "computed.failed"))
             elif problem.owner in children and problem.item_index is not None:
                 self.errors.append(

@@ -40,6 +40,8 @@ class FieldSpec(Protocol):
     def options(self) -> tuple[OptionSpec, ...] | None: ...
     @property
     def fields(self) -> tuple[FieldSpec, ...]: ...
+    @property
+    def prefill(self) -> str | None: ...
     def setting(self, key: str, default: Any = None) -> Any: ...
 
 
@@ -198,6 +200,17 @@ class FieldType:
     # A valid raw input and the value it becomes, for tests of every type.
     example: ClassVar[Any] = None
     web: ClassVar[Web] = Web()
+    # the applicant's contact this type holds ("email", "mobile"): where a request's
+    # e-mail goes when the account has none
+    contact: ClassVar[str | None] = None
+    # a request's subject line names the first answers of this type (a centre, a branch)
+    names_subject: ClassVar[bool] = False
+
+    @classmethod
+    def from_claim(cls, field: FieldSpec, claim: Any) -> Any:
+        """An identity claim as this type's raw input, before it is normalised (the date
+        type reads a Hijri birth date); by default the claim as it is."""
+        return claim
 
     @classmethod
     def schema(cls) -> JSON:

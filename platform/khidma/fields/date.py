@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from khidma.engine.dates import parse_iso_date, resolve_bound
+from khidma.engine.dates import from_hijri, parse_iso_date, resolve_bound
 from khidma.engine.identifiers import normalise_digits
 from khidma.fields.base import JSON, InvalidValue, ValueContext, Web, Words, key
 from khidma.fields.dates import DATE_BOUND, DayFamily, day_text
@@ -38,6 +38,19 @@ class Date(DayFamily):
         ),
     }
     example = "2026-03-01"
+
+    @classmethod
+    def from_claim(cls, field: FieldSpec, claim: Any) -> Any:
+        """A Hijri birth-date claim in this (Gregorian) field is converted rather than
+        misread; one that is not a Hijri date gives no value."""
+        if field.prefill == "date_of_birth_hijri" and claim:
+            try:
+                hijri = parse_iso_date(str(claim))
+                return from_hijri(hijri.year, hijri.month, hijri.day).isoformat()
+            except (ValueError, ArithmeticError):
+                return None
+        return claim
+
     web = Web(input_type="date")
 
     @classmethod

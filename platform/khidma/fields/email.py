@@ -20,6 +20,7 @@ _EMAIL = re.compile(
 
 class Email(FieldType):
     name = "email"
+    contact = "email"
     summary = "An e-mail address."
     keys: ClassVar[JSON] = {
         "max_length": key(

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 class Mobile(FieldType):
     name = "mobile"
+    contact = "mobile"
     summary = "A Saudi mobile number in any common spelling, stored as E.164 (+9665…)."
     messages: ClassVar[dict[str, Words]] = {
         "mobile.invalid": (

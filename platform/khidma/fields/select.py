@@ -10,4 +10,5 @@ class Select(OptionsFamily):
     name = "select"
     summary = "One choice from a drop-down list."
     example = "first"
+    names_subject = True
     web = Web(template="wizard/fields/select.html")

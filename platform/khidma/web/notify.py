@@ -16,10 +16,10 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy.orm import Session
 
 from khidma.definitions.model import ServiceDefinition
-from khidma.delivery.notices import SMS_PER_HOUR, answer_of_type, queue_notices
+from khidma.delivery.notices import SMS_PER_HOUR, contact_answer, queue_notices
 from khidma.storage.models import Submission
 
-__all__ = ["SMS_PER_HOUR", "answer_of_type", "queue_notifications", "request_link"]
+__all__ = ["SMS_PER_HOUR", "contact_answer", "queue_notifications", "request_link"]
 
 
 def request_link(submission: Submission) -> str | None:
