@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from khidma.cli_options import instance_option
 from khidma.definitions import schema as schemas
 from khidma.identity.cli import users
 from khidma.payments.cli import payments
@@ -121,13 +122,7 @@ def schema(which: str, write: bool, output: Path | None) -> None:
 @click.option("--demo", is_flag=True, help="Development mode with demo accounts (SQLite).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option(
-    "--instance",
-    default="instance",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the database, uploads and the development secret.",
-)
+@instance_option("Folder for the database, uploads and the development secret.")
 @click.option(
     "--delivery/--no-delivery",
     default=None,
@@ -170,13 +165,7 @@ def run(demo: bool, host: str, port: int, instance: Path, delivery: bool | None)
 
 
 @main.command()
-@click.option(
-    "--instance",
-    default="instance",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The instance folder of the platform (SQLite database, blobs).",
-)
+@instance_option("The instance folder of the platform (SQLite database, blobs).")
 @click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
 @click.option(
     "--poll",
@@ -243,13 +232,7 @@ def worker(instance: Path, once: bool, poll: float | None, no_cleanup: bool) -> 
     show_default=True,
     help="Requests before a worker is recycled (0: never).",
 )
-@click.option(
-    "--instance",
-    default="instance",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the SQLite database and uploads when no URL is set.",
-)
+@instance_option("Folder for the SQLite database and uploads when no URL is set.")
 def serve(
     bind: tuple[str, ...],
     workers: int | None,
@@ -285,12 +268,7 @@ def serve(
     run_server(app, options)
 
 
-_instance_option = click.option(
-    "--instance",
-    default="instance",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-)
+_instance_option = instance_option()
 
 
 @main.group()

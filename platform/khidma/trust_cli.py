@@ -7,13 +7,10 @@ from pathlib import Path
 
 import click
 
-_INSTANCE = click.option(
-    "--instance",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("instance"),
-    envvar="KHIDMA_INSTANCE",
-    show_default=True,
-    help="The instance folder (SQLite database) when KHIDMA_DATABASE_URL is not set.",
+from khidma.cli_options import instance_option
+
+_INSTANCE = instance_option(
+    "The instance folder (SQLite database) when KHIDMA_DATABASE_URL is not set."
 )
 
 

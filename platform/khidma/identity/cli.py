@@ -10,15 +10,9 @@ from typing import Any
 
 import click
 
+from khidma.cli_options import instance_option, migrated_app
+
 ROLES = ("staff", "auditor", "admin", "citizen")
-
-
-def _app(instance: Path) -> Any:
-    from khidma.app import create_app
-
-    app = create_app(instance_path=instance)
-    app.extensions["khidma.db"].upgrade()
-    return app
 
 
 @click.group()
@@ -35,14 +29,7 @@ def users() -> None:
 @click.option("--name-en", default="", help="Name in English.")
 @click.option("--mobile", default=None, help="Saudi mobile (for password resets).")
 @click.option("--email", default=None)
-@click.option(
-    "--instance",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("instance"),
-    envvar="KHIDMA_INSTANCE",
-    show_default=True,
-    help="The instance folder (SQLite database, dev secret key).",
-)
+@instance_option("The instance folder (SQLite database, dev secret key).")
 def create(
     role: str,
     agency_id: str | None,
@@ -86,7 +73,7 @@ def create(
     code = password_problem(password, username=username, national_id=national_id)
     if code:
         problems.append(f"password: {code} (8-128 characters, a letter and a digit)")
-    app = _app(instance) if not problems else None
+    app = migrated_app(instance) if not problems else None
     if app is not None and agency_id and agency_id not in _agencies(app):
         problems.append(
             f"--agency {agency_id!r} is not an agency of any service: "
@@ -122,20 +109,14 @@ def _agencies(app: Any) -> set[str]:
 
 
 @users.command("list")
-@click.option(
-    "--instance",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("instance"),
-    envvar="KHIDMA_INSTANCE",
-    show_default=True,
-)
+@instance_option()
 def list_users(instance: Path) -> None:
     """Officials first (staff, auditors, admins), then citizens: role, username, ID."""
     from sqlalchemy import select
 
     from khidma.storage.models import User
 
-    app = _app(instance)
+    app = migrated_app(instance)
     with app.extensions["khidma.db"].session() as session:
         found = session.scalars(select(User).order_by(User.role, User.username)).all()
     for user in found:

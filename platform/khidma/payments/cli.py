@@ -9,22 +9,9 @@ from typing import Any
 
 import click
 
-_INSTANCE = click.option(
-    "--instance",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("instance"),
-    envvar="KHIDMA_INSTANCE",
-    show_default=True,
-    help="The instance folder.",
-)
+from khidma.cli_options import instance_option, migrated_app
 
-
-def _app(instance: Path) -> Any:
-    from khidma.app import create_app
-
-    app = create_app(instance_path=instance)
-    app.extensions["khidma.db"].upgrade()
-    return app
+_INSTANCE = instance_option("The instance folder.")
 
 
 def run_reconciliation(app: Any, *, min_age: dt.timedelta | None = None) -> Any:
@@ -56,7 +43,7 @@ def payments() -> None:
 def reconcile(instance: Path, min_age: float) -> None:
     """Poll the provider for unfinished payments and settle them; retry unconfirmed
     refunds; refund second payments of paid requests. Run it every few minutes."""
-    app = _app(instance)
+    app = migrated_app(instance)
     report = run_reconciliation(app, min_age=dt.timedelta(seconds=min_age))
     if report is None:
         raise click.ClickException("online payment is off: KHIDMA_PAYMENT_URL is not set")
@@ -84,7 +71,7 @@ def _staff(session: Any, username: str) -> Any:
 def _set_refunder(username: str, instance: Path, allowed: bool) -> None:
     from khidma.storage import payments as store
 
-    app = _app(instance)
+    app = migrated_app(instance)
     with app.extensions["khidma.db"].session(write=True) as session:
         user_id = _staff(session, username).id
         if allowed:
