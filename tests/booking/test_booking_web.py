@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from khidma.storage.booking_models import Booking, BookingSlot
 from khidma.storage.models import OutboxMessage, Submission
-from tests.wizard.conftest import WizardDriver, make_app, sign_in, valid_input
+from tests.drivers import WizardDriver, make_app, sign_in, valid_input
 
 # Wednesday 2 December 2026, 09:00 in Riyadh.
 NOW = dt.datetime(2026, 12, 2, 6, 0, tzinfo=dt.UTC)

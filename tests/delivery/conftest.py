@@ -20,13 +20,6 @@ from aiosmtpd.controller import Controller
 from khidma.delivery.sms_simulator import SimulatorServer, SmsSimulator
 from khidma.storage import Database
 from khidma.storage.outbox import enqueue
-from tests.storage.conftest import (  # noqa: F401  (fixtures)
-    database,
-    database_url,
-    make_database,
-    new_submission,
-    service_id,
-)
 
 API_KEY = "test-sms-key-1234"
 SENDER = "Khidma"

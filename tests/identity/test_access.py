@@ -20,7 +20,7 @@ from khidma.web.access import (
     safe_next,
 )
 from khidma.web.access import Rule as AccessRule
-from tests.identity.conftest import signed_in_user_id
+from tests.drivers import signed_in_user_id
 
 PERSONAS: dict[str | None, str | None] = {
     None: None,  # anonymous

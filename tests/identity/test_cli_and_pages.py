@@ -17,7 +17,7 @@ from khidma.cli import main
 from khidma.identity.demo import create_demo_users, describe
 from khidma.storage.models import Role
 from khidma.web.i18n import WORDS
-from tests.identity.conftest import ROOT, Actions, signed_in_user_id
+from tests.drivers import ROOT, Actions, signed_in_user_id
 
 TEMPLATES = ROOT / "renderer" / "templates" / "auth"
 

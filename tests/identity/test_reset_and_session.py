@@ -11,14 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from khidma.storage.models import DefinitionVersion, Draft
-from tests.identity.conftest import (
-    MOBILE_E164,
-    NATIONAL_ID,
-    PASSWORD,
-    USERNAME,
-    Actions,
-    signed_in_user_id,
-)
+from tests.drivers import MOBILE_E164, NATIONAL_ID, PASSWORD, USERNAME, Actions, signed_in_user_id
 
 NEW_PASSWORD = "Qahwa-1447-hot"
 

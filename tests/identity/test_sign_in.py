@@ -14,12 +14,7 @@ from sqlalchemy import select
 
 from khidma.storage.models import AuditLog
 from khidma.web.access import ACCESS, CITIZEN
-from tests.identity.conftest import (
-    NATIONAL_ID,
-    USERNAME,
-    Actions,
-    signed_in_user_id,
-)
+from tests.drivers import NATIONAL_ID, USERNAME, Actions, signed_in_user_id
 
 
 def text(response: Any) -> str:

@@ -8,14 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from khidma.storage.models import AuditLog, Role, UserSource, VerificationCode
-from tests.identity.conftest import (
-    MOBILE_E164,
-    NATIONAL_ID,
-    PASSWORD,
-    USERNAME,
-    Actions,
-    signed_in_user_id,
-)
+from tests.drivers import MOBILE_E164, NATIONAL_ID, PASSWORD, USERNAME, Actions, signed_in_user_id
 
 
 def text(response: object) -> str:

@@ -15,7 +15,7 @@ from flask import Flask
 
 from khidma.identity.providers import DevStandIn, OidcProvider
 from khidma.storage.models import Role, UserSource
-from tests.identity.conftest import Actions, signed_in_user_id
+from tests.drivers import Actions, signed_in_user_id
 from tests.identity.oidc_issuer import CLIENT_ID, CLIENT_SECRET, Issuer
 
 NATIONAL_ID = "1044556676"

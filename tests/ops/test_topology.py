@@ -32,6 +32,7 @@ from sqlalchemy import make_url
 
 from khidma.definitions.loader import load
 from khidma.delivery.sms_simulator import SimulatorServer, SmsSimulator
+from tests.drivers import valid_input
 from tests.identity.oidc_issuer import CLIENT_ID, CLIENT_SECRET, Issuer
 from tests.identity.test_sso import PERSON
 from tests.ops.test_serve import LIMITED, _lookups, _pids
@@ -47,7 +48,6 @@ from tests.servers import (
     start,
     wait_until,
 )
-from tests.wizard.conftest import valid_input
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("KHIDMA_TEST_DATABASE_URL"),

@@ -35,7 +35,6 @@ from khidma.storage.models import OutboxMessage, Role, Submission, User
 from khidma.storage.payment_models import Payment
 from khidma.storage.snapshots import save_definition
 from tests.browser import static_read_whole
-from tests.storage.conftest import database_url  # noqa: F401  (the SQLite / PostgreSQL fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -88,7 +87,7 @@ class Platform:
 
 @pytest.fixture
 def make_platform(
-    database_url: URL,  # noqa: F811
+    database_url: URL,
     services_dir: Path,
     tmp_path: Path,
     sim: RunningSimulator,

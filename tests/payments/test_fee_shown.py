@@ -25,8 +25,8 @@ from khidma.payments.fees import from_snapshot, quote
 from khidma.storage.models import OutboxMessage, Submission, User
 from khidma.storage.payments import fee_of, record_fee
 from khidma.web.notify import queue_notifications
+from tests.drivers import WizardDriver, errors_in, make_app, sign_in
 from tests.web.support import store_submission
-from tests.wizard.conftest import WizardDriver, errors_in, make_app, sign_in
 
 ANSWERS = {"built_area": "100", "usage": "commercial", "district": "centre"}
 

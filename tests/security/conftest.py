@@ -14,13 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from khidma.identity.verification_simulator import VerificationSimulator, VerifierServer
-from tests.identity.conftest import (  # noqa: F401  (fixtures reused as they are)
-    MOBILE_E164,
-    NATIONAL_ID,
-    Actions,
-    make_app,
-)
-from tests.wizard.conftest import pg_url  # noqa: F401  (a fresh PostgreSQL schema)
+from tests.drivers import Actions
+from tests.identity.conftest import make_app  # noqa: F401  (fixtures)
 
 IDV_KEY = "idv-test-key-4b7Qx"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

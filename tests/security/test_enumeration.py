@@ -18,7 +18,7 @@ from collections.abc import Callable
 from flask import Flask
 
 from khidma.identity.accounts import create_local_account
-from tests.identity.conftest import MOBILE_E164, NATIONAL_ID, USERNAME, Actions
+from tests.drivers import MOBILE_E164, NATIONAL_ID, USERNAME, Actions
 from tests.security.conftest import text_of
 
 UNKNOWN_ID = "1234567897"  # checksum-valid, no account

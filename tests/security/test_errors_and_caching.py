@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.identity.conftest import Actions
+from tests.drivers import Actions
 from tests.security.conftest import csrf_of, text_of
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from khidma.storage.models import User
-from tests.identity.conftest import NATIONAL_ID, USERNAME, Actions
+from tests.drivers import NATIONAL_ID, USERNAME, Actions
 from tests.security.conftest import csrf_of, text_of
 
 FIRST, SECOND = "Qahwa-1447-hot", "Replay-1447-bad"

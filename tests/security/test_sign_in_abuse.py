@@ -17,7 +17,7 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.identity.conftest import MOBILE_E164, PASSWORD, USERNAME, Actions
+from tests.drivers import MOBILE_E164, PASSWORD, USERNAME, Actions
 from tests.security.conftest import text_of
 
 

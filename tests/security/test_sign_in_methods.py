@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from khidma.identity.claims import identity_claims
 from khidma.identity.verification_simulator import VerifierServer
 from khidma.storage.models import Draft, Submission, User
-from tests.identity.conftest import MOBILE_E164, NATIONAL_ID, Actions
+from tests.drivers import MOBILE_E164, NATIONAL_ID, Actions
 from tests.security.conftest import csrf_of, text_of
 
 VICTIM_ID = NATIONAL_ID  # nobody holds an account with it yet

@@ -1,6 +1,5 @@
-"""Fixtures of the trust tests: the storage fixtures (a real SQLite file and, when
-configured, a PostgreSQL schema of its own), the identity tests' app and actions, and a
-web app on either database with one submitted request."""
+"""Fixtures of the trust tests: the identity tests' app (the root conftest gives the storage
+fixtures and `actions`), and a web app on either database with one submitted request."""
 
 from __future__ import annotations
 
@@ -12,16 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from khidma.storage.models import Submission
-from tests.identity.conftest import actions, app, client, make_app  # noqa: F401
-from tests.storage.conftest import (  # noqa: F401
-    database,
-    database_url,
-    make_database,
-    new_submission,
-    service_id,
-)
-from tests.wizard.conftest import make_app as make_web_app
-from tests.wizard.conftest import pg_url, sign_in  # noqa: F401
+from tests.drivers import make_app as make_web_app
+from tests.drivers import sign_in
+from tests.identity.conftest import app, client, make_app  # noqa: F401  (the identity tests' app)
 from tests.wizard.test_wizard_web import complete_emirate
 
 

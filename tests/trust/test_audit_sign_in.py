@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from khidma.storage import audit
 from khidma.storage.trust_models import AuditEntry
-from tests.identity.conftest import Actions
+from tests.drivers import Actions
 
 
 def _entries(actions: Actions) -> list[AuditEntry]:

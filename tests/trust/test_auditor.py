@@ -18,7 +18,7 @@ from sqlalchemy import select
 from khidma.storage import audit
 from khidma.storage.models import Attachment, Submission, User
 from khidma.storage.trust_models import AuditEntry, Document
-from tests.wizard.conftest import sign_in
+from tests.drivers import sign_in
 
 Submitted = tuple[Any, Any, Submission]
 

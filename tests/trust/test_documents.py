@@ -184,7 +184,7 @@ def test_an_unsigned_pdf_and_a_non_pdf_are_refused_with_reasons(web_app: Any) ->
 
 
 def test_the_verification_page_limits_checks_per_address(tmp_path: Path) -> None:
-    from tests.wizard.conftest import make_app
+    from tests.drivers import make_app
 
     app = make_app(
         tmp_path, RATELIMIT_ENABLED=True, RATELIMITS={"verify.address": "2 per 15 minutes"}

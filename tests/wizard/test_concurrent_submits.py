@@ -13,7 +13,7 @@ from sqlalchemy import select
 from khidma.definitions.snapshot import snapshot
 from khidma.storage.models import Draft, Submission, User
 from khidma.storage.snapshots import save_definition
-from tests.wizard.conftest import make_app, sign_in
+from tests.drivers import make_app, sign_in
 from tests.wizard.test_wizard_web import complete_emirate
 
 COUNT = 50

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from khidma.storage.models import Draft
-from tests.wizard.conftest import PDF, WizardDriver, errors_in, sign_in, valid_input
+from tests.drivers import PDF, WizardDriver, errors_in, sign_in, valid_input
 from tests.wizard.test_wizard_web import complete_emirate
 
 HTMX = {"HX-Request": "true"}

@@ -20,8 +20,8 @@ from khidma.engine.summary import build_summary
 from khidma.engine.validate import validate_step
 from khidma.fields import registry
 from khidma.storage.models import Submission
+from tests.drivers import WizardDriver, errors_in, sign_in
 from tests.wizard.colour.colour import Colour
-from tests.wizard.conftest import WizardDriver, errors_in, sign_in
 
 HERE = Path(__file__).parent / "colour"
 TYPES = registry.with_types(Colour)

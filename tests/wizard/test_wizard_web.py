@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from khidma.storage.models import Attachment, Draft, OutboxMessage, StatusEvent, Submission
-from tests.wizard.conftest import PDF, PNG, WizardDriver, errors_in, make_app, sign_in, valid_input
+from tests.drivers import PDF, PNG, WizardDriver, errors_in, make_app, sign_in, valid_input
 
 SCRIPT = '<script>alert("x")</script>'
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200

@@ -1,22 +1,25 @@
-"""Fixtures for the wizard: an app on a real SQLite file (or PostgreSQL), citizens signed in
-through the development SSO stand-in, and a driver that fills a service's steps."""
+"""The drivers every folder of tests may use: apps made like the wizard's, a citizen
+signed in through the development SSO stand-in, `WizardDriver` (fills a service's steps
+through real form posts), `valid_input` (answers that pass a step) and `Actions` (the
+account pages driven like a person, CSRF token and all). Fixtures that hand them out are
+in the root `conftest.py`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-import os
 import re
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from sqlalchemy import create_engine, text
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from khidma.definitions.model import ServiceDefinition, Step
+from khidma.storage.models import Channel, OutboxMessage, User
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # a PNG header (IHDR: 1×1 pixels) and padding: what the upload checks read
 PNG = (
@@ -42,40 +45,11 @@ def make_app(tmp_path: Path, **config: Any) -> Any:
     return app
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Any]:
-    made = make_app(tmp_path)
-    yield made
-    made.extensions["khidma.db"].dispose()
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema, dropped afterwards."""
-    base = os.environ.get("KHIDMA_TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("KHIDMA_TEST_DATABASE_URL not set: PostgreSQL tests need a server URL")
-    schema = f"khidma_test_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
-
-
 def sign_in(app: Any, persona: str = "citizen") -> Any:
     client = app.test_client()
     response = client.post("/auth/dev-sso", data={"persona": persona})
     assert response.status_code in (302, 303), response.data[:500]
     return client
-
-
-@pytest.fixture
-def citizen(app: Any) -> Any:
-    return sign_in(app, "citizen")
 
 
 def errors_in(html: str) -> list[str]:
@@ -198,3 +172,116 @@ def _sample(f: Any, options: Any) -> Any:
     if kind == "appointment":
         return None
     return SAMPLE_TEXT.get(f.id, "نص للتجربة بطول مناسب")
+
+
+# --------------------------------------------------------------- account actions
+
+# A checksum-valid citizen ID and a Saudi mobile for the account most tests open.
+NATIONAL_ID = "1000000008"
+MOBILE = "0501234567"
+MOBILE_E164 = "+966501234567"
+USERNAME = "salem.h"
+PASSWORD = "Tamr-2025-sweet"
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+_CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+
+
+class Actions:
+    """Drive the account pages like a person: every POST carries the page's CSRF token."""
+
+    def __init__(self, app: Flask, client: FlaskClient) -> None:
+        self.app = app
+        self.client = client
+
+    # --- plumbing ----------------------------------------------------------------------
+    def csrf(self, page: str) -> str:
+        found = _CSRF.search(self.client.get(page).get_data(as_text=True))
+        assert found, f"no CSRF token on {page}"
+        return found.group(1)
+
+    def submit(self, page: str, data: dict[str, Any], action: str | None = None) -> Any:
+        """GET `page`, then POST `data` (plus its CSRF token) to `action` (default: the
+        same page)."""
+        token = self.csrf(page)
+        return self.client.post(action or page, data={**data, "csrf_token": token})
+
+    def advance(self, **delta: float) -> None:
+        self.app.config["NOW"] = self.app.config["NOW"] + dt.timedelta(**delta)
+
+    def db(self) -> Any:
+        return self.app.extensions["khidma.db"]
+
+    def sms(self, mobile: str = MOBILE_E164) -> list[OutboxMessage]:
+        with self.db().session() as session:
+            return list(
+                session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.channel == Channel.SMS, OutboxMessage.recipient == mobile)
+                    .order_by(OutboxMessage.id)
+                )
+            )
+
+    def last_code(self, mobile: str = MOBILE_E164) -> str:
+        messages = self.sms(mobile)
+        assert messages, f"no SMS to {mobile}"
+        found = _CODE.search(messages[-1].body)
+        assert found, messages[-1].body
+        return found.group(1)
+
+    def user(self, **where: Any) -> User | None:
+        with self.db().session() as session:
+            query = select(User).filter_by(**where)
+            return session.scalar(query)
+
+    # --- journeys ----------------------------------------------------------------------
+    def start_sign_up(self, national_id: str = NATIONAL_ID, mobile: str = MOBILE) -> Any:
+        return self.submit("/auth/sign-up", {"national_id": national_id, "mobile": mobile})
+
+    def enter_code(self, code: str, page: str = "/auth/sign-up/verify") -> Any:
+        return self.submit(page, {"code": code})
+
+    def details(self, **overrides: str) -> dict[str, str]:
+        return {
+            "first_name_ar": "سالم",
+            "father_name_ar": "عبد الله",
+            "grandfather_name_ar": "حمد",
+            "family_name_ar": "الحربي",
+            "name_en": "Salem Abdullah Hamad Alharbi",
+            "email": "salem@example.sa",
+            "username": USERNAME,
+            "password": PASSWORD,
+            "password2": PASSWORD,
+            **overrides,
+        }
+
+    def sign_up(self, **overrides: str) -> Any:
+        """The whole journey; returns the last response (a redirect when all went well)."""
+        national_id = overrides.pop("national_id", NATIONAL_ID)
+        mobile = overrides.pop("mobile", MOBILE)
+        assert self.start_sign_up(national_id, mobile).status_code == 303
+        e164 = "+966" + mobile.lstrip("0") if mobile.startswith("05") else mobile
+        assert self.enter_code(self.last_code(e164)).status_code == 303
+        return self.submit("/auth/sign-up/details", self.details(**overrides))
+
+    def sign_in(
+        self, identifier: str = USERNAME, password: str = PASSWORD, next: str | None = None
+    ) -> Any:
+        page = "/auth/sign-in" + (f"?next={next}" if next else "")
+        data = {"identifier": identifier, "password": password}
+        if next:
+            data["next"] = next
+        return self.submit(page, data, action=page)
+
+    def sign_out(self) -> Any:
+        return self.submit("/auth/profile", {}, action="/auth/sign-out")
+
+    def persona(self, key: str, next: str | None = None) -> Any:
+        page = "/auth/dev-sso" + (f"?next={next}" if next else "")
+        return self.submit(page, {"persona": key})
+
+
+def signed_in_user_id(client: FlaskClient) -> int | None:
+    with client.session_transaction() as session:
+        uid = session.get("uid")
+        return uid if isinstance(uid, int) else None
