@@ -1,6 +1,6 @@
 """The web tests' app (an app on a real SQLite file) and citizens; the storage fixtures
 are the root conftest's."""
 
-from tests.web.support import app, citizens, client
+from tests.web.support import app, citizens
 
-__all__ = ["app", "citizens", "client"]
+__all__ = ["app", "citizens"]

@@ -11,10 +11,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from khidma.identity.verification_simulator import VerificationSimulator, VerifierServer
-from tests.drivers import Actions
 from tests.identity.conftest import make_app  # noqa: F401  (fixtures)
 
 IDV_KEY = "idv-test-key-4b7Qx"
@@ -41,16 +39,6 @@ def app(
     made = make_app(IDV_URL=idv.url, IDV_API_KEY=IDV_KEY, **extra)
     yield made
     made.extensions["khidma.db"].dispose()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
-def actions(app: Flask, client: FlaskClient) -> Actions:
-    return Actions(app, client)
 
 
 def csrf_of(html: str) -> str:

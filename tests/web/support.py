@@ -57,11 +57,6 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     app.extensions["khidma.db"].dispose()
 
 
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def db(app: Flask) -> Any:
     return app.extensions["khidma.db"]
 
