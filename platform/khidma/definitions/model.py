@@ -1,8 +1,10 @@
 """The compiled, immutable form of a service definition.
 
 Everything the engine and the web layer need is here, already checked: expressions are
-compiled, option lists resolved, the dependency graph between fields computed. Nothing in
-this module parses YAML or touches I/O.
+compiled, option lists resolved, the dependency graph between fields and the evaluation
+order computed. `Field`, `Rule` and `Step` are defined here; each block's dataclasses
+(`Fees`, `Booking`, `Workflow`, …) in its module of `definitions.blocks`, and named here
+too, so the model is read from this module. Nothing in it parses YAML or touches I/O.
 """
 
 from __future__ import annotations
