@@ -1,40 +1,56 @@
 """The compiled, immutable form of a service definition.
 
 Everything the engine and the web layer need is here, already checked: expressions are
-compiled, option lists resolved, the dependency graph between fields computed. Nothing in
-this module parses YAML or touches I/O.
+compiled, option lists resolved, the dependency graph between fields and the evaluation
+order computed. `Field`, `Rule` and `Step` are defined here; each block's dataclasses
+(`Fees`, `Booking`, `Workflow`, …) in its module of `definitions.blocks`, and named here
+too, so the model is read from this module. Nothing in it parses YAML or touches I/O.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from khidma.bilingual import Text as Text  # re-exported: most of the package names it here
+from khidma.definitions.blocks.booking import Booking, BookingRule
+from khidma.definitions.blocks.card import SignIn
+from khidma.definitions.blocks.declarations import Declaration
+from khidma.definitions.blocks.fees import Fees
+from khidma.definitions.blocks.instructions import Instructions
+from khidma.definitions.blocks.notifications import Notification
+from khidma.definitions.blocks.service import Agency
+from khidma.definitions.blocks.workflow import Status, Transition, Workflow
+from khidma.definitions.common import EMPTY, Lang, Option, Text
+from khidma.definitions.common import empty as _empty
 from khidma.expressions import Expression
 
 if TYPE_CHECKING:
     from khidma.fields import FieldType
 
-Lang = Literal["ar", "en"]
-EMPTY: Mapping[str, Any] = MappingProxyType({})
-
-
-def _empty() -> Mapping[str, Any]:
-    return EMPTY
-
-
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: Text
-    attributes: Mapping[str, Any] = field(default_factory=_empty)
-
-    def as_context(self) -> dict[str, Any]:
-        """What an `options_filter` sees as `option`."""
-        return {**self.attributes, "value": self.value, "label": self.label.ar}
+# The blocks' own dataclasses, named here too: the model is read from this module.
+__all__ = [
+    "EMPTY",
+    "Agency",
+    "Booking",
+    "BookingRule",
+    "Declaration",
+    "Fees",
+    "Field",
+    "Instructions",
+    "Lang",
+    "Notification",
+    "Option",
+    "Rule",
+    "ServiceDefinition",
+    "SignIn",
+    "Status",
+    "Step",
+    "Text",
+    "Transition",
+    "Unit",
+    "Workflow",
+]
 
 
 @dataclass(frozen=True)
@@ -92,114 +108,8 @@ class Step:
     visible_when: Expression | None = None
 
 
-@dataclass(frozen=True)
-class Declaration:
-    id: str
-    text: Text
-
-
-@dataclass(frozen=True)
-class Fees:
-    kind: Literal["none", "fixed", "computed"] = "none"
-    amount: float | None = None
-    expression: Expression | None = None
-    currency: str = "SAR"
-    payable: Literal["on_submit", "after_approval"] | None = None
-    methods: tuple[str, ...] = ()
-    note: Text | None = None
-
-
-@dataclass(frozen=True)
-class Instructions:
-    title: Text
-    items: tuple[Text, ...]
-    accept_label: Text
-
-
-@dataclass(frozen=True)
-class BookingRule:
-    """A resource's or a service's own settings in a `booking` block (None: the block's)."""
-
-    schedule: Mapping[str, tuple[tuple[str, str], ...]] | None = None
-    slot_minutes: int | None = None
-    capacity_per_slot: int | None = None
-    closed_dates: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Booking:
-    resource_field: str
-    slot_field: str
-    schedule: Mapping[str, tuple[tuple[str, str], ...]]  # weekday → ((from, to), …)
-    slot_minutes: int
-    capacity_per_slot: int
-    min_days_ahead: int
-    max_days_ahead: int
-    service_field: str | None = None
-    closed_dates: frozenset[str] = frozenset()
-    cancellation_allowed: bool = True
-    cancellation_deadline_hours: int = 0
-    reschedule_allowed: bool = False
-    max_active_per_person: int | None = None
-    documents_to_bring: tuple[Text, ...] = ()
-    ticket_instructions: tuple[Text, ...] = ()
-    resources: Mapping[str, BookingRule] = field(default_factory=dict)
-    services: Mapping[str, BookingRule] = field(default_factory=dict)
-    hold_minutes: int = 10
-    beneficiary_field: str | None = None
-
-
-@dataclass(frozen=True)
-class Status:
-    id: str
-    label: Text
-    final: bool = False
-    waiting_for: str | None = None
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    to: str
-    by: tuple[str, ...]
-    label: Text | None = None
-    note_required: bool = False
-
-
-@dataclass(frozen=True)
-class Workflow:
-    initial: str
-    statuses: tuple[Status, ...]
-    transitions: tuple[Transition, ...]
-
-    def status(self, status_id: str) -> Status | None:
-        """The status with this id, or None (a request may outlive its workflow's change)."""
-        return next((s for s in self.statuses if s.id == status_id), None)
-
-    def allowed(self, current: str, role: str) -> tuple[Transition, ...]:
-        """The transitions `role` may make from `current`."""
-        return tuple(t for t in self.transitions if current in t.sources and role in t.by)
-
-
-@dataclass(frozen=True)
-class Notification:
-    event: str
-    channel: Literal["sms", "email"]
-    body: Text
-    subject: Text | None = None
-
-
-@dataclass(frozen=True)
-class Agency:
-    id: str
-    name: Text
-
-
-@dataclass(frozen=True)
-class SignIn:
-    required: bool = True
-    methods: tuple[str, ...] = ("national_sso", "local_account")
-    note: Text | None = None
+# A top-level field and, for a group, its children: what the engine settles together.
+Unit = tuple[Field, tuple[Field, ...]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -217,8 +127,8 @@ class ServiceDefinition:
     description: Text
     steps: tuple[Step, ...]
     workflow: Workflow
-    sign_in: SignIn = SignIn()
-    fees: Fees = Fees()
+    sign_in: SignIn = field(default_factory=SignIn)
+    fees: Fees = field(default_factory=Fees)
     keywords: tuple[str, ...] = ()
     audience: str = "individuals"
     beneficiaries: tuple[str, ...] = ()
@@ -243,6 +153,11 @@ class ServiceDefinition:
     # every field id (top level and inside groups) in an order in which reading only
     # earlier fields is enough to evaluate each one
     evaluation_order: tuple[str, ...] = ()
+    # the top-level fields, each with its children, in the order the engine settles them:
+    # each after the top-level fields it (or a child) reads (`definitions.graph`)
+    evaluation_units: tuple[Unit, ...] = field(default=(), repr=False, compare=False)
+    # the models of blocks the platform does not declare (a plug-in's), by key
+    extensions: Mapping[str, Any] = field(default_factory=_empty)
     raw: Mapping[str, Any] = field(default_factory=_empty, repr=False, compare=False)
     shared_lists_used: tuple[str, ...] = ()  # shared lists this version reads (in `lists`)
     _fields: Mapping[str, Field] = field(default_factory=_empty, repr=False, compare=False)

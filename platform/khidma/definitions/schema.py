@@ -1,9 +1,10 @@
 """The JSON Schema (2020-12) of a service file and of a shared lists file.
 
-It is assembled here from the field-type registry, so a new field type brings its keys
-with it, and written to `service.schema.json` / `lists.schema.json` in this package (the
-files editors use through the `# yaml-language-server: $schema=` line). A test keeps the
-written files equal to what this module builds.
+It is assembled here from the blocks (`definitions.blocks`: each brings its top-level
+keys) and the field-type registry (each type its field keys), so a new block or field
+type brings its keys with it, and written to `service.schema.json` / `lists.schema.json`
+in this package (the files editors use through the `# yaml-language-server: $schema=`
+line). A test keeps the written files equal to what this module builds.
 """
 
 from __future__ import annotations
@@ -13,64 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from khidma.definitions import descriptions
-from khidma.fields import EXPR, ID, TEXT, FieldTypeRegistry, registry
+from khidma.definitions.blocks import BlockRegistry
+from khidma.definitions.blocks.base import array as _list
+from khidma.definitions.blocks.base import obj as _obj
+from khidma.definitions.blocks.builtin import registry as builtin_blocks
+from khidma.fields import EXPR, TEXT, FieldTypeRegistry, registry
 
 JSON = dict[str, Any]
 
 HERE = Path(__file__).parent
 SERVICE_SCHEMA_FILE = HERE / "service.schema.json"
 LISTS_SCHEMA_FILE = HERE / "lists.schema.json"
-
-HHMM = "([01][0-9]|2[0-3]):[0-5][0-9]"
-WEEKDAYS = ["sat", "sun", "mon", "tue", "wed", "thu", "fri"]
-EVENTS = [
-    "submitted",
-    "status_changed",
-    "message_from_staff",
-    "documents_requested",
-    "booking_confirmed",
-    "booking_cancelled",
-    "booking_reminder",
-    "payment_due",
-    "payment_received",
-]
-ROLES = ["citizen", "staff", "system"]
-PAYMENT_METHODS = ["sadad", "card", "bank_account"]
-BENEFICIARIES = ["citizens", "residents", "visitors", "businesses", "government"]
-
-
-def _obj(properties: JSON, required: list[str] | None = None, **extra: Any) -> JSON:
-    schema: JSON = {"type": "object", "properties": properties, "additionalProperties": False}
-    if required:
-        schema["required"] = required
-    schema.update(extra)
-    return schema
-
-
-def _list(items: JSON, min_items: int = 0, **extra: Any) -> JSON:
-    schema: JSON = {"type": "array", "items": items}
-    if min_items:
-        schema["minItems"] = min_items
-    schema.update(extra)
-    return schema
-
-
-def _by_value(properties: JSON) -> JSON:
-    """An object keyed by option values (a resource's or a service's), each a rule."""
-    return {
-        "type": "object",
-        "propertyNames": {"type": "string", "minLength": 1, "maxLength": 100},
-        "additionalProperties": _obj(properties, minProperties=1),
-    }
-
-
-SCHEDULE = _obj(
-    {day: _list({"type": "string", "pattern": rf"^{HHMM}-{HHMM}$"}, 1) for day in WEEKDAYS},
-    minProperties=1,
-)
-SLOT_MINUTES: JSON = {"type": "integer", "minimum": 5, "maximum": 240}
-CAPACITY: JSON = {"type": "integer", "minimum": 1, "maximum": 500}
-CLOSED_DATES = _list({"type": "string", "format": "date"}, uniqueItems=True)
 
 
 def _common_defs(types: FieldTypeRegistry, dispatch: bool = True) -> JSON:
@@ -131,200 +85,27 @@ def _common_defs(types: FieldTypeRegistry, dispatch: bool = True) -> JSON:
     }
 
 
-def _service_properties() -> JSON:
-    fees_kinds = {"enum": ["none", "fixed", "computed"]}
-    return {
-        "kind": {"const": "service"},
-        "id": ID,
-        "version": {
-            "type": ["string", "integer"],
-            "pattern": r"^[0-9]+(\.[0-9]+){0,2}$",
-            "minimum": 1,
-        },
-        "agency": _obj({"id": ID, "name": TEXT}, ["id", "name"]),
-        "title": TEXT,
-        "summary": TEXT,
-        "description": TEXT,
-        "keywords": _list({"type": "string", "minLength": 1}),
-        "audience": {"enum": ["individuals", "businesses"]},
-        "beneficiaries": _list({"enum": BENEFICIARIES}, 1, uniqueItems=True),
-        "sign_in": _obj(
-            {
-                "required": {"type": "boolean"},
-                "methods": _list({"enum": ["national_sso", "local_account"]}, 1, uniqueItems=True),
-                "note": TEXT,
-            },
-            ["required"],
-        ),
-        "fees": _obj(
-            {
-                "kind": fees_kinds,
-                "amount": {"type": "number", "exclusiveMinimum": 0, "maximum": 1000000},
-                "expression": EXPR,
-                "currency": {"const": "SAR"},
-                "payable": {"enum": ["on_submit", "after_approval"]},
-                "methods": _list({"enum": PAYMENT_METHODS}, 1, uniqueItems=True),
-                "note": TEXT,
-            },
-            ["kind"],
-            allOf=[
-                {
-                    "if": {"properties": {"kind": {"const": "fixed"}}},
-                    "then": {"required": ["amount", "payable", "methods"]},
-                },
-                {
-                    "if": {"properties": {"kind": {"const": "computed"}}},
-                    "then": {"required": ["expression", "payable", "methods"]},
-                },
-            ],
-        ),
-        "duration": _obj(
-            {"text": TEXT, "sla_days": {"type": "integer", "minimum": 1, "maximum": 365}},
-            ["text"],
-        ),
-        "channels": _list(_obj({"name": TEXT, "detail": TEXT}, ["name"])),
-        "terms": _list(TEXT),
-        "required_documents": _list(TEXT),
-        "instructions": _obj(
-            {"title": TEXT, "items": _list(TEXT, 1), "accept_label": TEXT},
-            ["title", "items"],
-        ),
-        "rating": _obj({"enabled": {"type": "boolean"}}, ["enabled"]),
-        "lists": {
-            "type": "object",
-            "propertyNames": {"$ref": "#/$defs/id"},
-            "additionalProperties": {"$ref": "#/$defs/option_list"},
-        },
-        "steps": _list(
-            _obj(
-                {
-                    "id": ID,
-                    "title": TEXT,
-                    "intro": TEXT,
-                    "visible_when": EXPR,
-                    "fields": _list({"$ref": "#/$defs/field"}, 1),
-                },
-                ["id", "title", "fields"],
-            ),
-            1,
-        ),
-        "review": _obj({"enabled": {"type": "boolean"}, "title": TEXT, "intro": TEXT}),
-        "declarations": _list(_obj({"id": ID, "text": TEXT}, ["id", "text"])),
-        "confirmation": _obj({"title": TEXT, "body": TEXT}, ["body"]),
-        "booking": _obj(
-            {
-                "resource_field": ID,
-                "service_field": ID,
-                "slot_field": ID,
-                "beneficiary_field": ID,
-                "schedule": SCHEDULE,
-                "slot_minutes": SLOT_MINUTES,
-                "capacity_per_slot": CAPACITY,
-                "closed_dates": CLOSED_DATES,
-                "hold_minutes": {"type": "integer", "minimum": 1, "maximum": 60},
-                "resources": _by_value(
-                    {
-                        "schedule": SCHEDULE,
-                        "slot_minutes": SLOT_MINUTES,
-                        "capacity_per_slot": CAPACITY,
-                        "closed_dates": CLOSED_DATES,
-                    }
-                ),
-                "services": _by_value(
-                    {"slot_minutes": SLOT_MINUTES, "capacity_per_slot": CAPACITY}
-                ),
-                "window": _obj(
-                    {
-                        "min_days_ahead": {"type": "integer", "minimum": 0, "maximum": 365},
-                        "max_days_ahead": {"type": "integer", "minimum": 1, "maximum": 365},
-                    },
-                    ["max_days_ahead"],
-                ),
-                "cancellation": _obj(
-                    {
-                        "allowed": {"type": "boolean"},
-                        "deadline_hours": {"type": "integer", "minimum": 0, "maximum": 720},
-                    },
-                    ["allowed"],
-                ),
-                "reschedule": _obj({"allowed": {"type": "boolean"}}, ["allowed"]),
-                "max_active_per_person": {"type": "integer", "minimum": 1, "maximum": 50},
-                "ticket": _obj({"documents_to_bring": _list(TEXT), "instructions": _list(TEXT)}),
-            },
-            [
-                "resource_field",
-                "slot_field",
-                "schedule",
-                "slot_minutes",
-                "capacity_per_slot",
-                "window",
-            ],
-        ),
-        "workflow": _obj(
-            {
-                "initial": ID,
-                "statuses": _list(
-                    _obj(
-                        {
-                            "id": ID,
-                            "label": TEXT,
-                            "final": {"type": "boolean"},
-                            "waiting_for": {"enum": ["staff", "citizen", "payment"]},
-                        },
-                        ["id", "label"],
-                    ),
-                    2,
-                ),
-                "transitions": _list(
-                    _obj(
-                        {
-                            "from": {"anyOf": [ID, _list(ID, 1)]},
-                            "to": ID,
-                            "by": _list({"enum": ROLES}, 1, uniqueItems=True),
-                            "label": TEXT,
-                            "note_required": {"type": "boolean"},
-                        },
-                        ["from", "to", "by"],
-                    ),
-                    1,
-                ),
-            },
-            ["initial", "statuses", "transitions"],
-        ),
-        "notifications": _list(
-            _obj(
-                {
-                    "event": {
-                        "anyOf": [
-                            {"enum": EVENTS},
-                            {"type": "string", "pattern": r"^status:[a-z][a-z0-9_]*$"},
-                        ]
-                    },
-                    "channel": {"enum": ["sms", "email"]},
-                    "subject": TEXT,
-                    "body": TEXT,
-                },
-                ["event", "channel", "body"],
-            )
-        ),
-    }
-
-
-def service_schema(types: FieldTypeRegistry = registry, *, dispatch: bool = True) -> JSON:
-    """The JSON Schema of a service file. With dispatch=False, fields are only checked to
-    be objects with a known type; the caller validates each against `field_<type>`."""
+def service_schema(
+    types: FieldTypeRegistry = registry,
+    *,
+    dispatch: bool = True,
+    blocks: BlockRegistry = builtin_blocks,
+) -> JSON:
+    """The JSON Schema of a service file: the keys of its blocks, and the shared
+    definitions with the field types. With dispatch=False, fields are only checked to be
+    objects with a known type; the caller validates each against `field_<type>`."""
     return described(
         {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://khidma.gov.sa/schemas/service.schema.json",
             "title": "Khidma service definition",
             "type": "object",
-            "properties": _service_properties(),
-            "required": ["id", "version", "agency", "title", "summary", "description", "steps"],
+            "properties": blocks.properties(),
+            "required": blocks.required(),
             "additionalProperties": False,
             "$defs": _common_defs(types, dispatch),
         },
-        descriptions.SERVICE,
+        {**blocks.descriptions(), **descriptions.DEFS},
     )
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from khidma.definitions.compiler import _thaw, compile_service, parse_options
+from khidma.definitions.common import parse_options
+from khidma.definitions.common import thaw as _thaw
+from khidma.definitions.compiler import compile_service
 from khidma.definitions.errors import DefinitionError, Problem
 from khidma.definitions.model import ServiceDefinition
 from khidma.definitions.yamlsource import Located

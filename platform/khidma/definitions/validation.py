@@ -12,6 +12,8 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from khidma.definitions import schema as schemas
+from khidma.definitions.blocks import BlockRegistry
+from khidma.definitions.blocks.builtin import registry as builtin_blocks
 from khidma.definitions.errors import YAML_BOOLEAN_HINT, Problem
 from khidma.definitions.yamlsource import Located
 from khidma.fields import FieldTypeRegistry, registry
@@ -79,12 +81,15 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
     return node
 
 
-# Validators are built once per field-type registry (the platform's, or a test's own).
+# Validators are built once per field-type and block registry (the platform's, or a
+# test's own).
 @cache
-def _validator(kind: str, types: FieldTypeRegistry = registry) -> jsonschema.protocols.Validator:
+def _validator(
+    kind: str, types: FieldTypeRegistry = registry, blocks: BlockRegistry = builtin_blocks
+) -> jsonschema.protocols.Validator:
     if kind == "lists":
         return _make(schemas.lists_schema(types))
-    return _make(schemas.service_schema(types, dispatch=False))
+    return _make(schemas.service_schema(types, dispatch=False, blocks=blocks))
 
 
 @cache
@@ -135,10 +140,14 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
 
 
 def schema_problems(
-    located: Located, file: str, kind: str, types: FieldTypeRegistry = registry
+    located: Located,
+    file: str,
+    kind: str,
+    types: FieldTypeRegistry = registry,
+    blocks: BlockRegistry = builtin_blocks,
 ) -> list[Problem]:
     problems: list[Problem] = []
-    errors = _validator(kind, types).iter_errors(located.data)
+    errors = _validator(kind, types, blocks).iter_errors(located.data)
     fields = _field_errors(located.data, types) if kind == "service" else ()
     for top in chain(errors, fields):
         for error in _leaves(top):

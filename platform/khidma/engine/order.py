@@ -1,68 +1,28 @@
 """The order in which the engine settles fields, and the host functions expressions call.
 
-The compiler's `evaluation_order` puts every field after the fields its expressions name.
 The engine settles a group together with its children (the group's value — the list of
 items — is only known once every child of every item is), so it orders *units*: a
-top-level field, or a group with its children. A unit comes after every top-level field
-that its expressions, or its children's, read.
+top-level field, or a group with its children, each after every top-level field that its
+expressions, or its children's, read. The compiler works that order out once per
+definition (`definitions.graph`, stored as `evaluation_units`); nothing sorts per
+evaluation.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from khidma.definitions.model import Field, ServiceDefinition
+from khidma.definitions.model import ServiceDefinition, Unit
 
 __all__ = ["Unit", "host_functions", "plain", "units"]
 
-Unit = tuple[Field, tuple[Field, ...]]  # a top-level field and, for a group, its children
-
-
-def _reads(field: Field) -> set[str]:
-    names: set[str] = set()
-    for owner in (field, *field.fields):
-        for expr in (owner.visible_when, owner.required_when, owner.options_filter):
-            if expr is not None:
-                names |= expr.names
-        if owner.expression is not None:
-            names |= owner.expression.names
-    return names
-
 
 def units(definition: ServiceDefinition) -> tuple[Unit, ...]:
-    """Every top-level field as a unit, each after the top-level fields it reads; ties and
-    (impossible in a compiled definition) cycles keep the compiler's order."""
-    position = {fid: i for i, fid in enumerate(definition.evaluation_order)}
-    top = [f for step in definition.steps for f in step.fields]
-    ids = {f.id for f in top}
-    reads = {f.id: (_reads(f) & ids) - {f.id} for f in top}
-    waiting = {fid: len(names) for fid, names in reads.items()}
-    readers: dict[str, list[str]] = {fid: [] for fid in ids}
-    for reader, names in reads.items():
-        for name in names:
-            readers[name].append(reader)
-    ready = [(position.get(fid, len(position)), fid) for fid, n in waiting.items() if n == 0]
-    heapq.heapify(ready)
-    ordered: list[str] = []
-    while ready:
-        _, fid = heapq.heappop(ready)
-        ordered.append(fid)
-        for reader in readers[fid]:
-            waiting[reader] -= 1
-            if waiting[reader] == 0:
-                heapq.heappush(ready, (position.get(reader, len(position)), reader))
-    left = sorted(ids - set(ordered), key=lambda fid: position.get(fid, len(position)))
-    by_id = {f.id: f for f in top}
-    return tuple(
-        (
-            by_id[fid],
-            tuple(sorted(by_id[fid].fields, key=lambda c: position.get(c.id, len(position)))),
-        )
-        for fid in [*ordered, *left]
-    )
+    """Every top-level field as a unit, each after the top-level fields it reads (the
+    compiler's `evaluation_units`)."""
+    return definition.evaluation_units
 
 
 def plain(value: Any) -> Any:

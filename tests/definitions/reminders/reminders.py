@@ -1,0 +1,64 @@
+"""A block the platform does not have, kept with the tests: `reminders` says on which
+days before a date answer the applicant is reminded. One module, like any block: its
+schema keys with their descriptions, its model, its compile."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from khidma.definitions.blocks import Block, Compiling
+from khidma.definitions.blocks.base import ID, JSON, array, obj
+
+
+@dataclass(frozen=True)
+class Reminders:
+    field: str
+    days_before: tuple[int, ...]  # the earliest reminder first
+
+
+class RemindersBlock(Block):
+    name = "reminders"
+    summary = "Reminders sent some days before a date the applicant gave."
+    properties: ClassVar[JSON] = {
+        "reminders": obj(
+            {
+                "field": ID,
+                "days_before": array(
+                    {"type": "integer", "minimum": 1, "maximum": 30}, 1, uniqueItems=True
+                ),
+            },
+            ["field", "days_before"],
+        )
+    }
+    descriptions: ClassVar[Mapping[str, str]] = {
+        "reminders": "Reminders sent some days before a date the applicant gave.",
+        "reminders/field": "The date field the reminders count back from.",
+        "reminders/days_before": "How many days before that date each reminder goes (1–30).",
+    }
+
+    @classmethod
+    def compile(cls, c: Compiling) -> Mapping[str, Any]:
+        raw = c.data.get("reminders")
+        if raw is None:
+            return {}
+        fid = raw["field"]
+        if fid not in c.raw_fields:
+            close = difflib.get_close_matches(fid, sorted(c.raw_fields), n=1)
+            c.report(
+                ("reminders", "field"),
+                "reminders.unknown-field",
+                f"no field {fid!r}",
+                f"did you mean {close[0]!r}?" if close else "name a date field",
+            )
+        elif c.raw_fields[fid][0]["type"] != "date":
+            c.report(
+                ("reminders", "field"),
+                "reminders.field-type",
+                f"field {fid!r} is of type {c.raw_fields[fid][0]['type']}",
+                "reminders count back from a date field",
+            )
+        days = tuple(sorted(raw["days_before"], reverse=True))
+        return {"reminders": Reminders(fid, days)}
