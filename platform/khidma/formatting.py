@@ -67,6 +67,11 @@ def local_time(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(RIYADH)
 
 
+def local_date(moment: dt.datetime) -> dt.date:
+    """The day in Saudi Arabia of a timestamp (a naive one is taken as it is)."""
+    return local_time(moment).date() if moment.tzinfo else moment.date()
+
+
 def _parsed(value: When) -> dt.datetime | dt.date | None:
     if isinstance(value, str):
         try:

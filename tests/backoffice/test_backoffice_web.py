@@ -304,3 +304,23 @@ def test_the_development_supervisor_may_reassign(
     with db(app).session() as session:
         boss = session.scalars(select(User).where(User.is_supervisor.is_(True))).one()
     assert (boss.role, boss.agency_id) == (Role.STAFF, AGENCY)
+
+
+def test_staff_are_offered_only_the_moves_the_answers_allow(
+    app: Flask, client: FlaskClient, citizens: tuple[User, User]
+) -> None:
+    # mumaris_renewal: the card is posted or handed over, as the practitioner chose
+    me, _ = citizens
+    answers = {"card_delivery": "post", "email": "dr.sara@example.sa"}
+    submission = store_submission(app, me, "mumaris_renewal", answers, 30, status="card_issued")
+    sign_in(client, make_staff(app, "m", agency="scfhs"))
+    url = f"/backoffice/requests/{submission.token}"
+    post(client, f"{url}/claim", url)
+    html = page(client, url)
+    assert "إرسال البطاقة بالبريد" in html and "تسليم البطاقة في الفرع" not in html
+    code, html = post(client, f"{url}/transition", url, to="card_collected")
+    assert code == 409 and "غير متاح" in html  # a forged post of the other move
+    assert current(app, submission).status == "card_issued"
+    code, _ = post(client, f"{url}/transition", url, to="card_posted")
+    assert code == 200
+    assert current(app, submission).status == "card_posted"

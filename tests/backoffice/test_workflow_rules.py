@@ -12,6 +12,7 @@ from khidma.definitions.model import ServiceDefinition
 from khidma.engine.workflow import (
     Refusal,
     check_transition,
+    conditions_on,
     due_date,
     extend_due,
     is_final,
@@ -83,6 +84,40 @@ def test_check_transition(
     assert verdict.ok == (refusal is None)
     if verdict.ok:
         assert verdict.transition is not None and verdict.transition.to == to
+
+
+@pytest.fixture(scope="module")
+def mumaris() -> ServiceDefinition:
+    result = load([SERVICES])
+    return next(d for d in result.services if d.id == "mumaris_renewal")
+
+
+@pytest.mark.parametrize(
+    ("delivery", "offered", "refused"),
+    [
+        ("post", ["card_posted"], "card_collected"),
+        ("branch", ["card_collected"], "card_posted"),
+        (None, [], "card_posted"),  # not answered: neither condition holds
+    ],
+)
+def test_a_transition_is_offered_only_when_its_condition_holds(
+    mumaris: ServiceDefinition, delivery: str | None, offered: list[str], refused: str
+) -> None:
+    answers = {"card_delivery": delivery} if delivery else {}
+    applies = conditions_on(mumaris, answers, today=D(2026, 12, 2))
+    workflow = mumaris.workflow
+    assert [t.to for t in transitions_for(workflow, "card_issued", "staff", applies)] == offered
+    assert check_transition(workflow, "card_issued", "staff", refused, None, applies).refusal == (
+        Refusal.NOT_ALLOWED
+    )
+    for to in offered:
+        assert check_transition(workflow, "card_issued", "staff", to, None, applies).ok
+
+
+def test_a_workflow_without_conditions_evaluates_nothing(emirate: ServiceDefinition) -> None:
+    # the answers are not even looked at: no transition of emirate_visit has a `when`
+    applies = conditions_on(emirate, None, today=D(2026, 12, 2))  # type: ignore[arg-type]
+    assert len(transitions_for(emirate.workflow, "submitted", "staff", applies)) == 4
 
 
 @pytest.mark.parametrize(

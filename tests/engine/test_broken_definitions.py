@@ -1048,6 +1048,28 @@ CASES = [
         after(WORKFLOW, "{id: submitted,", "    - {id: submitted, label: {ar: مكرر, en: Again}}\n"),
         mentions="submitted",
     ),
+    case(
+        "workflow-condition-unknown-field",
+        "expr.unknown-name",
+        38,
+        edit(WORKFLOW, "by: [staff]}", 'by: [staff], when: color == "red"}'),
+        mentions="color",
+        hint="did you mean 'colour'?",
+    ),
+    case(
+        "workflow-condition-not-an-option",
+        "expr.not-an-option",
+        38,
+        edit(WORKFLOW, "by: [staff]}", 'by: [staff], when: colour == "green"}'),
+        mentions="green",
+        hint="red, blue",
+    ),
+    case(
+        "workflow-condition-not-boolean",
+        "expr.not-boolean",
+        38,
+        edit(WORKFLOW, "by: [staff]}", "by: [staff], when: age + 1}"),
+    ),
     # ---- notifications -----------------------------------------------------------------
     case(
         "notification-unknown-placeholder",

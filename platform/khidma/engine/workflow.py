@@ -2,7 +2,9 @@
 
 - Who may do what: `transitions_for` (the transitions a role may make from a status) and
   `check_transition` (one asked-for move, refused with a reason: not allowed from this
-  status for this role, or a note the YAML requires is missing).
+  status for this role, or a note the YAML requires is missing). A transition with a
+  `when:` condition is offered only while it holds for the request's answers:
+  `conditions_on` evaluates them (once, and only when some transition has a condition).
 - Whose turn it is: `waiting_for` (staff, citizen, payment, … from the status).
 - Which notifications a move sends: `status_events` (`status:<to>`, then `status_changed`).
 - The SLA: `due_date` counts `sla_days` Saudi working days (Sunday–Thursday, not the
@@ -19,10 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from khidma.definitions.model import Transition, Workflow
+from khidma.definitions.model import ServiceDefinition, Transition, Workflow
+from khidma.engine.conditions import Evaluator
+from khidma.engine.evaluate import evaluate
 
 __all__ = [
     "CITIZEN",
@@ -30,6 +35,7 @@ __all__ = [
     "Refusal",
     "Verdict",
     "check_transition",
+    "conditions_on",
     "due_date",
     "extend_due",
     "is_final",
@@ -61,25 +67,65 @@ class Verdict:
         return self.transition is not None
 
 
-def transitions_for(workflow: Workflow, status: str, role: str) -> tuple[Transition, ...]:
-    """The transitions `role` may make from `status`, in the YAML's order, one per target
-    (the first declared wins when two lead to the same status)."""
+Applies = Callable[[Transition], bool]  # does a transition's `when` hold for this request?
+
+
+def _always(_transition: Transition) -> bool:
+    return True
+
+
+def conditions_on(
+    definition: ServiceDefinition, answers: Mapping[str, Any], *, today: dt.date
+) -> Applies:
+    """Whether each transition's `when` holds for a request with these (stored) answers.
+    The answers are evaluated on the first conditional transition asked about, as every
+    other expression sees them (hidden fields empty, computed values computed); a
+    condition that cannot be evaluated does not hold (and is logged)."""
+    if not any(t.when is not None for t in definition.workflow.transitions):
+        return _always
+    variables: dict[str, Any] | None = None
+    evaluator = Evaluator(definition)
+
+    def applies(transition: Transition) -> bool:
+        nonlocal variables
+        if transition.when is None:
+            return True
+        if variables is None:
+            variables = dict(evaluate(definition, answers, today=today).variables)
+        owner = f"transition:{transition.to}"
+        return evaluator.condition(transition.when, variables, owner, "when", True)
+
+    return applies
+
+
+def transitions_for(
+    workflow: Workflow, status: str, role: str, applies: Applies = _always
+) -> tuple[Transition, ...]:
+    """The transitions `role` may make from `status` whose condition holds (`applies`), in
+    the YAML's order, one per target (the first declared wins when two lead to the same
+    status)."""
     seen: set[str] = set()
     found: list[Transition] = []
     for t in workflow.allowed(status, role):
-        if t.to not in seen:
+        if t.to not in seen and applies(t):
             seen.add(t.to)
             found.append(t)
     return tuple(found)
 
 
 def check_transition(
-    workflow: Workflow, status: str, role: str, to: str, note: str | None = None
+    workflow: Workflow,
+    status: str,
+    role: str,
+    to: str,
+    note: str | None = None,
+    applies: Applies = _always,
 ) -> Verdict:
     """May `role` move a request from `status` to `to` with this `note`?"""
     if workflow.status(status) is None:
         return Verdict(None, Refusal.UNKNOWN_STATUS)
-    transition = next((t for t in transitions_for(workflow, status, role) if t.to == to), None)
+    offered = transitions_for(workflow, status, role, applies)
+    transition = next((t for t in offered if t.to == to), None)
     if transition is None:
         return Verdict(None, Refusal.NOT_ALLOWED)
     if transition.note_required and not (note or "").strip():

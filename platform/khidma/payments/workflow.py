@@ -20,6 +20,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from khidma.definitions.model import ServiceDefinition, Transition
+from khidma.engine.workflow import Applies, conditions_on
+from khidma.formatting import local_date
 from khidma.payments import notices
 from khidma.storage.models import StatusEvent, Submission
 from khidma.storage.payment_models import Payment
@@ -27,12 +29,17 @@ from khidma.storage.payment_models import Payment
 log = logging.getLogger("khidma.payments")
 
 
-def payment_transition(definition: ServiceDefinition, status: str) -> Transition | None:
-    """The transition the system makes from `status` once the fee is paid, if any."""
+def payment_transition(
+    definition: ServiceDefinition, status: str, applies: Applies | None = None
+) -> Transition | None:
+    """The transition the system makes from `status` once the fee is paid, if any, among
+    those whose `when` holds (`applies`: `khidma.engine.workflow.conditions_on`)."""
     found = definition.workflow.status(status)
     if found is None or found.waiting_for != "payment":
         return None
-    candidates = definition.workflow.allowed(status, "system")
+    candidates = [
+        t for t in definition.workflow.allowed(status, "system") if applies is None or applies(t)
+    ]
     named = [t for t in candidates if t.to == "paid"]
     if named:
         return named[0]
@@ -57,7 +64,8 @@ def advance_on_payment(
     if definition is None:
         return False
     current = submission.status
-    transition = payment_transition(definition, current)
+    applies = conditions_on(definition, submission.answers, today=local_date(now))
+    transition = payment_transition(definition, current, applies)
     if transition is None:
         log.warning(
             "request %s was paid in status %r, which waits for no payment",

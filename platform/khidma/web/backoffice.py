@@ -35,7 +35,7 @@ from khidma.web.account import (
 from khidma.web.audit_trail import record
 from khidma.web.context import blobs, database, now, registry, today
 from khidma.web.i18n import current_lang, t, tr
-from khidma.web.lifecycle import Refused, current_due, make_transition, send_message
+from khidma.web.lifecycle import Refused, conditions, current_due, make_transition, send_message
 from khidma.web.request_record import load_record, status_label, user_names
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
@@ -216,7 +216,12 @@ def _page(
         waiting=rules.waiting_for(definition.workflow, submission.status),
         record=found,
         labels={s.id: tr(s.label) for s in definition.workflow.statuses},
-        transitions=rules.transitions_for(definition.workflow, submission.status, "staff"),
+        transitions=rules.transitions_for(
+            definition.workflow,
+            submission.status,
+            "staff",
+            conditions(definition, submission, now()),
+        ),
         asks=_ask_transition(definition, submission) is not None,
         holder=holder,
         holder_name=holder_name,
@@ -234,7 +239,8 @@ def _page(
 def _ask_transition(definition: ServiceDefinition, submission: Submission) -> Transition | None:
     """The staff move into a status that waits for the citizen, if the workflow has one
     from here (what "wait for the applicant's reply" makes)."""
-    for t_ in rules.transitions_for(definition.workflow, submission.status, "staff"):
+    applies = conditions(definition, submission, now())
+    for t_ in rules.transitions_for(definition.workflow, submission.status, "staff", applies):
         if rules.waiting_for(definition.workflow, t_.to) == rules.CITIZEN:
             return t_
     return None

@@ -30,6 +30,7 @@ __all__ = [
     "Refused",
     "advance_on_payment",
     "closed_dates",
+    "conditions",
     "current_due",
     "initial_due",
     "make_transition",
@@ -52,8 +53,14 @@ def closed_dates(definition: ServiceDefinition) -> frozenset[dt.date]:
     return frozenset(dt.date.fromisoformat(d) for d in definition.booking.closed_dates)
 
 
-def _day(moment: dt.datetime) -> dt.date:
-    return formatting.local_time(moment).date() if moment.tzinfo else moment.date()
+_day = formatting.local_date
+
+
+def conditions(
+    definition: ServiceDefinition, submission: Submission, now: dt.datetime
+) -> rules.Applies:
+    """Which of the workflow's moves hold for this request's answers (`when:`), today."""
+    return rules.conditions_on(definition, submission.answers, today=_day(now))
 
 
 def initial_due(definition: ServiceDefinition, submitted_at: dt.datetime) -> dt.date | None:
@@ -110,7 +117,14 @@ def make_transition(
 ) -> None:
     """Move `submission` (read at `version`) to `to` as `role`; `Refused` when the
     workflow does not allow it, `store.Changed` when the request moved on meanwhile."""
-    verdict = rules.check_transition(definition.workflow, submission.status, role, to, note)
+    verdict = rules.check_transition(
+        definition.workflow,
+        submission.status,
+        role,
+        to,
+        note,
+        conditions(definition, submission, now),
+    )
     if verdict.refusal is not None:
         raise Refused(verdict.refusal)
     store.move(
@@ -148,7 +162,9 @@ def advance_on_payment(
 
     if definition is None:
         return False
-    transition = payment_transition(definition, submission.status)
+    transition = payment_transition(
+        definition, submission.status, conditions(definition, submission, now)
+    )
     if transition is None:
         log.warning(
             "request %s was paid in status %r, which waits for no payment",

@@ -23,9 +23,9 @@ from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
 from khidma.fields.file import DEFAULT_MAX_SIZE_MB
 from khidma.storage.blobs import blob_key
 from khidma.storage.models import Attachment, Message, Submission, User
-from khidma.web.context import blobs
+from khidma.web.context import blobs, now
 from khidma.web.i18n import current_lang, t
-from khidma.web.lifecycle import make_transition, send_message
+from khidma.web.lifecycle import conditions, make_transition, send_message
 from khidma.web.wizard import _scan_problem
 
 __all__ = ["ACCEPT", "BODY_MAX", "ReplyState", "reply_state", "save_reply", "withdrawal"]
@@ -54,7 +54,9 @@ def reply_state(
         return ReplyState(None, ())
     onward = [
         t_
-        for t_ in rules.transitions_for(workflow, submission.status, rules.CITIZEN)
+        for t_ in rules.transitions_for(
+            workflow, submission.status, rules.CITIZEN, conditions(definition, submission, now())
+        )
         if not rules.is_final(workflow, t_.to)
     ]
     if not onward:
@@ -74,7 +76,8 @@ def withdrawal(definition: ServiceDefinition | None, submission: Submission) -> 
     if definition is None:
         return None
     workflow = definition.workflow
-    for t_ in rules.transitions_for(workflow, submission.status, rules.CITIZEN):
+    applies = conditions(definition, submission, now())
+    for t_ in rules.transitions_for(workflow, submission.status, rules.CITIZEN, applies):
         if rules.is_final(workflow, t_.to):
             return t_
     return None

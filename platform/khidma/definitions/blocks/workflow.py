@@ -9,10 +9,21 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from khidma.definitions import defaults
-from khidma.definitions.blocks.base import ID, JSON, TEXT, Block, Compiling, array, listing, obj
+from khidma.definitions.blocks.base import (
+    EXPR,
+    ID,
+    JSON,
+    TEXT,
+    Block,
+    Compiling,
+    array,
+    listing,
+    obj,
+)
 from khidma.definitions.common import Text
 from khidma.definitions.graph import reach
 from khidma.definitions.yamlsource import Path
+from khidma.expressions import Expression
 
 ROLES = ["citizen", "staff", "system"]
 
@@ -32,6 +43,8 @@ class Transition:
     by: tuple[str, ...]
     label: Text | None = None
     note_required: bool = False
+    # offered only when this holds for the request's answers (None: always)
+    when: Expression | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,7 @@ class WorkflowBlock(Block):
                             "by": array({"enum": ROLES}, 1, uniqueItems=True),
                             "label": TEXT,
                             "note_required": {"type": "boolean"},
+                            "when": EXPR,
                         },
                         ["from", "to", "by"],
                     ),
@@ -102,6 +116,10 @@ class WorkflowBlock(Block):
         "workflow/transitions/label": "The button's label.",
         "workflow/transitions/note_required": (
             "Whether the person moving must write a note (a reason)."
+        ),
+        "workflow/transitions/when": (
+            "A condition on the request's answers: the move is offered (and allowed) only "
+            'when it is true, e.g. `card_delivery == "post"`.'
         ),
     }
 
@@ -168,6 +186,7 @@ class WorkflowBlock(Block):
                     tuple(t["by"]),
                     Text.of(t.get("label")),
                     t.get("note_required", False),
+                    c.expr(t, "when", path, None, "top"),
                 )
             )
         if c.data.get("workflow") and raw["initial"] in seen:
