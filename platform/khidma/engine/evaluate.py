@@ -151,9 +151,9 @@ class _Run:
                 continue
             if not shown:
                 variables[field.id] = field.type.empty_value()
-            elif field.type_name == "computed":
+            elif field.expression is not None:  # a computed field
                 variables[field.id] = self.ev.compute(field, variables)
-            elif field.type_name == "group":
+            elif field.type.value_shape == "items":  # a group
                 variables[field.id], items[field.id] = self.group(field, children, variables)
             else:
                 variables[field.id] = self.answer(field, self.answers)
@@ -180,7 +180,7 @@ class _Run:
                     child.visible_when, scope, child.id, "visible_when", index=index
                 ):
                     shown[index].add(child.id)
-                    if child.type_name == "computed":
+                    if child.expression is not None:
                         item[child.id] = self.ev.compute(child, scope, index)
                 elif child.type.holds_value:
                     item[child.id] = child.type.empty_value()
@@ -203,7 +203,7 @@ class _Run:
                 required.add(field.id)
             if field.options is not None:
                 options[field.id] = self.ev.options(field, variables)
-            if field.type_name == "group":
+            if field.type.value_shape == "items":
                 item_states[field.id] = tuple(
                     self.item_state(children, variables, item, shown, index)
                     for index, (item, shown) in enumerate(
