@@ -45,6 +45,28 @@ def make_app(tmp_path: Path, **config: Any) -> Any:
     return app
 
 
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # 13 Jumada II 1448
+
+
+def deployed_app(tmp_path: Path, **config: Any) -> Flask:
+    """An app as it is deployed, but on a real SQLite file in `tmp_path`: CSRF and the
+    rate limits on, the seed services, the clock at NOW (unless `config` says otherwise).
+    `make_app` is the wizard's lighter one (no CSRF, no limits, the real clock)."""
+    from khidma.app import create_app
+
+    settings = {
+        "DEV": True,
+        "SERVICES_DIR": str(ROOT / "services.d"),
+        "SECRET_KEY": "test-" + "x" * 40,
+        "NOW": NOW,
+        **config,
+    }
+    app = create_app(settings, instance_path=tmp_path / "instance")
+    app.config["TESTING"] = True
+    app.extensions["khidma.db"].upgrade()
+    return app
+
+
 def sign_in(app: Any, persona: str = "citizen") -> Any:
     client = app.test_client()
     response = client.post("/auth/dev-sso", data={"persona": persona})

@@ -9,25 +9,13 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from khidma.app import create_app
-from tests.web.support import NOW, ROOT, csrf_from
+from tests.drivers import deployed_app
+from tests.web.support import csrf_from
 
 
 def make_app(tmp_path: Path, **config: Any) -> Flask:
     """An app on a real SQLite file in `tmp_path`, the seed services unless told, at NOW."""
-    app = create_app(
-        {
-            "DEV": True,
-            "SERVICES_DIR": str(ROOT / "services.d"),
-            "SECRET_KEY": "backoffice-" + "x" * 40,
-            "NOW": NOW,
-            **config,
-        },
-        instance_path=tmp_path / "instance",
-    )
-    app.config["TESTING"] = True
-    app.extensions["khidma.db"].upgrade()
-    return app
+    return deployed_app(tmp_path, **{"SECRET_KEY": "backoffice-" + "x" * 40, **config})
 
 
 def page(client: FlaskClient, url: str) -> str:

@@ -14,9 +14,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from khidma.app import create_app
+from tests.drivers import deployed_app
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "identity-tests-9f3Kq2LmX8vR4tZ7wB1nC6hD0jG5pY"
 START = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)  # 12:00 in Riyadh
 
@@ -26,17 +25,8 @@ def make_app(tmp_path: Path) -> Callable[..., Flask]:
     counter = itertools.count()
 
     def make(**config: Any) -> Flask:
-        settings = {
-            "DEV": True,
-            "SERVICES_DIR": str(ROOT / "services.d"),
-            "SECRET_KEY": SECRET,
-            "NOW": START,
-            **config,
-        }
-        app = create_app(settings, instance_path=tmp_path / f"instance-{next(counter)}")
-        app.config["TESTING"] = True
-        app.extensions["khidma.db"].upgrade()
-        return app
+        home = tmp_path / f"app-{next(counter)}"  # each app its own database
+        return deployed_app(home, **{"SECRET_KEY": SECRET, "NOW": START, **config})
 
     return make
 

@@ -16,7 +16,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from khidma.app import create_app
 from khidma.definitions.snapshot import snapshot
 from khidma.engine.identifiers import make_national_id
 from khidma.engine.validate import validate_submission
@@ -30,9 +29,8 @@ from khidma.storage.models import (
     UserSource,
 )
 from khidma.storage.snapshots import save_definition
+from tests.drivers import NOW, ROOT, deployed_app  # noqa: F401  (ROOT: for this folder's tests)
 
-ROOT = Path(__file__).resolve().parents[2]
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # 13 Jumada II 1448
 PAYLOAD = "<script>alert(1)</script>"
 SHA = hashlib.sha256(b"letter").hexdigest()
 
@@ -42,17 +40,7 @@ SHA = hashlib.sha256(b"letter").hexdigest()
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "DEV": True,
-            "SERVICES_DIR": str(ROOT / "services.d"),
-            "SECRET_KEY": "test-" + "x" * 40,
-            "NOW": NOW,
-        },
-        instance_path=tmp_path / "instance",
-    )
-    app.config["TESTING"] = True
-    app.extensions["khidma.db"].upgrade()
+    app = deployed_app(tmp_path)
     yield app
     app.extensions["khidma.db"].dispose()
 

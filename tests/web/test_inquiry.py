@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,33 +11,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from khidma.app import create_app
 from khidma.definitions.snapshot import snapshot
 from khidma.storage.models import Submission, User
 from khidma.storage.snapshots import save_definition
 from khidma.web.inquiry import minutes_text
+from tests.drivers import deployed_app as make_app
 
-ROOT = Path(__file__).resolve().parents[2]
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # Hijri year 1448
 NAME = "محمد عبدالله سعد القحطاني"
 NATIONAL_ID = "1000000008"
 MOBILE = "+966501234567"
-
-
-def make_app(tmp_path: Path, **config: Any) -> Flask:
-    app = create_app(
-        {
-            "DEV": True,
-            "SERVICES_DIR": str(ROOT / "services.d"),
-            "SECRET_KEY": "test-" + "x" * 40,
-            "NOW": NOW,
-            **config,
-        },
-        instance_path=tmp_path / "instance",
-    )
-    app.config["TESTING"] = True
-    app.extensions["khidma.db"].upgrade()
-    return app
 
 
 @pytest.fixture
