@@ -114,6 +114,12 @@ class Expression:
     _stdlib: Mapping[str, Callable[..., Any]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _text: str | None = field(default=None, repr=False, compare=False)  # what was compiled
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its text (the definition cache stores compiled definitions): a CEL
+        program cannot be pickled, and it is compiled again only when first evaluated."""
+        return (_restore, (self.source, self.names, self.functions, self._text or self.source))
 
     def promoted(self, spans: Iterable[tuple[int, int]]) -> Expression:
         """This expression with each `(start, end)` span of its source run as
@@ -130,7 +136,7 @@ class Expression:
         for at, _, insert in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
             text = text[:at] + insert + text[at:]
         program = cel.compile(text)
-        return Expression(self.source, self.names, self.functions, program, self._stdlib)
+        return Expression(self.source, self.names, self.functions, program, self._stdlib, text)
 
     def evaluate(
         self,
@@ -170,4 +176,26 @@ def compile(source: str) -> Expression:
         f for f in references["functions"] if not f.startswith(("_", "@", "!", "-"))
     )
     stdlib = {name: _STDLIB[name] for name in functions if name in _STDLIB}
-    return Expression(source, names, functions, program, stdlib)
+    return Expression(source, names, functions, program, stdlib, source)
+
+
+class _LazyProgram:
+    """A CEL program compiled from `text` the first time it runs (after unpickling)."""
+
+    __slots__ = ("_program", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._program: Any = None
+
+    def execute(self, context: Any) -> Any:
+        if self._program is None:
+            self._program = cel.compile(self.text)
+        return self._program.execute(context)
+
+
+def _restore(
+    source: str, names: frozenset[str], functions: frozenset[str], text: str
+) -> Expression:
+    stdlib = {name: _STDLIB[name] for name in functions if name in _STDLIB}
+    return Expression(source, names, functions, _LazyProgram(text), stdlib, text)

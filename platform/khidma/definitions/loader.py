@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from khidma.definitions import fastschema
-from khidma.definitions.cache import DefinitionCache
+from khidma.definitions.cache import Compiled, DefinitionCache
 from khidma.definitions.compiler import compile_service, list_digest, parse_options
 from khidma.definitions.errors import DefinitionError, Problem
 from khidma.definitions.model import Option, ServiceDefinition
@@ -185,43 +185,67 @@ def load(
     cache: DefinitionCache | None = None,
 ) -> LoadResult:
     """Load every definition file below `paths`. With a `cache`, files whose bytes were
-    parsed and found schema-valid before are not parsed again (cross-checks still run)."""
+        parsed and found schema-valid before are not parsed again, and a service compiled before
+    (same bytes, same path, same shared lists, same platform code) is not compiled again."""
     result = LoadResult()
-    parsed: list[tuple[str, Located]] = []
+    compiled = cache.compiled if cache is not None and types is default_registry else None
+    parsed: list[tuple[str, Located | None, bytes | None, Compiled | None]] = []
     list_origin: dict[str, str] = {}
     for path in find_files(paths):
         result.files += 1
         file = str(path)
         raw, problem = read_bytes(path)
-        hit = cache.get(raw) if cache is not None and raw is not None else None
-        if hit is not None:
-            kind, located = hit
-        else:
-            text, problem = decode(raw, path) if raw is not None else (None, problem)
-            if problem:
-                result.problems.append(problem)
-                continue
-            assert text is not None and raw is not None
-            parsed_file, kind, problems = parse(text, file, types)
-            result.problems.extend(problems)
-            if parsed_file is None or problems:
-                continue
-            located = parsed_file
-            if cache is not None:
-                cache.put(raw, kind, located)
+        entry = compiled.get(raw, file) if compiled is not None and raw is not None else None
+        if entry is not None:
+            parsed.append((file, None, raw, entry))
+            continue
+        done = _parse_file(path, raw, problem, types, cache, result)
+        if done is None:
+            continue
+        kind, located = done
         if kind == "lists":
             _add_lists(located, file, result, list_origin)
         else:
-            parsed.append((file, located))
+            parsed.append((file, located, raw, None))
     seen: dict[str, str] = {}
     list_digests = {name: list_digest(options) for name, options in result.lists.items()}
-    for file, located in parsed:
-        definition, problems = compile_service(located, file, result.lists, types, list_digests)
+    shared_names = tuple(sorted(result.lists))
+    for file, maybe_located, raw, entry in parsed:
+        if entry is not None and (
+            entry.shared_names != shared_names
+            or any(list_digests.get(name) != d for name, d in entry.list_digests)
+        ):
+            entry = None  # the shared lists changed: compile again
+            done = _parse_file(Path(file), raw, None, types, cache, result)
+            if done is None:
+                continue
+            if done[0] == "lists":  # pragma: no cover - a compiled entry is a service
+                continue
+            maybe_located = done[1]
+        if entry is not None:
+            definition, problems, id_where = entry.definition, list(entry.problems), entry.id_where
+        else:
+            assert maybe_located is not None
+            located = maybe_located
+            definition, problems = compile_service(located, file, result.lists, types, list_digests)
+            id_where = located.where(("id",))
+            if compiled is not None and definition is not None and raw is not None:
+                compiled.put(
+                    raw,
+                    file,
+                    Compiled(
+                        definition,
+                        tuple(problems),
+                        shared_names,
+                        tuple((n, list_digests[n]) for n in definition.shared_lists_used),
+                        id_where,
+                    ),
+                )
         result.problems.extend(problems)
         if definition is None:
             continue
         if definition.id in seen:
-            line, col = located.where(("id",))
+            line, col = id_where
             result.problems.append(
                 Problem(
                     file,
@@ -236,6 +260,33 @@ def load(
         result.services.append(definition)
     result.problems.sort()
     return result
+
+
+def _parse_file(
+    path: Path,
+    raw: bytes | None,
+    problem: Problem | None,
+    types: FieldTypeRegistry,
+    cache: DefinitionCache | None,
+    result: LoadResult,
+) -> tuple[str, Located] | None:
+    """The kind and data of one file (from the parsed cache, or parsed and schema-checked),
+    or None with its problems added to `result`."""
+    hit = cache.get(raw) if cache is not None and raw is not None else None
+    if hit is not None:
+        return hit
+    text, problem = decode(raw, path) if raw is not None else (None, problem)
+    if problem:
+        result.problems.append(problem)
+        return None
+    assert text is not None and raw is not None
+    located, kind, problems = parse(text, str(path), types)
+    result.problems.extend(problems)
+    if located is None or problems:
+        return None
+    if cache is not None:
+        cache.put(raw, kind, located)
+    return kind, located
 
 
 def _add_lists(located: Located, file: str, result: LoadResult, origin: dict[str, str]) -> None:
