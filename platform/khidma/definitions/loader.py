@@ -185,7 +185,7 @@ def load(
     cache: DefinitionCache | None = None,
 ) -> LoadResult:
     """Load every definition file below `paths`. With a `cache`, files whose bytes were
-        parsed and found schema-valid before are not parsed again, and a service compiled before
+    parsed and found schema-valid before are not parsed again, and a service compiled before
     (same bytes, same path, same shared lists, same platform code) is not compiled again."""
     result = LoadResult()
     compiled = cache.compiled if cache is not None and types is default_registry else None
