@@ -35,12 +35,12 @@ from khidma.definitions.model import Field, ServiceDefinition, Step, Text
 from khidma.definitions.snapshot import snapshot
 from khidma.engine import wizard as path
 from khidma.engine.errors import FieldError
-from khidma.engine.evaluate import evaluate
+from khidma.engine.evaluate import State, evaluate, holds_for
 from khidma.engine.prefill import initial_answers
 from khidma.engine.summary import build_summary
 from khidma.engine.upload_content import content_problem
 from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
-from khidma.engine.validate import refused_inputs, validate_step
+from khidma.engine.validate import check_step, refused_inputs
 from khidma.fields.file import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE_MB
 from khidma.identity import methods
 from khidma.identity.claims import identity_claims
@@ -64,9 +64,31 @@ MB = 1024 * 1024
 
 
 def identity() -> dict[str, Any] | None:
-    """The signed-in user's claims, for prefilled and locked fields."""
+    """The signed-in user's claims, for prefilled and locked fields (worked out once a
+    request: the user does not change within one)."""
     user = g.get("user")
-    return identity_claims(user) if user is not None else None
+    if user is None:
+        return None
+    known = g.get("_claims")
+    if known is None or known[0] is not user:
+        known = (user, identity_claims(user))
+        g._claims = known
+    claims: dict[str, Any] = known[1]
+    return claims
+
+
+def evaluation(
+    definition: ServiceDefinition, answers: dict[str, Any], known: State | None = None
+) -> State:
+    """The evaluation of `answers` for this request (today, the page's language, the
+    signed-in identity): `known` when it holds for them, so that a request evaluates its
+    answers once and hands the state down (plan, fields, summary, fee)."""
+    lang, who, day = current_lang(), identity(), today()
+    if known is not None and holds_for(
+        known, definition, answers, today=day, lang=lang, identity=who
+    ):
+        return known
+    return evaluate(definition, answers, today=day, lang=lang, identity=who)
 
 
 def sign_in_refused(definition: ServiceDefinition) -> Any | None:
@@ -144,7 +166,9 @@ def _draft_ttl() -> dt.timedelta:
     return dt.timedelta(days=int(current_app.config["DRAFT_TTL_DAYS"]))
 
 
-def _plan(definition: ServiceDefinition, draft: Draft) -> path.Wizard:
+def _plan(definition: ServiceDefinition, draft: Draft, state: State | None = None) -> path.Wizard:
+    """The draft's wizard; `state`, an evaluation the request already has, is used when
+    it holds for the draft's answers (the wizard keeps the one it used, `Wizard.state`)."""
     return path.plan(
         definition,
         draft.answers,
@@ -152,6 +176,7 @@ def _plan(definition: ServiceDefinition, draft: Draft) -> path.Wizard:
         identity=identity(),
         instructions_accepted=draft.accepted_instructions_at is not None,
         visited=draft.raw.get(VISITED, []),
+        state=evaluation(definition, draft.answers, state),
     )
 
 
@@ -191,7 +216,7 @@ def _instructions(
     if request.method == "POST":
         draft.accepted_instructions_at = now()
         draft.current_step = current.id
-        following = _plan(definition, draft).next(current.id)
+        following = _plan(definition, draft, wizard.state).next(current.id)
         return _go(draft.token, following)
     return render_template(
         "wizard/instructions.html", d=definition, draft=draft, wizard=wizard, current=current
@@ -228,9 +253,10 @@ def _render_step(
     step: Step,
     errors: list[FieldError],
     status: int = 200,
+    state: State | None = None,
 ) -> Any:
     lang = current_lang()
-    state = evaluate(definition, draft.answers, today=today(), lang=lang, identity=identity())
+    state = evaluation(definition, draft.answers, state or wizard.state)
     refused = {k: v for k, v in draft.raw.items() if not k.startswith("_")}
     views = field_views(definition, step.fields, state, draft.answers, refused, errors, lang)
     summary = [(e, e.message(definition, lang, in_summary=True)) for e in errors]
@@ -280,10 +306,10 @@ def refresh(token: str, page_id: str) -> Any:
             abort(404)
         raw_input = _form_input(session, draft, step, [], store_uploads=False)
     lang = current_lang()
-    answers, errors = validate_step(
+    answers, errors, checked = check_step(
         definition, step.id, raw_input, draft.answers, today=today(), identity=identity(), lang=lang
     )
-    state = evaluate(definition, answers, today=today(), lang=lang, identity=identity())
+    state = evaluation(definition, answers, checked)
     changed = request.form.get("_changed", "")
     field_id, item = _changed_field(changed, step)
     affected = definition.affects.get(field_id, frozenset()) if field_id else frozenset()
@@ -358,7 +384,7 @@ def _post_step(
     finally:
         for _, upload in request.files.items(multi=True):
             upload.close()  # large uploads are spooled to temporary files
-    answers, errors = validate_step(
+    answers, errors, state = check_step(
         definition,
         step.id,
         raw_input,
@@ -378,7 +404,7 @@ def _post_step(
         session.refresh(draft)
         session.expunge(draft)
         draft.answers, draft.raw = answers, raw
-        return _render_step(draft, definition, wizard, current, step, [too_big], 413)
+        return _render_step(draft, definition, wizard, current, step, [too_big], 413, state)
     post.commit()
     draft.answers = answers
     draft.raw = raw
@@ -386,18 +412,20 @@ def _post_step(
     draft.expires_at = now() + _draft_ttl()
     if action.startswith(("add:", "remove:", "remove-file:", "update:")):
         if htmx:
-            return _render_step(draft, definition, wizard, current, step, [])
+            return _render_step(draft, definition, wizard, current, step, [], state=state)
         group = action.split(":")[1]
         return _go(draft.token, current, anchor="block-" + group)
     if action == "save":
         return redirect(url_for("account.index"))
+    # the pages for the new answers, from the evaluation the checks were made on
     if action == "back":
-        return _go(draft.token, _plan(definition, draft).previous(current.id) or current)
+        return _go(draft.token, _plan(definition, draft, state).previous(current.id) or current)
     if errors:
-        return _render_step(draft, definition, _plan(definition, draft), current, step, errors)
+        after = _plan(definition, draft, state)
+        return _render_step(draft, definition, after, current, step, errors, state=after.state)
     if request.form.get("return") == "review":
         return _go(draft.token, None, anchor="answer-" + step.id)
-    return _go(draft.token, _plan(definition, draft).next(current.id))
+    return _go(draft.token, _plan(definition, draft, state).next(current.id))
 
 
 def _hold(
@@ -636,8 +664,12 @@ def review(
     the error summary, pointing at the submit button)."""
     lang = current_lang()
     who = identity()
-    summary = build_summary(definition, draft.answers, lang, today=today(), identity=who)
-    summary = with_fee(summary, quoted_fee(definition, draft.answers, today=today(), identity=who))
+    state = evaluation(definition, draft.answers, wizard.state)
+    summary = build_summary(
+        definition, draft.answers, lang, today=today(), identity=who, state=state
+    )
+    fee = quoted_fee(definition, draft.answers, today=today(), identity=who, state=state)
+    summary = with_fee(summary, fee)
     steps_of = {f.id: f.step for f in definition.all_fields()}
 
     def change_url(field_id: str) -> str | None:
