@@ -46,7 +46,7 @@ from khidma.identity import methods
 from khidma.identity.claims import identity_claims
 from khidma.payments.display import quoted_fee, with_fee
 from khidma.storage.blobs import blob_key
-from khidma.storage.models import Attachment, Draft
+from khidma.storage.models import Attachment, Draft, User
 from khidma.storage.scan import Verdict, VirusScanner
 from khidma.storage.snapshots import save_definition
 from khidma.web import access, booking
@@ -135,6 +135,9 @@ def start(service_id: str) -> Any:
         return refused
     with database().session(write=True) as session:
         cap = int(current_app.config["DRAFTS_PER_CITIZEN"])
+        # Two starts of one citizen queue on their account row for this short transaction
+        # (SQLite's write transactions queue already), so the cap is exact.
+        session.execute(select(User.id).where(User.id == g.user.id).with_for_update())
         if _open_drafts(session, g.user.id) >= cap:
             flash(t("security.drafts.too_many", count=cap), "error")
             return redirect(url_for("account.index"), 303)
@@ -154,8 +157,7 @@ def start(service_id: str) -> Any:
 
 
 def _open_drafts(session: Session, user_id: int) -> int:
-    """The citizen's drafts not yet expired (a cap, not a count that must be exact: two
-    starts at the same instant may pass it by one)."""
+    """The citizen's drafts not yet expired."""
     query = select(func.count()).where(
         Draft.user_id == user_id, or_(Draft.expires_at.is_(None), Draft.expires_at > now())
     )
@@ -183,6 +185,10 @@ def _plan(definition: ServiceDefinition, draft: Draft, state: State | None = Non
 # -- pages ----------------------------------------------------------------------------------
 @bp.route("/drafts/<token>/<page_id>", methods=["GET", "POST"])
 def page(token: str, page_id: str) -> Any:
+    if request.method == "POST":
+        done = _post_then_save(token, page_id)
+        if done is not None:
+            return done
     with database().session(write=request.method == "POST") as session:
         draft = owned_draft(session, token)
         definition = pinned_definition(draft.service_id, draft.definition_hash)
@@ -204,6 +210,52 @@ def page(token: str, page_id: str) -> Any:
         if request.method == "GET":
             return _render_step(draft, definition, wizard, current, current.step, [])
         return _post_step(session, draft, definition, wizard, current, current.step)
+
+
+def _post_then_save(token: str, page_id: str) -> Any | None:
+    """A step post that stores nothing but the draft (no upload, no slot to hold): the
+    checks run in a read transaction and the draft is saved in one short write
+    transaction after them, so posts of other drafts do not queue behind this one's
+    evaluation and drawing (SQLite lets one writer in at a time). The save happens only
+    when the draft is as it was read; otherwise — or for any other post — None: the
+    caller does the post again under the write lock from the start."""
+    if any(upload and upload.filename for _, upload in request.files.items(multi=True)):
+        return None
+    with database().session() as session:
+        draft = owned_draft(session, token)
+        definition = pinned_definition(draft.service_id, draft.definition_hash)
+        if sign_in_refused(definition) is not None:
+            return None
+        wizard = _plan(definition, draft)
+        current = wizard.page(page_id)
+        if current is None or current.step is None or not wizard.can_open(page_id):
+            return None
+        step = current.step
+        if definition.booking and definition.booking.slot_field in {f.id for f in step.fields}:
+            return None
+        seen = _draft_stamp(draft)
+        response = _post_step(session, draft, definition, wizard, current, step)
+        if draft not in session:  # refused whole (too large): nothing is saved
+            return response
+        new = (draft.answers, draft.raw, draft.current_step, draft.expires_at)
+        session.expunge(draft)  # its changes are saved below, not by this transaction
+    with database().session(write=True) as session:
+        fresh = session.get(Draft, draft.id)
+        if fresh is None or _draft_stamp(fresh) != seen:
+            return None  # changed since it was read (another tab, a submit): start again
+        fresh.answers, fresh.raw, fresh.current_step, fresh.expires_at = new
+    return response
+
+
+def _draft_stamp(draft: Draft) -> tuple[Any, ...]:
+    """What a step post reads of a draft and must find unchanged to save it."""
+    return (
+        json.dumps(draft.answers, sort_keys=True, default=str),
+        json.dumps(draft.raw, sort_keys=True, default=str),
+        json.dumps(draft.declarations, sort_keys=True, default=str),
+        draft.accepted_instructions_at,
+        draft.updated_at,
+    )
 
 
 def _instructions(
