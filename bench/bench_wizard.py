@@ -10,6 +10,13 @@ Flask-WTF (`bench/handwritten.py`, under the same gunicorn settings), then drive
 with wrk: a GET of the step, and a valid POST of it (which saves and redirects).
 Prints requests/s, latency percentiles and errors for each, and the ratio
 Khidma / hand-written. Paste the table into docs/performance.md.
+
+`--before DIR` also runs Khidma from another source tree (e.g. `git archive` of an older
+commit unpacked in DIR) in the same run, so a change is measured side by side with what it
+replaces under the same machine load:
+
+    git archive BASE | tar -x -C /tmp/before
+    python bench/bench_wizard.py --before /tmp/before
 """
 
 from __future__ import annotations
@@ -87,6 +94,30 @@ def khidma_draft(instance: Path) -> tuple[str, str, str]:
     return path, f"khidma_session={cookie.value}", token
 
 
+def tree_env(tree: Path | None) -> dict[str, str]:
+    """The environment that imports `khidma` from `tree` (a source checkout) instead of
+    this one: its `platform/` first on the path, with its renderer beside the package."""
+    if tree is None:
+        return {}
+    link = tree / "platform" / "khidma" / "renderer"
+    if not link.exists():
+        link.symlink_to(tree / "renderer", target_is_directory=True)
+    return {"PYTHONPATH": str(tree / "platform")}
+
+
+def prepared_draft(instance: Path, tree: Path | None) -> tuple[str, str, str]:
+    """`khidma_draft` run by the code of `tree` (in its own process)."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--draft", str(instance)],
+        env={**os.environ, **tree_env(tree)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    path, cookie, token = json.loads(out.splitlines()[-1])
+    return str(path), str(cookie), str(token)
+
+
 def baseline_draft(url: str) -> tuple[str, str, str]:
     with requests.Session() as s:
         page = s.get(url + "/drafts/bench/applicant", timeout=5)
@@ -131,126 +162,137 @@ def gunicorn_args(workers: int, threads: int) -> list[str]:
     return ["--workers", str(workers), "--threads", str(threads)]
 
 
+def khidma_rows(
+    label: str, tree: Path | None, folder: Path, args: argparse.Namespace
+) -> list[tuple[str, str, dict[str, float]]]:
+    instance = folder / f"instance-{label}"
+    path, cookie, token = prepared_draft(instance, tree)
+    body = urlencode({**ANSWERS, "csrf_token": token})
+    port = free_port()
+    env = {
+        **os.environ,
+        **tree_env(tree),
+        "KHIDMA_DEV": "1",
+        "KHIDMA_SERVICES_DIR": str(ROOT / "services.d"),
+        "KHIDMA_LOG_FORMAT": "json",
+    }
+    server = subprocess.Popen(
+        [
+            str(BIN / "khidma"),
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--instance",
+            str(instance),
+            *gunicorn_args(args.workers, args.threads),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    rows = []
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait(url + "/healthz", server)
+        check = requests.get(url + path, headers={"Cookie": cookie}, timeout=5)
+        assert check.status_code == 200 and "csrf_token" in check.text, check.status_code
+        for name, data in (("GET", None), ("POST", body)):
+            result = wrk(
+                url + path,
+                cookie,
+                body=data,
+                connections=args.connections,
+                duration=args.duration,
+                folder=folder,
+            )
+            rows.append((label, name, result))
+    finally:
+        server.terminate()
+        server.wait()
+    return rows
+
+
+def handwritten_rows(
+    folder: Path, args: argparse.Namespace
+) -> list[tuple[str, str, dict[str, float]]]:
+    port = free_port()
+    benv = {
+        **os.environ,
+        "BASELINE_DB": str(folder / "baseline.sqlite3"),
+        "BASELINE_SECRET": "baseline-" + "q" * 40,
+        "BASELINE_STATIC": str(ROOT / "renderer" / "static"),
+        "PYTHONPATH": str(ROOT),
+    }
+    baseline = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "bench.handwritten:create()",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--worker-class",
+            "gthread",
+            *gunicorn_args(args.workers, args.threads),
+        ],
+        env=benv,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    rows = []
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait(url + "/static/css/khidma.css", baseline)
+        bpath, bcookie, btoken = baseline_draft(url)
+        bbody = urlencode({**ANSWERS, "csrf_token": btoken})
+        for name, data in (("GET", None), ("POST", bbody)):
+            result = wrk(
+                url + bpath,
+                bcookie,
+                body=data,
+                connections=args.connections,
+                duration=args.duration,
+                folder=folder,
+            )
+            rows.append(("hand-written", name, result))
+    finally:
+        baseline.terminate()
+        baseline.wait()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--before", type=Path, help="also run Khidma from this source tree")
+    parser.add_argument("--draft", type=Path, help=argparse.SUPPRESS)  # internal
     args = parser.parse_args()
+    if args.draft is not None:  # prepare a draft with this process's khidma, print it
+        print(json.dumps(khidma_draft(args.draft)))
+        return
     rows: list[tuple[str, str, dict[str, float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        instance = folder / "instance"
-        path, cookie, token = khidma_draft(instance)
-        body = urlencode({**ANSWERS, "csrf_token": token})
-        port = free_port()
-        env = {
-            **os.environ,
-            "KHIDMA_DEV": "1",
-            "KHIDMA_SERVICES_DIR": str(ROOT / "services.d"),
-            "KHIDMA_LOG_FORMAT": "json",
-        }
-        server = subprocess.Popen(
-            [
-                str(BIN / "khidma"),
-                "serve",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--instance",
-                str(instance),
-                *gunicorn_args(args.workers, args.threads),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait(url + "/healthz", server)
-            check = requests.get(url + path, headers={"Cookie": cookie}, timeout=5)
-            assert check.status_code == 200 and "csrf_token" in check.text, check.status_code
-            for name, data in (("GET", None), ("POST", body)):
-                rows.append(
-                    (
-                        "Khidma",
-                        name,
-                        wrk(
-                            url + path,
-                            cookie,
-                            body=data,
-                            connections=args.connections,
-                            duration=args.duration,
-                            folder=folder,
-                        ),
-                    )
-                )
-        finally:
-            server.terminate()
-            server.wait()
-
-        port = free_port()
-        benv = {
-            **os.environ,
-            "BASELINE_DB": str(folder / "baseline.sqlite3"),
-            "BASELINE_SECRET": "baseline-" + "q" * 40,
-            "BASELINE_STATIC": str(ROOT / "renderer" / "static"),
-            "PYTHONPATH": str(ROOT),
-        }
-        baseline = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "bench.handwritten:create()",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--worker-class",
-                "gthread",
-                *gunicorn_args(args.workers, args.threads),
-            ],
-            env=benv,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=ROOT,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait(url + "/static/css/khidma.css", baseline)
-            bpath, bcookie, btoken = baseline_draft(url)
-            bbody = urlencode({**ANSWERS, "csrf_token": btoken})
-            for name, data in (("GET", None), ("POST", bbody)):
-                rows.append(
-                    (
-                        "hand-written",
-                        name,
-                        wrk(
-                            url + bpath,
-                            bcookie,
-                            body=data,
-                            connections=args.connections,
-                            duration=args.duration,
-                            folder=folder,
-                        ),
-                    )
-                )
-        finally:
-            baseline.terminate()
-            baseline.wait()
+        if args.before is not None:
+            rows += khidma_rows("Khidma before", args.before.resolve(), folder, args)
+        rows += khidma_rows("Khidma", None, folder, args)
+        rows += handwritten_rows(folder, args)
 
     print(
         f"workers {args.workers} × threads {args.threads}, {args.connections} connections, "
-        f"{args.duration} s each, {os.cpu_count()} cores"
+        f"{args.duration} s each, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
     )
-    print("| page | request | req/s | p50 ms | p90 ms | p99 ms | errors |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| page | request | req/s | p50 ms | p90 ms | p99 ms | errors | × hand-written |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    by = {(w, n): r for w, n, r in rows}
     for who, name, r in rows:
+        ratio = r["rps"] / by[("hand-written", name)]["rps"]
         print(
             f"| {who} | {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p90']:.1f} | "
-            f"{r['p99']:.1f} | {r['errors']:.0f} |"
+            f"{r['p99']:.1f} | {r['errors']:.0f} | {ratio:.2f}× |"
         )
-    by = {(w, n): r for w, n, r in rows}
-    for name in ("GET", "POST"):
-        ratio = by[("Khidma", name)]["rps"] / by[("hand-written", name)]["rps"]
-        print(f"{name}: Khidma / hand-written = {ratio:.2f}×")
 
 
 if __name__ == "__main__":

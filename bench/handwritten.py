@@ -17,7 +17,7 @@ import sqlite3
 import threading
 from typing import Any
 
-from flask import Flask, redirect, render_template_string, request, session
+from flask import Flask, redirect, request, session
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
 from wtforms import EmailField, RadioField, SelectField, StringField
@@ -124,6 +124,9 @@ def create() -> Flask:
     app = Flask(__name__, static_folder=os.environ["BASELINE_STATIC"], static_url_path="/static")
     app.config.update(SECRET_KEY=os.environ["BASELINE_SECRET"], WTF_CSRF_TIME_LIMIT=None)
     CSRFProtect(app)
+    # Compiled once, as `render_template` does for a file (`render_template_string` would
+    # compile the page again on every request, which no team ships).
+    page = app.jinja_env.from_string(PAGE)
     path = os.environ["BASELINE_DB"]
     local = threading.local()
 
@@ -153,6 +156,8 @@ def create() -> Flask:
                 (json.dumps(answers, ensure_ascii=False), token),
             )
             return redirect(f"/drafts/{token}/appointment", code=303)
-        return render_template_string(PAGE, form=form)
+        context: dict[str, Any] = {"form": form}
+        app.update_template_context(context)
+        return page.render(context)
 
     return app

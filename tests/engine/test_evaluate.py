@@ -217,3 +217,31 @@ def test_real_services_evaluate_without_crashing(definition: ServiceDefinition) 
     state = run(definition, {}, identity=IDENTITY)
     assert state.visible_steps
     run(definition, prefill_answers(definition, IDENTITY), lang="en")
+
+
+# --- one evaluation a request: holds_for ----------------------------------------------
+def test_a_state_holds_for_answers_that_read_the_same(minimal: ServiceDefinition) -> None:
+    from khidma.engine.evaluate import holds_for
+
+    stored = {"people": [{"person_name": "Ali", "hours": 4}, {}]}
+    state = run(minimal, stored)
+    # an unanswered field and an absent one read the same; so do {} and empty children
+    same = {"people": [{"person_name": "Ali", "hours": 4}, {"person_name": None}]}
+    assert holds_for(state, minimal, same, today=TODAY, lang="ar")
+    assert run(minimal, same) == state
+    other = {"people": [{"person_name": "Ali", "hours": 5}, {}]}
+    assert not holds_for(state, minimal, other, today=TODAY, lang="ar")
+    assert not holds_for(state, minimal, stored, today=TODAY + dt.timedelta(days=1), lang="ar")
+
+
+def test_a_state_in_another_language_holds_only_when_no_expression_reads_lang() -> None:
+    from khidma.engine.evaluate import holds_for
+
+    minimal = _load("minimal.yaml")
+    traffic = next(
+        s for s in load([SERVICES]).services if s.id == "traffic"
+    )  # its computed lists read `lang`
+    for definition, serves in ((minimal, True), (traffic, False)):
+        state = run(definition, {}, lang="en")
+        assert holds_for(state, definition, {}, today=TODAY, lang="en")
+        assert holds_for(state, definition, {}, today=TODAY, lang="ar") is serves

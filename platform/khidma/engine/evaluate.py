@@ -11,6 +11,12 @@ a value → its answer, or its type's empty value when unanswered *or hidden*; a
 field never influences anything. A group is a list of item maps, each holding every child
 id (hidden children empty). Locked fields (`prefill.is_locked`) hold their locked value,
 whatever the answers say. `today` is the ISO date; `lang` is "ar" or "en".
+
+One evaluation serves a whole request: a `State` remembers what it read of the answers
+(`State.reads`), and `holds_for` says whether it is also the evaluation of other answers
+(the normalised copy of stored answers, the answers a step post leaves) — the callers
+(`validate`, `wizard.plan`, `summary`, the fees) take a `state` and evaluate again only
+when it is not.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from types import MappingProxyType
 from typing import Any
 
@@ -26,7 +33,15 @@ from khidma.engine.conditions import Evaluator, ExpressionProblem
 from khidma.engine.order import units
 from khidma.engine.prefill import Identity, is_locked, locked_value, prefill_answers
 
-__all__ = ["ExpressionProblem", "ItemState", "State", "evaluate", "prefill_answers"]
+__all__ = [
+    "ExpressionProblem",
+    "ItemState",
+    "State",
+    "evaluate",
+    "holds_for",
+    "prefill_answers",
+    "reads",
+]
 
 
 @dataclass(frozen=True)
@@ -58,6 +73,8 @@ class State:
     options: Mapping[str, tuple[Option, ...]]
     items: Mapping[str, tuple[ItemState, ...]]
     expression_errors: tuple[ExpressionProblem, ...]
+    # what the evaluation read of the answers (`reads`): equal reads, equal state
+    basis: tuple[Any, ...] | None = dc_field(default=None, repr=False, compare=False)
 
     def _item(self, field_id: str, item: int) -> ItemState | None:
         states = self.items.get(field_id, ())
@@ -110,10 +127,7 @@ class _Run:
         self.ev = Evaluator(definition)
 
     def answer(self, field: Field, source: Mapping[str, Any]) -> Any:
-        value = source.get(field.id)
-        if is_locked(field):
-            value = locked_value(field, value, self.identity, today=self.today)
-        return field.type.empty_value() if value is None else value
+        return _answer(field, source, self.identity, self.today)
 
     def steps(self, variables: Mapping[str, Any]) -> dict[str, bool]:
         return {
@@ -222,6 +236,7 @@ class _Run:
             options=MappingProxyType(options),
             items=MappingProxyType(item_states),
             expression_errors=tuple(self.ev.problems),
+            basis=reads(self.definition, self.answers, today=self.today, identity=self.identity),
         )
 
     def item_state(
@@ -256,3 +271,108 @@ def evaluate(
     `answers` are ignored; answers of computed fields are ignored and recomputed. With
     `identity`, locked prefilled fields hold the identity's claims."""
     return _Run(definition, answers, today, lang, identity).run()
+
+
+def _answer(
+    field: Field, source: Mapping[str, Any], identity: Identity | None, today: dt.date
+) -> Any:
+    """The value an evaluation starts from for `field`: its answer in `source` (a locked
+    field's locked value), or its type's empty value."""
+    value = source.get(field.id)
+    if is_locked(field):
+        value = locked_value(field, value, identity, today=today)
+    return field.type.empty_value() if value is None else value
+
+
+def reads(
+    definition: ServiceDefinition,
+    answers: Mapping[str, Any],
+    *,
+    today: dt.date,
+    identity: Identity | None = None,
+) -> tuple[Any, ...]:
+    """Everything an evaluation of `answers` reads of them, in a comparable form: two
+    answer mappings with equal reads evaluate to the same `State` (for the same `today`,
+    `lang` and identity, which the locked values below carry).
+
+    `evaluate` starts every value field from its answer and then settles the fields in
+    dependency order, each from its own answer (groups: each item's children from the
+    item's); the starting values of a computed field and of a group's raw list are read
+    only by the first guess of which steps are shown, so they count only when a step's
+    condition names them."""
+    stepped = _step_names(definition)
+    found: list[Any] = []
+    for f, children in definition.evaluation_units:
+        if not f.type.holds_value:
+            continue
+        if f.type_name == "group":
+            raw = answers.get(f.id)
+            items = raw if isinstance(raw, (list, tuple)) else []
+            found.append(
+                [
+                    [
+                        _answer(c, item if isinstance(item, Mapping) else {}, identity, today)
+                        for c in children
+                        if c.type.holds_value
+                    ]
+                    for item in items
+                ]
+            )
+            if f.id in stepped:
+                found.append(_answer(f, answers, identity, today))
+        elif f.type_name != "computed" or f.id in stepped:
+            found.append(_answer(f, answers, identity, today))
+    return tuple(found)
+
+
+def holds_for(
+    state: State | None,
+    definition: ServiceDefinition,
+    answers: Mapping[str, Any],
+    *,
+    today: dt.date,
+    lang: str,
+    identity: Identity | None = None,
+) -> bool:
+    """True when `state` is what `evaluate(definition, answers, today=today, lang=lang,
+    identity=identity)` would give, so it can be used instead. A state evaluated in the
+    other language serves when no expression of the definition reads `lang`."""
+    if state is None or state.basis is None or state.today != today:
+        return False
+    if state.lang != lang and _reads_lang(definition):
+        return False
+    return state.basis == reads(definition, answers, today=today, identity=identity)
+
+
+# (definition id, version hash) → names read by step conditions / whether `lang` is read.
+# Definitions are compiled once and every version is kept: a bounded set.
+_STEP_NAMES: dict[tuple[str, str], frozenset[str]] = {}
+_READS_LANG: dict[tuple[str, str], bool] = {}
+
+
+def _step_names(definition: ServiceDefinition) -> frozenset[str]:
+    key = (definition.id, definition.hash)
+    found = _STEP_NAMES.get(key)
+    if found is None:
+        found = frozenset(
+            name
+            for step in definition.steps
+            if step.visible_when is not None
+            for name in step.visible_when.names
+        )
+        _STEP_NAMES[key] = found
+    return found
+
+
+def _reads_lang(definition: ServiceDefinition) -> bool:
+    key = (definition.id, definition.hash)
+    found = _READS_LANG.get(key)
+    if found is None:
+        expressions = [s.visible_when for s in definition.steps]
+        for f in definition.all_fields():
+            expressions += [f.visible_when, f.required_when, f.options_filter, f.expression]
+            expressions += [r.check for r in f.rules]
+        expressions.append(definition.fees.expression)
+        found = any(e is not None and "lang" in e.names for e in expressions)
+        _READS_LANG[key] = found
+    return found

@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Protocol
 
 from khidma.definitions.model import Field, ServiceDefinition
 from khidma.engine.display import display_value, size_text
-from khidma.engine.evaluate import State, evaluate
+from khidma.engine.evaluate import State, evaluate, holds_for
 from khidma.engine.prefill import Identity
 from khidma.engine.values import is_empty
 
@@ -343,13 +343,17 @@ def build_summary(
     declarations_accepted: Mapping[str, str] | None = None,
     today: dt.date | None = None,
     identity: Identity | None = None,
+    state: State | None = None,
 ) -> Summary:
     """The render tree of `answers` (stored, normalised) in `lang`. `declarations_accepted`
     maps declaration id → when it was accepted; every declaration of the service is listed,
-    accepted or not. `today` (for conditions that read it) defaults to the current date."""
-    state = evaluate(
-        definition, answers, today=today or dt.date.today(), lang=lang, identity=identity
-    )
+    accepted or not. `today` (for conditions that read it) defaults to the current date.
+    `state`, the caller's evaluation of the answers, is used when it holds for them."""
+    day = today or dt.date.today()
+    if state is None or not holds_for(
+        state, definition, answers, today=day, lang=lang, identity=identity
+    ):
+        state = evaluate(definition, answers, today=day, lang=lang, identity=identity)
     sections = []
     for step in definition.steps:
         if step.id not in state.visible_steps:

@@ -23,12 +23,19 @@ from typing import Any
 from khidma.definitions.model import Field, Option, ServiceDefinition
 from khidma.engine.conditions import Evaluator
 from khidma.engine.errors import FieldError, InvalidValue
-from khidma.engine.evaluate import State, evaluate
+from khidma.engine.evaluate import State, evaluate, holds_for
 from khidma.engine.order import plain
 from khidma.engine.prefill import Identity, is_locked, locked_value
 from khidma.engine.values import is_empty, normalise
 
-__all__ = ["refused_inputs", "validate_declarations", "validate_step", "validate_submission"]
+__all__ = [
+    "check_step",
+    "check_submission",
+    "refused_inputs",
+    "validate_declarations",
+    "validate_step",
+    "validate_submission",
+]
 
 Key = tuple[str, int | None, str | None]  # field, item, child
 
@@ -84,10 +91,16 @@ class _Pass:
         return result
 
     # -- phase 2: against the whole ------------------------------------------------------
-    def check(self, fields: Iterable[Field], answers: Mapping[str, Any]) -> State:
-        state = evaluate(
-            self.definition, answers, today=self.today, lang=self.lang, identity=self.identity
-        )
+    def check(
+        self, fields: Iterable[Field], answers: Mapping[str, Any], known: State | None = None
+    ) -> State:
+        who, today, lang = self.identity, self.today, self.lang
+        if known is not None and holds_for(
+            known, self.definition, answers, today=today, lang=lang, identity=who
+        ):
+            state = known  # the caller's evaluation is this one: not evaluated again
+        else:
+            state = evaluate(self.definition, answers, today=today, lang=lang, identity=who)
         rules = Evaluator(self.definition)
         for f in fields:
             if f.id not in state.visible or not f.type.holds_value:
@@ -214,6 +227,24 @@ def validate_step(
     missing from `raw_input` is an empty answer (an unticked checkbox posts nothing).
     A hidden step takes nothing: its fields are hidden, so their answers are removed.
     Raises `KeyError` for an unknown step id."""
+    new_answers, errors, _ = check_step(
+        definition, step_id, raw_input, answers, today=today, identity=identity, lang=lang
+    )
+    return new_answers, errors
+
+
+def check_step(
+    definition: ServiceDefinition,
+    step_id: str,
+    raw_input: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    *,
+    today: dt.date,
+    identity: Identity | None = None,
+    lang: str = "ar",
+) -> tuple[dict[str, Any], list[FieldError], State]:
+    """`validate_step`, with the evaluation its checks were made on (of the answers with
+    this input taken; usually the evaluation of the new answers too: `holds_for` says)."""
     step = next((s for s in definition.steps if s.id == step_id), None)
     if step is None:
         raise KeyError(step_id)
@@ -222,10 +253,10 @@ def validate_step(
         run.take(f, raw_input, answers)
     merged = {k: v for k, v in answers.items() if k not in {f.id for f in step.fields}}
     merged.update(run.values)
-    run.check(step.fields, merged)
+    state = run.check(step.fields, merged)
     new_answers = {k: v for k, v in answers.items() if k not in {f.id for f in step.fields}}
     new_answers.update({k: v for k, v in run.values.items() if not is_empty(v)})
-    return new_answers, run.errors
+    return new_answers, run.errors, state
 
 
 def validate_submission(
@@ -235,25 +266,46 @@ def validate_submission(
     today: dt.date,
     identity: Identity | None = None,
     lang: str = "ar",
+    state: State | None = None,
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """Check everything again, trusting nothing that was stored or posted.
 
     The clean answers hold only visible, answered fields of visible steps (unknown ids and
     hidden answers are dropped), every value normalised again, locked fields reset to the
     identity's claim or their default, and computed values recomputed (what was sent for
-    them is ignored). Errors cover every step, in the order of the definition."""
+    them is ignored). Errors cover every step, in the order of the definition.
+
+    `state`, an evaluation the caller already has (of the stored answers, say), is used
+    instead of evaluating the normalised answers when it holds for them (`holds_for`:
+    normalising stored answers changes nothing an evaluation reads)."""
+    clean, errors, _ = check_submission(
+        definition, answers, today=today, identity=identity, lang=lang, state=state
+    )
+    return clean, errors
+
+
+def check_submission(
+    definition: ServiceDefinition,
+    answers: Mapping[str, Any],
+    *,
+    today: dt.date,
+    identity: Identity | None = None,
+    lang: str = "ar",
+    state: State | None = None,
+) -> tuple[dict[str, Any], list[FieldError], State]:
+    """`validate_submission`, with the evaluation of the normalised answers it checked."""
     run = _Pass(definition, today, identity, lang)
     fields = [f for step in definition.steps for f in step.fields]
     for f in fields:
         run.take(f, answers, answers)
-    state = run.check(fields, dict(run.values))
+    checked = run.check(fields, dict(run.values), state)
     clean = {k: v for k, v in run.values.items() if not is_empty(v)}
     for f in fields:
-        if f.type.holds_value and not f.type.takes_input and f.id in state.visible:
-            value = state.values.get(f.id)
+        if f.type.holds_value and not f.type.takes_input and f.id in checked.visible:
+            value = checked.values.get(f.id)
             if value is not None:
                 clean[f.id] = value
-    return clean, run.errors
+    return clean, run.errors, checked
 
 
 def validate_declarations(

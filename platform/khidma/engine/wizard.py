@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any, Literal
 
 from khidma.definitions.model import ServiceDefinition, Step, Text
 from khidma.engine.errors import FieldError
-from khidma.engine.evaluate import evaluate
+from khidma.engine.evaluate import State, evaluate, holds_for
 from khidma.engine.prefill import Identity
 from khidma.engine.validate import validate_submission
 
@@ -52,6 +53,8 @@ class Wizard:
     pages: tuple[Page, ...]
     complete: frozenset[str]
     errors: tuple[FieldError, ...] = ()
+    # the evaluation of the answers the pages were planned for (see `plan`)
+    state: State | None = dc_field(default=None, compare=False, repr=False)
 
     @property
     def steps(self) -> tuple[Page, ...]:
@@ -107,17 +110,27 @@ def plan(
     identity: Identity | None = None,
     instructions_accepted: bool = False,
     visited: Collection[str] | None = None,
+    state: State | None = None,
 ) -> Wizard:
     """The wizard for `answers`. With `visited` (step ids the applicant has submitted at
-    least once), an unvisited step is never complete, even when it has nothing required."""
-    state = evaluate(definition, answers, today=today, identity=identity)
+    least once), an unvisited step is never complete, even when it has nothing required.
+
+    A caller that has already evaluated the answers passes `state`, used when it holds
+    for them (`evaluate.holds_for`), by the check of every step too: the answers are not
+    evaluated again. The wizard keeps the evaluation it was planned from (`Wizard.state`)."""
+    if state is None or not holds_for(
+        state, definition, answers, today=today, lang="ar", identity=identity
+    ):
+        state = evaluate(definition, answers, today=today, identity=identity)
     pages: list[Page] = []
     complete: set[str] = set()
     if definition.instructions is not None:
         pages.append(Page(INSTRUCTIONS, "instructions", 0, definition.instructions.title))
         if instructions_accepted:
             complete.add(INSTRUCTIONS)
-    _, errors = validate_submission(definition, answers, today=today, identity=identity)
+    _, errors = validate_submission(
+        definition, answers, today=today, identity=identity, state=state
+    )
     failing = {_step_of(definition, e) for e in errors}
     visible = [s for s in definition.steps if s.id in state.visible_steps]
     for number, step in enumerate(visible, start=1):
@@ -127,4 +140,4 @@ def plan(
     if definition.review_enabled:
         title = definition.review_title or DEFAULT_REVIEW_TITLE
         pages.append(Page(REVIEW, "review", len(visible) + 1, title))
-    return Wizard(tuple(pages), frozenset(complete), tuple(errors))
+    return Wizard(tuple(pages), frozenset(complete), tuple(errors), state)

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Exists, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -254,20 +254,18 @@ def record(
 def session_ended(session: Session, user_id: int, sid: str, since: datetime) -> bool:
     """True when the session `sid` of `user_id`, begun at `since`, was ended since: it
     was signed out, or the password was reset, or the SSO claimed the account."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(AuditLog)
-            .where(
-                AuditLog.user_id == user_id,
-                or_(
-                    AuditLog.action.in_(ENDS_ALL_SESSIONS) & (AuditLog.created_at > since),
-                    (AuditLog.action == ENDS_ONE_SESSION) & (AuditLog.object_id == sid),
-                ),
-            )
-        )
-        or 0
-    ) > 0
+    return bool(session.scalar(select(ended_since(user_id, sid, since))))
+
+
+def ended_since(user_id: int, sid: str, since: datetime) -> Exists:
+    """`session_ended` as an SQL condition, to ask it in the query that loads the user."""
+    return exists().where(
+        AuditLog.user_id == user_id,
+        or_(
+            AuditLog.action.in_(ENDS_ALL_SESSIONS) & (AuditLog.created_at > since),
+            (AuditLog.action == ENDS_ONE_SESSION) & (AuditLog.object_id == sid),
+        ),
+    )
 
 
 def new_session_id() -> str:

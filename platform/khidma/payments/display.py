@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from khidma.definitions.model import ServiceDefinition
+from khidma.engine.evaluate import State
 from khidma.engine.prefill import Identity
 from khidma.engine.summary import FeeLine, Summary
 from khidma.payments.fees import FeeError, FeeQuote, quote
@@ -51,11 +52,12 @@ def quoted_fee(
     *,
     today: dt.date,
     identity: Identity | None = None,
+    state: State | None = None,
 ) -> FeeQuote | None:
     """The fee these answers would cost, for the review page; None when the service is
     free or the fee cannot be worked out yet (logged: submitting then says so)."""
     try:
-        return quote(definition, answers, today=today, identity=identity)
+        return quote(definition, answers, today=today, identity=identity, state=state)
     except FeeError as error:
         log.warning("fee of %s not worked out on review: %s (%s)", definition.id, error, error.code)
         return None

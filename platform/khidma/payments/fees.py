@@ -21,7 +21,7 @@ from typing import Any
 
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine.conditions import Evaluator
-from khidma.engine.evaluate import evaluate
+from khidma.engine.evaluate import State, evaluate, holds_for
 from khidma.engine.order import plain
 from khidma.engine.prefill import Identity
 from khidma.payments.money import MoneyError, halalas
@@ -72,10 +72,12 @@ def quote(
     today: dt.date,
     lang: str = "ar",
     identity: Identity | None = None,
+    state: State | None = None,
 ) -> FeeQuote | None:
     """The fee of a request with these (stored, normalised) answers; None when the
     service is free. Expressions see what every other expression sees (hidden fields are
-    empty, computed values computed; see `khidma.engine.evaluate`)."""
+    empty, computed values computed; see `khidma.engine.evaluate`). `state`, the caller's
+    evaluation of the answers, is used when it holds for them."""
     fees = definition.fees
     if fees.kind == "none":
         return None
@@ -87,7 +89,10 @@ def quote(
         expression = fees.expression
         if expression is None:  # the schema requires it; a hand-built definition may not
             raise FeeError("expression", "a computed fee has no expression")
-        state = evaluate(definition, answers, today=today, lang=lang, identity=identity)
+        if state is None or not holds_for(
+            state, definition, answers, today=today, lang=lang, identity=identity
+        ):
+            state = evaluate(definition, answers, today=today, lang=lang, identity=identity)
         ok, result = Evaluator(definition).value(expression, state.variables, "fees", "expression")
         if not ok:
             raise FeeError("expression", f"the fee expression {expression.source!r} failed")

@@ -29,11 +29,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
+from sqlalchemy import select
 from werkzeug.exceptions import abort
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
-from khidma.identity.accounts import new_session_id, record, session_ended
+from khidma.identity.accounts import ended_since, new_session_id, record
 from khidma.storage import audit
 from khidma.storage.models import Role, User
 from khidma.web.context import database, now
@@ -344,9 +345,10 @@ def _session_user() -> tuple[User | None, bool]:
         _drop_identity()
         return None, True
     started = dt.datetime.fromtimestamp(auth_at, dt.UTC)
-    with database().session() as db:
-        user = db.get(User, uid)
-        ended = user is None or session_ended(db, uid, str(session.get("sid")), started)
+    with database().session() as db:  # the user and whether the session ended: one query
+        ended_query = ended_since(uid, str(session.get("sid")), started)
+        row = db.execute(select(User, ended_query).where(User.id == uid)).first()
+        user, ended = (row[0], bool(row[1])) if row is not None else (None, True)
     if user is None or ended or not user.is_active or user.token != session.get("utok"):
         _drop_identity()
         return None, False

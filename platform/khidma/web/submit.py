@@ -18,7 +18,8 @@ from sqlalchemy import select
 from khidma.definitions.model import ServiceDefinition, Text
 from khidma.engine import wizard as path
 from khidma.engine.errors import FieldError
-from khidma.engine.validate import validate_declarations, validate_submission
+from khidma.engine.evaluate import State
+from khidma.engine.validate import check_submission, validate_declarations
 from khidma.identity.throttle import throttle
 from khidma.payments.fees import FeeError, FeeQuote, quote
 from khidma.renderer.messages import fill, placeholders
@@ -58,14 +59,15 @@ def submit(token: str) -> Any:
         if refused is not None:
             return refused  # the draft, declarations included, is kept
         who = identity()
-        clean, errors = validate_submission(
+        # one evaluation, of the answers as checked, serves the fee and the pages too
+        clean, errors, checked = check_submission(
             definition, draft.answers, today=today(), identity=who, lang=lang
         )
         errors += validate_declarations(definition, accepted)
-        fee, fee_problem = _fee(definition, clean, who)
+        fee, fee_problem = _fee(definition, clean, who, checked)
         if fee_problem is not None:
             errors.append(fee_problem)
-        wizard = _plan(definition, draft)
+        wizard = _plan(definition, draft, checked)
         current = wizard.page(path.REVIEW) or wizard.pages[-1]
         if errors:
             return review(draft, definition, wizard, current, errors)
@@ -80,7 +82,8 @@ def submit(token: str) -> Any:
                 k: v for k, v in draft.answers.items() if k != booked.field_id
             }  # the slot must be chosen again; every other answer stays
             current = wizard.page(path.REVIEW) or wizard.pages[-1]
-            return review(draft, definition, _plan(definition, draft), current, [booked], 409)
+            after = _plan(definition, draft, wizard.state)
+            return review(draft, definition, after, current, [booked], 409)
         reference = next_reference(session, definition.id, now())
         submission = Submission(
             service_id=definition.id,
@@ -136,13 +139,13 @@ def submit(token: str) -> Any:
 
 
 def _fee(
-    definition: ServiceDefinition, clean: Mapping[str, Any], who: Any
+    definition: ServiceDefinition, clean: Mapping[str, Any], who: Any, state: State | None = None
 ) -> tuple[FeeQuote | None, FieldError | None]:
     """The fee of the request as submitted, kept with it (a later version of the
     definition never changes what the citizen owes); a fee that cannot be worked out
     refuses the submit with a message (the answers stay in the draft)."""
     try:
-        return quote(definition, clean, today=today(), identity=who), None
+        return quote(definition, clean, today=today(), identity=who, state=state), None
     except FeeError as error:
         log.error("fee of %s could not be worked out at submit: %s", definition.id, error)
         text = Text(word(FEE_UNAVAILABLE, "ar"), word(FEE_UNAVAILABLE, "en"))

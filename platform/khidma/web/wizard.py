@@ -35,18 +35,18 @@ from khidma.definitions.model import Field, ServiceDefinition, Step, Text
 from khidma.definitions.snapshot import snapshot
 from khidma.engine import wizard as path
 from khidma.engine.errors import FieldError
-from khidma.engine.evaluate import evaluate
+from khidma.engine.evaluate import State, evaluate, holds_for
 from khidma.engine.prefill import initial_answers
 from khidma.engine.summary import build_summary
 from khidma.engine.upload_content import content_problem
 from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
-from khidma.engine.validate import refused_inputs, validate_step
+from khidma.engine.validate import check_step, refused_inputs
 from khidma.fields.file import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE_MB
 from khidma.identity import methods
 from khidma.identity.claims import identity_claims
 from khidma.payments.display import quoted_fee, with_fee
 from khidma.storage.blobs import blob_key
-from khidma.storage.models import Attachment, Draft
+from khidma.storage.models import Attachment, Draft, User
 from khidma.storage.scan import Verdict, VirusScanner
 from khidma.storage.snapshots import save_definition
 from khidma.web import access, booking
@@ -64,9 +64,31 @@ MB = 1024 * 1024
 
 
 def identity() -> dict[str, Any] | None:
-    """The signed-in user's claims, for prefilled and locked fields."""
+    """The signed-in user's claims, for prefilled and locked fields (worked out once a
+    request: the user does not change within one)."""
     user = g.get("user")
-    return identity_claims(user) if user is not None else None
+    if user is None:
+        return None
+    known = g.get("_claims")
+    if known is None or known[0] is not user:
+        known = (user, identity_claims(user))
+        g._claims = known
+    claims: dict[str, Any] = known[1]
+    return claims
+
+
+def evaluation(
+    definition: ServiceDefinition, answers: dict[str, Any], known: State | None = None
+) -> State:
+    """The evaluation of `answers` for this request (today, the page's language, the
+    signed-in identity): `known` when it holds for them, so that a request evaluates its
+    answers once and hands the state down (plan, fields, summary, fee)."""
+    lang, who, day = current_lang(), identity(), today()
+    if known is not None and holds_for(
+        known, definition, answers, today=day, lang=lang, identity=who
+    ):
+        return known
+    return evaluate(definition, answers, today=day, lang=lang, identity=who)
 
 
 def sign_in_refused(definition: ServiceDefinition) -> Any | None:
@@ -113,6 +135,9 @@ def start(service_id: str) -> Any:
         return refused
     with database().session(write=True) as session:
         cap = int(current_app.config["DRAFTS_PER_CITIZEN"])
+        # Two starts of one citizen queue on their account row for this short transaction
+        # (SQLite's write transactions queue already), so the cap is exact.
+        session.execute(select(User.id).where(User.id == g.user.id).with_for_update())
         if _open_drafts(session, g.user.id) >= cap:
             flash(t("security.drafts.too_many", count=cap), "error")
             return redirect(url_for("account.index"), 303)
@@ -132,8 +157,7 @@ def start(service_id: str) -> Any:
 
 
 def _open_drafts(session: Session, user_id: int) -> int:
-    """The citizen's drafts not yet expired (a cap, not a count that must be exact: two
-    starts at the same instant may pass it by one)."""
+    """The citizen's drafts not yet expired."""
     query = select(func.count()).where(
         Draft.user_id == user_id, or_(Draft.expires_at.is_(None), Draft.expires_at > now())
     )
@@ -144,7 +168,9 @@ def _draft_ttl() -> dt.timedelta:
     return dt.timedelta(days=int(current_app.config["DRAFT_TTL_DAYS"]))
 
 
-def _plan(definition: ServiceDefinition, draft: Draft) -> path.Wizard:
+def _plan(definition: ServiceDefinition, draft: Draft, state: State | None = None) -> path.Wizard:
+    """The draft's wizard; `state`, an evaluation the request already has, is used when
+    it holds for the draft's answers (the wizard keeps the one it used, `Wizard.state`)."""
     return path.plan(
         definition,
         draft.answers,
@@ -152,12 +178,17 @@ def _plan(definition: ServiceDefinition, draft: Draft) -> path.Wizard:
         identity=identity(),
         instructions_accepted=draft.accepted_instructions_at is not None,
         visited=draft.raw.get(VISITED, []),
+        state=evaluation(definition, draft.answers, state),
     )
 
 
 # -- pages ----------------------------------------------------------------------------------
 @bp.route("/drafts/<token>/<page_id>", methods=["GET", "POST"])
 def page(token: str, page_id: str) -> Any:
+    if request.method == "POST":
+        done = _post_then_save(token, page_id)
+        if done is not None:
+            return done
     with database().session(write=request.method == "POST") as session:
         draft = owned_draft(session, token)
         definition = pinned_definition(draft.service_id, draft.definition_hash)
@@ -181,6 +212,52 @@ def page(token: str, page_id: str) -> Any:
         return _post_step(session, draft, definition, wizard, current, current.step)
 
 
+def _post_then_save(token: str, page_id: str) -> Any | None:
+    """A step post that stores nothing but the draft (no upload, no slot to hold): the
+    checks run in a read transaction and the draft is saved in one short write
+    transaction after them, so posts of other drafts do not queue behind this one's
+    evaluation and drawing (SQLite lets one writer in at a time). The save happens only
+    when the draft is as it was read; otherwise — or for any other post — None: the
+    caller does the post again under the write lock from the start."""
+    if any(upload and upload.filename for _, upload in request.files.items(multi=True)):
+        return None
+    with database().session() as session:
+        draft = owned_draft(session, token)
+        definition = pinned_definition(draft.service_id, draft.definition_hash)
+        if sign_in_refused(definition) is not None:
+            return None
+        wizard = _plan(definition, draft)
+        current = wizard.page(page_id)
+        if current is None or current.step is None or not wizard.can_open(page_id):
+            return None
+        step = current.step
+        if definition.booking and definition.booking.slot_field in {f.id for f in step.fields}:
+            return None
+        seen = _draft_stamp(draft)
+        response = _post_step(session, draft, definition, wizard, current, step)
+        if draft not in session:  # refused whole (too large): nothing is saved
+            return response
+        new = (draft.answers, draft.raw, draft.current_step, draft.expires_at)
+        session.expunge(draft)  # its changes are saved below, not by this transaction
+    with database().session(write=True) as session:
+        fresh = session.get(Draft, draft.id)
+        if fresh is None or _draft_stamp(fresh) != seen:
+            return None  # changed since it was read (another tab, a submit): start again
+        fresh.answers, fresh.raw, fresh.current_step, fresh.expires_at = new
+    return response
+
+
+def _draft_stamp(draft: Draft) -> tuple[Any, ...]:
+    """What a step post reads of a draft and must find unchanged to save it."""
+    return (
+        json.dumps(draft.answers, sort_keys=True, default=str),
+        json.dumps(draft.raw, sort_keys=True, default=str),
+        json.dumps(draft.declarations, sort_keys=True, default=str),
+        draft.accepted_instructions_at,
+        draft.updated_at,
+    )
+
+
 def _instructions(
     session: Session,
     draft: Draft,
@@ -191,7 +268,7 @@ def _instructions(
     if request.method == "POST":
         draft.accepted_instructions_at = now()
         draft.current_step = current.id
-        following = _plan(definition, draft).next(current.id)
+        following = _plan(definition, draft, wizard.state).next(current.id)
         return _go(draft.token, following)
     return render_template(
         "wizard/instructions.html", d=definition, draft=draft, wizard=wizard, current=current
@@ -228,9 +305,10 @@ def _render_step(
     step: Step,
     errors: list[FieldError],
     status: int = 200,
+    state: State | None = None,
 ) -> Any:
     lang = current_lang()
-    state = evaluate(definition, draft.answers, today=today(), lang=lang, identity=identity())
+    state = evaluation(definition, draft.answers, state or wizard.state)
     refused = {k: v for k, v in draft.raw.items() if not k.startswith("_")}
     views = field_views(definition, step.fields, state, draft.answers, refused, errors, lang)
     summary = [(e, e.message(definition, lang, in_summary=True)) for e in errors]
@@ -280,10 +358,10 @@ def refresh(token: str, page_id: str) -> Any:
             abort(404)
         raw_input = _form_input(session, draft, step, [], store_uploads=False)
     lang = current_lang()
-    answers, errors = validate_step(
+    answers, errors, checked = check_step(
         definition, step.id, raw_input, draft.answers, today=today(), identity=identity(), lang=lang
     )
-    state = evaluate(definition, answers, today=today(), lang=lang, identity=identity())
+    state = evaluation(definition, answers, checked)
     changed = request.form.get("_changed", "")
     field_id, item = _changed_field(changed, step)
     affected = definition.affects.get(field_id, frozenset()) if field_id else frozenset()
@@ -358,7 +436,7 @@ def _post_step(
     finally:
         for _, upload in request.files.items(multi=True):
             upload.close()  # large uploads are spooled to temporary files
-    answers, errors = validate_step(
+    answers, errors, state = check_step(
         definition,
         step.id,
         raw_input,
@@ -378,7 +456,7 @@ def _post_step(
         session.refresh(draft)
         session.expunge(draft)
         draft.answers, draft.raw = answers, raw
-        return _render_step(draft, definition, wizard, current, step, [too_big], 413)
+        return _render_step(draft, definition, wizard, current, step, [too_big], 413, state)
     post.commit()
     draft.answers = answers
     draft.raw = raw
@@ -386,18 +464,20 @@ def _post_step(
     draft.expires_at = now() + _draft_ttl()
     if action.startswith(("add:", "remove:", "remove-file:", "update:")):
         if htmx:
-            return _render_step(draft, definition, wizard, current, step, [])
+            return _render_step(draft, definition, wizard, current, step, [], state=state)
         group = action.split(":")[1]
         return _go(draft.token, current, anchor="block-" + group)
     if action == "save":
         return redirect(url_for("account.index"))
+    # the pages for the new answers, from the evaluation the checks were made on
     if action == "back":
-        return _go(draft.token, _plan(definition, draft).previous(current.id) or current)
+        return _go(draft.token, _plan(definition, draft, state).previous(current.id) or current)
     if errors:
-        return _render_step(draft, definition, _plan(definition, draft), current, step, errors)
+        after = _plan(definition, draft, state)
+        return _render_step(draft, definition, after, current, step, errors, state=after.state)
     if request.form.get("return") == "review":
         return _go(draft.token, None, anchor="answer-" + step.id)
-    return _go(draft.token, _plan(definition, draft).next(current.id))
+    return _go(draft.token, _plan(definition, draft, state).next(current.id))
 
 
 def _hold(
@@ -636,8 +716,12 @@ def review(
     the error summary, pointing at the submit button)."""
     lang = current_lang()
     who = identity()
-    summary = build_summary(definition, draft.answers, lang, today=today(), identity=who)
-    summary = with_fee(summary, quoted_fee(definition, draft.answers, today=today(), identity=who))
+    state = evaluation(definition, draft.answers, wizard.state)
+    summary = build_summary(
+        definition, draft.answers, lang, today=today(), identity=who, state=state
+    )
+    fee = quoted_fee(definition, draft.answers, today=today(), identity=who, state=state)
+    summary = with_fee(summary, fee)
     steps_of = {f.id: f.step for f in definition.all_fields()}
 
     def change_url(field_id: str) -> str | None:
