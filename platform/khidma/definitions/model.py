@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from khidma.definitions.blocks.booking import Booking, BookingRule
@@ -189,6 +190,23 @@ class ServiceDefinition:
             if s.id == step_id:
                 return s
         raise KeyError(step_id)
+
+    @cached_property
+    def step_condition_names(self) -> frozenset[str]:
+        """The names the steps' `visible_when` conditions read (once per definition)."""
+        return frozenset(
+            name for s in self.steps if s.visible_when is not None for name in s.visible_when.names
+        )
+
+    @cached_property
+    def reads_lang(self) -> bool:
+        """Whether any expression of the service reads `lang` (once per definition)."""
+        expressions: list[Expression | None] = [s.visible_when for s in self.steps]
+        for f in self.all_fields():
+            expressions += [f.visible_when, f.required_when, f.options_filter, f.expression]
+            expressions += [r.check for r in f.rules]
+        expressions.append(self.fees.expression)
+        return any(e is not None and "lang" in e.names for e in expressions)
 
     def notifications_for(self, event: str) -> tuple[Notification, ...]:
         return tuple(n for n in self.notifications if n.event == event)

@@ -300,12 +300,12 @@ def reads(
     item's); the starting values of a computed field and of a group's raw list are read
     only by the first guess of which steps are shown, so they count only when a step's
     condition names them."""
-    stepped = _step_names(definition)
+    stepped = definition.step_condition_names
     found: list[Any] = []
     for f, children in definition.evaluation_units:
         if not f.type.holds_value:
             continue
-        if f.type_name == "group":
+        if f.type.value_shape == "items":  # a group
             raw = answers.get(f.id)
             items = raw if isinstance(raw, (list, tuple)) else []
             found.append(
@@ -320,7 +320,7 @@ def reads(
             )
             if f.id in stepped:
                 found.append(_answer(f, answers, identity, today))
-        elif f.type_name != "computed" or f.id in stepped:
+        elif f.expression is None or f.id in stepped:  # a computed one only if a step reads it
             found.append(_answer(f, answers, identity, today))
     return tuple(found)
 
@@ -339,40 +339,6 @@ def holds_for(
     other language serves when no expression of the definition reads `lang`."""
     if state is None or state.basis is None or state.today != today:
         return False
-    if state.lang != lang and _reads_lang(definition):
+    if state.lang != lang and definition.reads_lang:
         return False
     return state.basis == reads(definition, answers, today=today, identity=identity)
-
-
-# (definition id, version hash) → names read by step conditions / whether `lang` is read.
-# Definitions are compiled once and every version is kept: a bounded set.
-_STEP_NAMES: dict[tuple[str, str], frozenset[str]] = {}
-_READS_LANG: dict[tuple[str, str], bool] = {}
-
-
-def _step_names(definition: ServiceDefinition) -> frozenset[str]:
-    key = (definition.id, definition.hash)
-    found = _STEP_NAMES.get(key)
-    if found is None:
-        found = frozenset(
-            name
-            for step in definition.steps
-            if step.visible_when is not None
-            for name in step.visible_when.names
-        )
-        _STEP_NAMES[key] = found
-    return found
-
-
-def _reads_lang(definition: ServiceDefinition) -> bool:
-    key = (definition.id, definition.hash)
-    found = _READS_LANG.get(key)
-    if found is None:
-        expressions = [s.visible_when for s in definition.steps]
-        for f in definition.all_fields():
-            expressions += [f.visible_when, f.required_when, f.options_filter, f.expression]
-            expressions += [r.check for r in f.rules]
-        expressions.append(definition.fees.expression)
-        found = any(e is not None and "lang" in e.names for e in expressions)
-        _READS_LANG[key] = found
-    return found
