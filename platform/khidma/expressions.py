@@ -115,11 +115,16 @@ class Expression:
         default_factory=dict, repr=False, compare=False
     )
     _text: str | None = field(default=None, repr=False, compare=False)  # what was compiled
+    # Every variable the program refers to, macro-bound ones included: only these are
+    # handed to the runtime, which converts each value it is given (a page's whole
+    # answers, for every expression, cost four times the evaluation itself).
+    _reads: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as its text (the definition cache stores compiled definitions): a CEL
         program cannot be pickled, and it is compiled again only when first evaluated."""
-        return (_restore, (self.source, self.names, self.functions, self._text or self.source))
+        text = self._text or self.source
+        return (_restore, (self.source, self.names, self.functions, text, self._reads))
 
     def promoted(self, spans: Iterable[tuple[int, int]]) -> Expression:
         """This expression with each `(start, end)` span of its source run as
@@ -136,7 +141,9 @@ class Expression:
         for at, _, insert in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
             text = text[:at] + insert + text[at:]
         program = cel.compile(text)
-        return Expression(self.source, self.names, self.functions, program, self._stdlib, text)
+        return Expression(
+            self.source, self.names, self.functions, program, self._stdlib, text, self._reads
+        )
 
     def evaluate(
         self,
@@ -148,7 +155,13 @@ class Expression:
         wanted = dict(self._stdlib)
         if functions:
             wanted.update({n: f for n, f in functions.items() if n in self.functions})
-        context = cel.Context(dict(variables), wanted)
+        reads = self._reads
+        given = (
+            dict(variables)
+            if reads is None
+            else {name: variables[name] for name in reads if name in variables}
+        )
+        context = cel.Context(given, wanted)
         try:
             return self._program.execute(context)
         except Exception as exc:  # the CEL runtime raises TypeError/RuntimeError/ValueError
@@ -176,7 +189,8 @@ def compile(source: str) -> Expression:
         f for f in references["functions"] if not f.startswith(("_", "@", "!", "-"))
     )
     stdlib = {name: _STDLIB[name] for name in functions if name in _STDLIB}
-    return Expression(source, names, functions, program, stdlib, source)
+    reads = frozenset(references["variables"])
+    return Expression(source, names, functions, program, stdlib, source, reads)
 
 
 class _LazyProgram:
@@ -195,7 +209,11 @@ class _LazyProgram:
 
 
 def _restore(
-    source: str, names: frozenset[str], functions: frozenset[str], text: str
+    source: str,
+    names: frozenset[str],
+    functions: frozenset[str],
+    text: str,
+    reads: frozenset[str] | None = None,
 ) -> Expression:
     stdlib = {name: _STDLIB[name] for name in functions if name in _STDLIB}
-    return Expression(source, names, functions, _LazyProgram(text), stdlib, text)
+    return Expression(source, names, functions, _LazyProgram(text), stdlib, text, reads)
