@@ -26,7 +26,7 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as Redirect
@@ -113,10 +113,13 @@ def sign_in_refused(definition: ServiceDefinition) -> Any | None:
     ), 403
 
 
+_DRAFT_BY_TOKEN = select(Draft).where(Draft.token == bindparam("token"))  # built once
+
+
 def owned_draft(session: Session, token: str) -> Draft:
     """The signed-in user's unexpired draft with this token; 404 for anything else."""
     user = g.get("user")
-    draft = session.scalar(select(Draft).where(Draft.token == token))
+    draft = session.scalar(_DRAFT_BY_TOKEN, {"token": token})
     if draft is None or user is None or draft.user_id != user.id:
         abort(404)
     if draft.expires_at is not None and draft.expires_at < now():
@@ -248,13 +251,15 @@ def _post_then_save(token: str, page_id: str) -> Any | None:
 
 
 def _draft_stamp(draft: Draft) -> tuple[Any, ...]:
-    """What a step post reads of a draft and must find unchanged to save it."""
+    """What a step post reads of a draft and must find unchanged to save it. Not when it
+    was last saved: a save in between that left all of this as it was (the same post
+    twice, from a double click or a second tab) changes nothing the checks read."""
     return (
+        draft.definition_hash,
         json.dumps(draft.answers, sort_keys=True, default=str),
         json.dumps(draft.raw, sort_keys=True, default=str),
         json.dumps(draft.declarations, sort_keys=True, default=str),
         draft.accepted_instructions_at,
-        draft.updated_at,
     )
 
 
