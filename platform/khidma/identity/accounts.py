@@ -17,8 +17,9 @@ import enum
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Exists, exists, or_, select
+from sqlalchemy import BindParameter, Exists, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -257,8 +258,11 @@ def session_ended(session: Session, user_id: int, sid: str, since: datetime) -> 
     return bool(session.scalar(select(ended_since(user_id, sid, since))))
 
 
-def ended_since(user_id: int, sid: str, since: datetime) -> Exists:
-    """`session_ended` as an SQL condition, to ask it in the query that loads the user."""
+def ended_since(
+    user_id: int | BindParameter[Any], sid: str | BindParameter[Any], since: Any
+) -> Exists:
+    """`session_ended` as an SQL condition, to ask it in the query that loads the user
+    (its arguments values, or bound parameters of a statement built once)."""
     return exists().where(
         AuditLog.user_id == user_id,
         or_(

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.exceptions import abort
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
@@ -328,6 +328,13 @@ def _drop_identity() -> None:
         session.pop(key, None)
 
 
+# The user and whether their session has ended, in one query built once: every request
+# of a signed-in user asks it, and building the statement cost more than running it.
+_SESSION_USER = select(
+    User, ended_since(bindparam("uid"), bindparam("sid"), bindparam("since"))
+).where(User.id == bindparam("uid"))
+
+
 def _session_user() -> tuple[User | None, bool]:
     """(the user of this session or None, whether the session just timed out)."""
     uid = session.get("uid")
@@ -345,9 +352,9 @@ def _session_user() -> tuple[User | None, bool]:
         _drop_identity()
         return None, True
     started = dt.datetime.fromtimestamp(auth_at, dt.UTC)
-    with database().session() as db:  # the user and whether the session ended: one query
-        ended_query = ended_since(uid, str(session.get("sid")), started)
-        row = db.execute(select(User, ended_query).where(User.id == uid)).first()
+    with database().session() as db:
+        params = {"uid": uid, "sid": str(session.get("sid")), "since": started}
+        row = db.execute(_SESSION_USER, params).first()
         user, ended = (row[0], bool(row[1])) if row is not None else (None, True)
     if user is None or ended or not user.is_active or user.token != session.get("utok"):
         _drop_identity()
