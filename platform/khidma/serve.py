@@ -26,6 +26,7 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from sqlalchemy.orm import configure_mappers
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,19 @@ class Server(BaseApplication):  # type: ignore[misc]
         return ClientTimeout(self.flask_app.wsgi_app, self.options.client_timeout)
 
 
+def warm(app: Flask) -> None:
+    """Do in the master, once, what every worker would otherwise do on its first
+    requests: compile every page template and configure the database mappers. The
+    workers inherit the result when they fork, so the first requests after a start are
+    as fast as the rest, instead of each of a worker's threads compiling the same
+    template at once (half a second of a busy start)."""
+    env = app.jinja_env
+    for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".txt"))):
+        env.get_template(name)
+    configure_mappers()
+
+
 def serve(app: Flask, options: ServeOptions) -> None:
     """Run gunicorn in this process (its master) until it is told to stop."""
+    warm(app)
     Server(app, options).run()

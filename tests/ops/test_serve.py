@@ -7,6 +7,7 @@ import json
 import socket
 import threading
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -171,3 +172,15 @@ def test_slow_uploads_do_not_starve_the_site(tmp_path: Path) -> None:
         finally:
             for s in slow:
                 s.close()
+
+
+def test_the_master_compiles_every_template_before_the_workers_fork(app: Any) -> None:
+    from khidma.serve import warm
+
+    env = app.jinja_env
+    pages = env.list_templates(filter_func=lambda name: name.endswith((".html", ".txt")))
+    env.cache.clear()
+    warm(app)
+    loaded = {name for (_loader, name) in env.cache}
+    assert set(pages) <= loaded
+    assert "wizard/step.html" in loaded and "wizard/fields/input.html" in loaded
