@@ -7,7 +7,8 @@ Run by hand (needs `wrk`, Debian package `wrk`):
 Starts, one after the other on the same machine, `khidma serve` (emirate_visit's first
 step, a signed-in citizen's draft, SQLite) and the same page written by hand with Flask +
 Flask-WTF (`bench/handwritten.py`, under the same gunicorn settings), then drives each
-with wrk: a GET of the step, and a valid POST of it (which saves and redirects).
+with wrk: a GET of the step, and a valid POST of it (which saves and redirects), each
+after a few seconds of the same load that are not measured (`--warmup`).
 Prints requests/s, latency percentiles and errors for each, and the ratio
 Khidma / hand-written. Paste the table into docs/performance.md.
 
@@ -127,7 +128,14 @@ def baseline_draft(url: str) -> tuple[str, str, str]:
 
 
 def wrk(
-    url: str, cookie: str, *, body: str | None, connections: int, duration: int, folder: Path
+    url: str,
+    cookie: str,
+    *,
+    body: str | None,
+    connections: int,
+    duration: int,
+    folder: Path,
+    warmup: int = 0,
 ) -> dict[str, float]:
     script = folder / "wrk.lua"
     lines = [f'wrk.headers["Cookie"] = "{cookie}"']
@@ -138,6 +146,12 @@ def wrk(
             f"wrk.body = {json.dumps(body)}",
         ]
     script.write_text("\n".join(lines) + "\n")
+    if warmup:  # a start's first requests (template compiles, pools) are not measured
+        subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{warmup}s", "-s", str(script), url],
+            capture_output=True,
+            check=True,
+        )
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), url],
         capture_output=True,
@@ -204,6 +218,7 @@ def khidma_rows(
                 connections=args.connections,
                 duration=args.duration,
                 folder=folder,
+                warmup=args.warmup,
             )
             rows.append((label, name, result))
     finally:
@@ -252,6 +267,7 @@ def handwritten_rows(
                 connections=args.connections,
                 duration=args.duration,
                 folder=folder,
+                warmup=args.warmup,
             )
             rows.append(("hand-written", name, result))
     finally:
@@ -266,6 +282,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of load not measured")
     parser.add_argument("--before", type=Path, help="also run Khidma from this source tree")
     parser.add_argument("--draft", type=Path, help=argparse.SUPPRESS)  # internal
     args = parser.parse_args()
@@ -282,7 +299,8 @@ def main() -> None:
 
     print(
         f"workers {args.workers} × threads {args.threads}, {args.connections} connections, "
-        f"{args.duration} s each, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
+        f"{args.duration} s each after {args.warmup} s of warm-up, {os.cpu_count()} cores, "
+        f"load {os.getloadavg()[0]:.1f}"
     )
     print("| page | request | req/s | p50 ms | p90 ms | p99 ms | errors | × hand-written |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
