@@ -37,6 +37,14 @@ def make_staff(app: Flask, name: str, agency: str = AGENCY, *, supervisor: bool 
     return user
 
 
+def claimed(client: FlaskClient, submission: Submission, staff: User) -> str:
+    """`staff` signed in on `client` and holding `submission`; returns its page."""
+    sign_in(client, staff)
+    url = f"/backoffice/requests/{submission.token}"
+    post(client, f"{url}/claim", url)
+    return url
+
+
 def current(app: Flask, submission: Submission) -> Submission:
     with db(app).session() as session:
         found = session.get(Submission, submission.id)
@@ -113,9 +121,7 @@ def test_a_forged_move_the_role_may_not_make_is_refused(
 ) -> None:
     me, _ = citizens
     submission = make_submission(app, me, 7, status="needs_info")
-    sign_in(client, make_staff(app, "a"))
-    url = f"/backoffice/requests/{submission.token}"
-    post(client, f"{url}/claim", url)
+    url = claimed(client, submission, make_staff(app, "a"))
     for to in ("in_progress", "withdrawn", "nowhere"):  # the citizen's moves, and none
         code, html = post(client, f"{url}/transition", url, to=to, note="x")
         assert code == 409 and "غير متاح" in html, to
@@ -128,9 +134,7 @@ def test_two_staff_at_once_the_second_is_told_it_changed(
     me, _ = citizens
     submission = make_submission(app, me, 8)
     staff = make_staff(app, "a")
-    sign_in(client, staff)
-    url = f"/backoffice/requests/{submission.token}"
-    post(client, f"{url}/claim", url)
+    url = claimed(client, submission, staff)
     html = page(client, url)
     token, version = csrf_from(html), re.search(r'name="version" value="(\d+)"', html)[1]  # type: ignore[index]
     first = client.post(
@@ -162,9 +166,7 @@ def test_one_holder_and_the_supervisor_reassigns(
     a, b = make_staff(app, "a"), make_staff(app, "b")
     boss = make_staff(app, "boss", supervisor=True)
     outsider = make_staff(app, "x", agency="moi_traffic")
-    url = f"/backoffice/requests/{submission.token}"
-    sign_in(client, a)
-    post(client, f"{url}/claim", url)
+    url = claimed(client, submission, a)
     sign_in(client, b)
     html = page(client, url)
     assert "الموظف a" in html and "استلام الطلب" not in html  # held: shown, not claimable
@@ -185,9 +187,7 @@ def test_a_message_asking_for_documents_waits_for_the_citizen(
 ) -> None:
     me, _ = citizens
     submission = make_submission(app, me, 10)
-    sign_in(client, make_staff(app, "a"))
-    url = f"/backoffice/requests/{submission.token}"
-    post(client, f"{url}/claim", url)
+    url = claimed(client, submission, make_staff(app, "a"))
     code, html = post(client, f"{url}/message", url, body="", ask="1")
     assert code == 400 and "اكتب نص الرسالة" in html
     code, html = post(
@@ -234,9 +234,7 @@ def test_asking_the_applicant_by_the_move_is_also_a_message(
 ) -> None:
     me, _ = citizens
     submission = make_submission(app, me, 13)
-    sign_in(client, make_staff(app, "a"))
-    url = f"/backoffice/requests/{submission.token}"
-    post(client, f"{url}/claim", url)
+    url = claimed(client, submission, make_staff(app, "a"))
     code, _ = post(client, f"{url}/transition", url, to="needs_info", note="ما سبب الزيارة؟")
     assert code == 200
     with db(app).session() as session:
@@ -313,9 +311,7 @@ def test_staff_are_offered_only_the_moves_the_answers_allow(
     me, _ = citizens
     answers = {"card_delivery": "post", "email": "dr.sara@example.sa"}
     submission = store_submission(app, me, "mumaris_renewal", answers, 30, status="card_issued")
-    sign_in(client, make_staff(app, "m", agency="scfhs"))
-    url = f"/backoffice/requests/{submission.token}"
-    post(client, f"{url}/claim", url)
+    url = claimed(client, submission, make_staff(app, "m", agency="scfhs"))
     html = page(client, url)
     assert "إرسال البطاقة بالبريد" in html and "تسليم البطاقة في الفرع" not in html
     code, html = post(client, f"{url}/transition", url, to="card_collected")

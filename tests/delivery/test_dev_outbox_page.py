@@ -12,25 +12,13 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from khidma.app import create_app
 from khidma.storage.models import Channel, OutboxMessage
+from tests.drivers import NOW, deployed_app
 from tests.e2e.conftest import LiveServer, check_a11y
-
-ROOT = Path(__file__).resolve().parents[2]
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 
 def make_app(tmp_path: Path) -> Flask:
-    app = create_app(
-        {
-            "DEV": True,
-            "SERVICES_DIR": str(ROOT / "services.d"),
-            "SECRET_KEY": "t-devtools-4Gh8Kp2Wq6Zs9Xc1Vb7Nm3",
-        },
-        instance_path=tmp_path / "instance",
-    )
-    app.config["TESTING"] = True
-    app.extensions["khidma.db"].upgrade()
+    app = deployed_app(tmp_path, DEV=True)
     sms = {"channel": Channel.SMS, "recipient": "+966501234567"}
     with app.extensions["khidma.db"].session(write=True) as session:
         session.add_all(

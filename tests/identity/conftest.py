@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 
+from khidma.web.access import ACCESS, CITIZEN
 from tests.drivers import deployed_app
 
 SECRET = "identity-tests-9f3Kq2LmX8vR4tZ7wB1nC6hD0jG5pY"
@@ -39,3 +40,15 @@ def app(make_app: Callable[..., Flask]) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+def citizen_post_url(app: Flask) -> str:
+    """Some registered citizen-only endpoint that takes POSTs, with sample values, and
+    CSRF off so that the access check is what answers (the test is skipped when there is
+    no such endpoint)."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    for rule in app.url_map.iter_rules():
+        if ACCESS.get(rule.endpoint) == CITIZEN and "POST" in (rule.methods or ()):
+            with app.test_request_context():
+                return url_for(rule.endpoint, **{name: "x" for name in rule.arguments})
+    pytest.skip("no citizen-only POST endpoint is registered yet")

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from khidma.engine.identifiers import national_id_problem, normalise_saudi_mobile
 from khidma.fields import PREFILL_SOURCES
@@ -70,6 +71,18 @@ def test_code_digest_is_keyed() -> None:
     assert "123456" not in codes.code_digest("one", "123456")
 
 
+def check_code(
+    session: Session,
+    code_id: int,
+    typed: str,
+    mobile: str,
+    purpose: CodePurpose,
+    at: dt.datetime = NOW,
+) -> codes.CodeCheck:
+    """`codes.check` with the tests' secret."""
+    return codes.check(session, code_id, typed, mobile=mobile, purpose=purpose, secret="s", now=at)
+
+
 def test_code_life(app: Flask) -> None:
     database = app.extensions["khidma.db"]
     mobile = "+966501234567"
@@ -87,9 +100,7 @@ def test_code_life(app: Flask) -> None:
         number: str = mobile,
     ) -> codes.CodeCheck:
         with database.session(write=True) as session:
-            return codes.check(
-                session, code_id, typed, mobile=number, purpose=purpose, secret="s", now=at
-            )
+            return check_code(session, code_id, typed, number, purpose, at)
 
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     assert check(code, purpose=CodePurpose.RESET) is codes.CodeCheck.MISSING
@@ -111,47 +122,18 @@ def test_five_wrong_codes_and_a_new_code_retires_the_old(app: Flask) -> None:
     results = []
     for _ in range(5):
         with database.session(write=True) as session:
-            results.append(
-                codes.check(
-                    session,
-                    first.id,
-                    wrong,
-                    mobile=mobile,
-                    purpose=CodePurpose.RESET,
-                    secret="s",
-                    now=NOW,
-                )
-            )
+            results.append(check_code(session, first.id, wrong, mobile, CodePurpose.RESET))
     assert results == [codes.CodeCheck.WRONG] * 4 + [codes.CodeCheck.TOO_MANY]
     with database.session(write=True) as session:
         assert (
-            codes.check(
-                session,
-                first.id,
-                code,
-                mobile=mobile,
-                purpose=CodePurpose.RESET,
-                secret="s",
-                now=NOW,
-            )
+            check_code(session, first.id, code, mobile, CodePurpose.RESET)
             is codes.CodeCheck.TOO_MANY
         )
         second, new = codes.issue(
             session, mobile=mobile, purpose=CodePurpose.RESET, secret="s", now=NOW
         )
         assert session.get(type(first), first.id).expires_at == NOW  # type: ignore[union-attr]
-        assert (
-            codes.check(
-                session,
-                second.id,
-                new,
-                mobile=mobile,
-                purpose=CodePurpose.RESET,
-                secret="s",
-                now=NOW,
-            )
-            is codes.CodeCheck.OK
-        )
+        assert check_code(session, second.id, new, mobile, CodePurpose.RESET) is codes.CodeCheck.OK
 
 
 def test_codes_compare_in_constant_time(monkeypatch: pytest.MonkeyPatch, app: Flask) -> None:
@@ -167,15 +149,7 @@ def test_codes_compare_in_constant_time(monkeypatch: pytest.MonkeyPatch, app: Fl
         row, code = codes.issue(
             session, mobile="+966501234567", purpose=CodePurpose.SIGNUP, secret="s", now=NOW
         )
-        codes.check(
-            session,
-            row.id,
-            code,
-            mobile="+966501234567",
-            purpose=CodePurpose.SIGNUP,
-            secret="s",
-            now=NOW,
-        )
+        check_code(session, row.id, code, "+966501234567", CodePurpose.SIGNUP)
     assert compared and all(a.startswith("hmac-sha256$") for a, _ in compared)
 
 

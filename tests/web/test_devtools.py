@@ -7,24 +7,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from khidma.app import create_app
 from khidma.storage.models import Channel, OutboxMessage
-
-ROOT = Path(__file__).resolve().parents[2]
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+from tests.drivers import NOW, deployed_app
 
 
 def make_app(tmp_path: Path, *, dev: bool) -> Flask:
-    app = create_app(
-        {
-            "DEV": dev,
-            "SERVICES_DIR": str(ROOT / "services.d"),
-            "SECRET_KEY": "t-devtools-4Gh8Kp2Wq6Zs9Xc1Vb7Nm3",
-        },
-        instance_path=tmp_path / "instance",
-    )
-    app.config["TESTING"] = True
-    app.extensions["khidma.db"].upgrade()
+    # outside development the secret must be a strong one
+    app = deployed_app(tmp_path, DEV=dev, SECRET_KEY="t-devtools-4Gh8Kp2Wq6Zs9Xc1Vb7Nm3")
     with app.extensions["khidma.db"].session(write=True) as session:
         session.add_all(
             [

@@ -13,15 +13,17 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from khidma import formatting
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine.evaluate import State
 from khidma.engine.prefill import Identity
-from khidma.engine.summary import FeeLine, Summary
+from khidma.engine.summary import FeeLine, Summary, build_summary
 from khidma.payments.fees import FeeError, FeeQuote, quote
 from khidma.payments.money import format_money
+from khidma.storage.models import Submission
 from khidma.words import word
 
-__all__ = ["fee_line", "quoted_fee", "with_fee"]
+__all__ = ["fee_line", "quoted_fee", "submitted_summary", "with_fee"]
 
 log = logging.getLogger("khidma.payments")
 
@@ -44,6 +46,21 @@ def with_fee(summary: Summary, fee: FeeQuote | None) -> Summary:
     if fee is None or not fee.due:
         return summary
     return replace(summary, fee=fee_line(fee, summary.lang))
+
+
+def submitted_summary(
+    definition: ServiceDefinition, submission: Submission, lang: str, fee: FeeQuote | None
+) -> Summary:
+    """A submitted request's summary as of its submit day, with `fee` (the one kept at
+    submit time): what its request page and its signed documents show."""
+    summary = build_summary(
+        definition,
+        submission.answers,
+        lang,
+        declarations_accepted=submission.declarations,
+        today=formatting.local_time(submission.submitted_at).date(),
+    )
+    return with_fee(summary, fee)
 
 
 def quoted_fee(

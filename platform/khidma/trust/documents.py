@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from khidma.definitions.model import ServiceDefinition
-from khidma.payments.display import with_fee
+from khidma.payments.display import submitted_summary
 from khidma.payments.fees import FeeQuote, as_snapshot
 from khidma.storage import audit
 from khidma.storage.db import Database
@@ -113,18 +113,10 @@ def render(
     import segno
 
     from khidma import formatting
-    from khidma.engine.summary import build_summary
     from khidma.renderer.pdf import EmbeddedFile, Seal, render_summary_pdf
 
     url = verify_url(submission.reference, code)
-    summary = build_summary(
-        definition,
-        submission.answers,
-        lang,
-        declarations_accepted=submission.declarations,
-        today=formatting.local_time(submission.submitted_at).date(),
-    )
-    summary = with_fee(summary, fee)
+    summary = submitted_summary(definition, submission, lang, fee)
     status = definition.workflow.status(submission.status)
     data = document_data(
         submission, definition, event=event, lang=lang, issued_at=issued_at, code=code, fee=fee

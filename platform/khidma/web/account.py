@@ -36,9 +36,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from khidma import formatting
 from khidma.definitions.errors import DefinitionError
 from khidma.definitions.model import ServiceDefinition
-from khidma.engine.summary import Summary, build_summary, subject_line
+from khidma.engine.summary import Summary, subject_line
 from khidma.engine.wizard import plan
-from khidma.payments.display import with_fee
+from khidma.payments.display import submitted_summary
 from khidma.storage.models import (
     Draft,
     Message,
@@ -298,14 +298,7 @@ def request_summary(
     definition: ServiceDefinition, submission: Submission, lang: str, session: Session
 ) -> Summary:
     """The request's summary with the fee kept at submit time."""
-    summary = build_summary(
-        definition,
-        submission.answers,
-        lang,
-        declarations_accepted=submission.declarations,
-        today=formatting.local_time(submission.submitted_at).date(),
-    )
-    return with_fee(summary, kept_fee(session, submission))
+    return submitted_summary(definition, submission, lang, kept_fee(session, submission))
 
 
 def _request_page(
