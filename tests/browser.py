@@ -134,7 +134,8 @@ def static_read_whole(app: Any) -> Any:
 
     def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
         body = app(environ, start_response)
-        if not environ.get("PATH_INFO", "").startswith("/static/"):
+        path = environ.get("PATH_INFO", "")
+        if not (path.startswith("/static/") or path == "/favicon.ico"):  # the static view too
             return body
         try:
             return [b"".join(body)]
