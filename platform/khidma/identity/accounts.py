@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Exists, exists, or_, select
+from sqlalchemy import BindParameter, ColumnElement, exists, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 # session named by `object_id`.
 ENDS_ALL_SESSIONS = ("password_reset", "account_claimed")
 ENDS_ONE_SESSION = "sign_out"
+SESSION_OBJECT = "session"  # the object_type of a sign-out line: its object_id is the session's id
 
 
 class AccountConflict(ValueError):
@@ -260,14 +261,29 @@ def session_ended(session: Session, user_id: int, sid: str, since: datetime) -> 
 
 def ended_since(
     user_id: int | BindParameter[Any], sid: str | BindParameter[Any], since: Any
-) -> Exists:
+) -> ColumnElement[bool]:
     """`session_ended` as an SQL condition, to ask it in the query that loads the user
-    (its arguments values, or bound parameters of a statement built once)."""
-    return exists().where(
-        AuditLog.user_id == user_id,
-        or_(
-            AuditLog.action.in_(ENDS_ALL_SESSIONS) & (AuditLog.created_at > since),
-            (AuditLog.action == ENDS_ONE_SESSION) & (AuditLog.object_id == sid),
+    (its arguments values, or bound parameters of a statement built once).
+
+    Every request of a signed-in user asks it, so each half reads one index: a reset or
+    claim since `since` along (user_id, action, created_at), the sign-out of this
+    session along (object_type, object_id). Asked as one condition over the user's
+    rows, it read every line the user had ever caused (3 ms a request at 10,000 lines,
+    33 ms at 50,000: a busy member of staff's, in weeks). The actions are written into
+    the SQL, not bound: PostgreSQL's plan for the statement prepared with them as
+    parameters cannot tell that they are rare, and reads the whole table instead."""
+    ends_all = [literal(action, literal_execute=True) for action in ENDS_ALL_SESSIONS]
+    return or_(
+        exists().where(
+            AuditLog.user_id == user_id,
+            AuditLog.action.in_(ends_all),
+            AuditLog.created_at > since,
+        ),
+        exists().where(
+            AuditLog.object_type == literal(SESSION_OBJECT, literal_execute=True),
+            AuditLog.object_id == sid,
+            AuditLog.action == literal(ENDS_ONE_SESSION, literal_execute=True),
+            AuditLog.user_id == user_id,
         ),
     )
 

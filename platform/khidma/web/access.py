@@ -34,7 +34,13 @@ from werkzeug.exceptions import abort
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
-from khidma.identity.accounts import ended_since, new_session_id, record
+from khidma.identity.accounts import (
+    ENDS_ONE_SESSION,
+    SESSION_OBJECT,
+    ended_since,
+    new_session_id,
+    record,
+)
 from khidma.storage import audit
 from khidma.storage.models import Role, User
 from khidma.web.context import database, now
@@ -312,10 +318,10 @@ def end_session() -> None:
         with database().session(write=True) as db:
             record(
                 db,
-                "sign_out",
+                ENDS_ONE_SESSION,
                 user_id=uid,
                 now=now(),
-                object_type="session",
+                object_type=SESSION_OBJECT,
                 object_id=sid,
                 ip=request.remote_addr,
             )

@@ -1,0 +1,30 @@
+"""An index for the question every signed-in request asks: has this session ended (a
+password reset or an account claim since it began)? See `identity.accounts.ended_since`.
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-03
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index(
+        op.f("ix_audit_log_user_id_action_created_at"),
+        "audit_log",
+        ["user_id", "action", "created_at"],
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_audit_log_user_id_action_created_at", table_name="audit_log")
