@@ -1,5 +1,6 @@
 """What every folder of tests shares: the suite's one browser (tests/browser.py), password
-hashing cheap enough for tests, and the service definitions compiled once per session.
+hashing cheap enough for tests, the service definitions compiled once per session, and
+the migrations run once per session (an empty database is upgraded by copying a template).
 
 And the fixtures several folders use: `app` (the wizard's settings: development mode, CSRF
 off, a real SQLite file), `client`, `citizen` (signed in through the development SSO),
@@ -15,7 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sqlite3
+import threading
 import uuid
+from contextlib import closing
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -32,7 +36,7 @@ from khidma.identity import passwords
 from khidma.storage import Database, Submission
 from khidma.storage.db import normalise_url
 from khidma.storage.snapshots import save_definition
-from tests.drivers import Actions, make_app, sign_in
+from tests.drivers import ROOT, Actions, make_app, sign_in
 
 pytest_plugins = ["tests.browser"]
 
@@ -100,6 +104,74 @@ def definitions_loaded_once() -> Iterator[None]:
     khidma.app.load = load_once  # type: ignore[assignment]
     yield
     khidma.app.load = real
+
+
+# ----------------------------------------------------------------- migrations, once
+
+# The tests whose subject is the migrations, or the SQLite file a `Database` makes: they
+# run Alembic on every database, as production does.
+REAL_MIGRATIONS = frozenset(
+    {"tests/storage/test_storage_migrations.py", "tests/storage/test_storage_db.py"}
+)
+_REAL_UPGRADE = Database.upgrade
+
+
+class _Templates:
+    """`Database.upgrade()` for the suite: an *empty* SQLite database brought to "head" gets
+    a copy (SQLite's backup API) of one migrated by Alembic once per session. The same
+    schema and rows as the migrations make, for a fraction of the time: Alembic loads every
+    revision file and rebuilds tables in batch mode, ~0.1 s a database (a third of a fresh
+    app), and the suite makes about a thousand. Any other upgrade runs Alembic."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.enabled = True
+        self._sqlite: Path | None = None
+        self._lock = threading.Lock()
+
+    def upgrade(self, database: Database, revision: str = "head") -> None:
+        if self.enabled and revision == "head" and self._copied(database):
+            return
+        _REAL_UPGRADE(database, revision)
+
+    def _copied(self, database: Database) -> bool:
+        url = database.url
+        if database.backend != "sqlite" or url.query or url.database in (None, "", ":memory:"):
+            return False
+        with self._lock:
+            if self._sqlite is None:
+                template = Database.sqlite(self.folder, "template.sqlite3")
+                _REAL_UPGRADE(template)
+                template.dispose()  # the last connection checkpoints the WAL into the file
+                self._sqlite = self.folder / "template.sqlite3"
+            with (
+                closing(sqlite3.connect(self._sqlite)) as source,
+                closing(sqlite3.connect(url.database)) as target,
+            ):
+                if target.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    return False  # not empty: a half-migrated database, say
+                source.backup(target)
+        return True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrations_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Templates]:
+    templates = _Templates(tmp_path_factory.mktemp("migrated"))
+
+    def upgrade(database: Database, revision: str = "head") -> None:
+        templates.upgrade(database, revision)
+
+    Database.upgrade = upgrade  # type: ignore[method-assign]
+    yield templates
+    Database.upgrade = _REAL_UPGRADE  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def real_migrations_where_they_are_tested(
+    request: pytest.FixtureRequest, migrations_once: _Templates
+) -> None:
+    where = Path(request.node.path).resolve().relative_to(ROOT).as_posix()
+    migrations_once.enabled = where not in REAL_MIGRATIONS
 
 
 # ------------------------------------------------------------------- apps and people
