@@ -19,8 +19,8 @@ import os
 import sqlite3
 import threading
 import uuid
-from contextlib import closing
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
