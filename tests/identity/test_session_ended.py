@@ -8,7 +8,13 @@ import re
 
 from sqlalchemy import insert
 
-from khidma.identity.accounts import SESSION_OBJECT, record, session_ended
+from khidma.identity.accounts import (
+    ENDS_ALL_SESSIONS,
+    ENDS_ONE_SESSION,
+    SESSION_OBJECT,
+    record,
+    session_ended,
+)
 from khidma.storage.db import Database
 from khidma.storage.models import AuditLog, User
 from khidma.web.access import _SESSION_USER
@@ -43,14 +49,19 @@ def test_a_session_ends_by_its_own_sign_out_or_a_reset_since_it_began(database: 
     uid = busy_user(database)
     with database.session(write=True) as session:
         assert not session_ended(session, uid, "s1", BEGAN)
-        record(session, "password_reset", user_id=uid, now=BEGAN - dt.timedelta(hours=1))
+        record(session, ENDS_ALL_SESSIONS[0], user_id=uid, now=BEGAN - dt.timedelta(hours=1))
         record(
-            session, "sign_out", user_id=uid, now=BEGAN, object_type=SESSION_OBJECT, object_id="s2"
+            session,
+            ENDS_ONE_SESSION,
+            user_id=uid,
+            now=BEGAN,
+            object_type=SESSION_OBJECT,
+            object_id="s2",
         )
     with database.session(write=True) as session:
         assert not session_ended(session, uid, "s1", BEGAN)  # reset before it; another's sign-out
         assert session_ended(session, uid, "s2", BEGAN)
-        record(session, "account_claimed", user_id=uid, now=BEGAN + dt.timedelta(minutes=5))
+        record(session, ENDS_ALL_SESSIONS[1], user_id=uid, now=BEGAN + dt.timedelta(minutes=5))
     with database.session() as session:
         assert session_ended(session, uid, "s1", BEGAN)
 

@@ -441,7 +441,6 @@ class AuditLog(Base):
     __tablename__ = "audit_log"
     __table_args__ = (
         Index(None, "object_type", "object_id"),
-        Index(None, "user_id", "created_at"),
         # Whether a session has ended (`identity.accounts.ended_since`), every request.
         Index(None, "user_id", "action", "created_at"),
         Index(None, "created_at"),

@@ -1,5 +1,6 @@
-"""An index for the question every signed-in request asks: has this session ended (a
+"""The index for the question every signed-in request asks: has this session ended (a
 password reset or an account claim since it began)? See `identity.accounts.ended_since`.
+It replaces (user_id, created_at), which only the old form of that question read.
 
 Revision ID: 0009
 Revises: 0008
@@ -24,7 +25,9 @@ def upgrade() -> None:
         "audit_log",
         ["user_id", "action", "created_at"],
     )
+    op.drop_index("ix_audit_log_user_id_created_at", table_name="audit_log")
 
 
 def downgrade() -> None:
+    op.create_index(op.f("ix_audit_log_user_id_created_at"), "audit_log", ["user_id", "created_at"])
     op.drop_index("ix_audit_log_user_id_action_created_at", table_name="audit_log")
