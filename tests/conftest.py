@@ -36,7 +36,7 @@ from khidma.identity import passwords
 from khidma.storage import Database, Submission
 from khidma.storage.db import normalise_url
 from khidma.storage.snapshots import save_definition
-from tests.drivers import ROOT, Actions, make_app, sign_in
+from tests.drivers import Actions, make_app, sign_in
 
 pytest_plugins = ["tests.browser"]
 
@@ -108,11 +108,6 @@ def definitions_loaded_once() -> Iterator[None]:
 
 # ----------------------------------------------------------------- migrations, once
 
-# The tests whose subject is the migrations, or the SQLite file a `Database` makes: they
-# run Alembic on every database, as production does.
-REAL_MIGRATIONS = frozenset(
-    {"tests/storage/test_storage_migrations.py", "tests/storage/test_storage_db.py"}
-)
 _REAL_UPGRADE = Database.upgrade
 
 
@@ -170,8 +165,9 @@ def migrations_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Templ
 def real_migrations_where_they_are_tested(
     request: pytest.FixtureRequest, migrations_once: _Templates
 ) -> None:
-    where = Path(request.node.path).resolve().relative_to(ROOT).as_posix()
-    migrations_once.enabled = where not in REAL_MIGRATIONS
+    """A test marked `real_migrations` (its subject is the migrations, or the SQLite file a
+    `Database` makes) runs Alembic on every database, as production does."""
+    migrations_once.enabled = request.node.get_closest_marker("real_migrations") is None
 
 
 # ------------------------------------------------------------------- apps and people

@@ -25,6 +25,8 @@ from khidma.storage import (
 from khidma.storage.db import ENV_URL
 from khidma.storage.snapshots import definition_source, save_definition, stored_versions
 
+pytestmark = pytest.mark.real_migrations  # the SQLite file a Database makes, as it makes it
+
 NewSubmission = Callable[..., Submission]
 
 
