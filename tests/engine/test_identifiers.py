@@ -108,9 +108,10 @@ def test_every_common_spelling_of_a_saudi_mobile(text: str) -> None:
     ],
 )
 def test_numbers_that_are_not_saudi_mobiles(text: str, code: str) -> None:
-    with pytest.raises(IdentifierError) as caught:
-        normalise_saudi_mobile(text)
-    assert caught.value.code == code
+    for _ in range(2):  # the second time from the parsed numbers kept: refused alike
+        with pytest.raises(IdentifierError) as caught:
+            normalise_saudi_mobile(text)
+        assert caught.value.code == code
 
 
 def test_mobiles_are_shown_as_written_in_the_kingdom() -> None:

@@ -49,9 +49,11 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path: 
         database.dispose()
 
 
+@pytest.mark.parametrize("opener", ["session", "connection"])
 def test_sqlite_write_session_holds_the_write_lock_from_its_first_statement(
-    tmp_path: Path,
+    tmp_path: Path, opener: str
 ) -> None:
+    """A write `session()` and a write Core `connection()` alike."""
     first = Database.sqlite(tmp_path)
     second = Database.sqlite(tmp_path, busy_timeout=0.1)
     try:
@@ -67,7 +69,7 @@ def test_sqlite_write_session_holds_the_write_lock_from_its_first_statement(
             except OperationalError as error:
                 outcome["write"] = str(error.orig)
 
-        with first.session(write=True) as session:
+        with getattr(first, opener)(write=True) as session:
             session.execute(text("SELECT 1"))  # only a read, yet the lock is taken
             thread = threading.Thread(target=other_transactions)
             thread.start()

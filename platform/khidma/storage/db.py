@@ -64,10 +64,9 @@ class Database:
         self.engine: Engine = create_engine(self.url, echo=echo, **engine_options)
         if backend == "sqlite":
             _install_sqlite_hooks(self.engine, busy_timeout_ms=int(busy_timeout * 1000))
+        self._write_engine = self.engine.execution_options(**{WRITE_LOCK: True})
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
-        self._write_sessionmaker = sessionmaker(
-            self.engine.execution_options(**{WRITE_LOCK: True}), expire_on_commit=False
-        )
+        self._write_sessionmaker = sessionmaker(self._write_engine, expire_on_commit=False)
 
     @classmethod
     def sqlite(
@@ -111,6 +110,16 @@ class Database:
         factory = self._write_sessionmaker if write else self.sessionmaker
         with self._writer_queue(write), factory() as session, session.begin():
             yield session
+
+    @contextmanager
+    def connection(self, *, write: bool = False) -> Iterator[Connection]:
+        """A transaction on a Core connection, with `session()`'s rules (commit on
+        success, `write=True` holds the write lock from the start): for the few hot
+        statements every request runs, where the ORM's unit of work is most of the cost
+        (`khidma.storage.rows` turns their rows into model instances)."""
+        engine = self._write_engine if write else self.engine
+        with self._writer_queue(write), engine.begin() as connection:
+            yield connection
 
     @contextmanager
     def _writer_queue(self, write: bool) -> Iterator[None]:

@@ -41,7 +41,7 @@ from khidma.identity.accounts import (
     new_session_id,
     record,
 )
-from khidma.storage import audit
+from khidma.storage import audit, rows
 from khidma.storage.models import Role, User
 from khidma.web.context import database, now
 
@@ -334,10 +334,11 @@ def _drop_identity() -> None:
         session.pop(key, None)
 
 
-# The user and whether their session has ended, in one query built once: every request
-# of a signed-in user asks it, and building the statement cost more than running it.
+# The user and whether their session has ended, in one query built once and run on a
+# Core connection: every request of a signed-in user asks it, and building the statement,
+# then the ORM's loading, cost more than running it.
 _SESSION_USER = select(
-    User, ended_since(bindparam("uid"), bindparam("sid"), bindparam("since"))
+    *rows.columns(User), ended_since(bindparam("uid"), bindparam("sid"), bindparam("since"))
 ).where(User.id == bindparam("uid"))
 
 
@@ -358,10 +359,10 @@ def _session_user() -> tuple[User | None, bool]:
         _drop_identity()
         return None, True
     started = dt.datetime.fromtimestamp(auth_at, dt.UTC)
-    with database().session() as db:
+    with database().connection() as db:
         params = {"uid": uid, "sid": str(session.get("sid")), "since": started}
         row = db.execute(_SESSION_USER, params).first()
-        user, ended = (row[0], bool(row[1])) if row is not None else (None, True)
+    user, ended = (rows.detached(User, row), bool(row[-1])) if row is not None else (None, True)
     if user is None or ended or not user.is_active or user.token != session.get("utok"):
         _drop_identity()
         return None, False

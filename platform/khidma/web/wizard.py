@@ -26,7 +26,7 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as Redirect
@@ -45,6 +45,7 @@ from khidma.fields.file import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE_MB
 from khidma.identity import methods
 from khidma.identity.claims import identity_claims
 from khidma.payments.display import quoted_fee, with_fee
+from khidma.storage import rows
 from khidma.storage.blobs import blob_key
 from khidma.storage.models import Attachment, Draft, User
 from khidma.storage.scan import Verdict, VirusScanner
@@ -61,6 +62,7 @@ bp = Blueprint("wizard", __name__)
 
 VISITED = "_visited"  # key in Draft.raw (input paths never start with "_")
 MB = 1024 * 1024
+TOO_LARGE = 413  # the status of a post refused whole: the draft would hold too much
 
 
 def identity() -> dict[str, Any] | None:
@@ -113,13 +115,48 @@ def sign_in_refused(definition: ServiceDefinition) -> Any | None:
     ), 403
 
 
-_DRAFT_BY_TOKEN = select(Draft).where(Draft.token == bindparam("token"))  # built once
+# Built once: building a statement costs more than running it.
+_DRAFT_BY_TOKEN = select(Draft).where(Draft.token == bindparam("token"))
+_DRAFT_ROW = select(*rows.columns(Draft)).where(Draft.token == bindparam("token"))
+_DRAFT_AS_READ = (  # what a step post must find unchanged to save (`_draft_stamp`)
+    select(
+        Draft.definition_hash,
+        Draft.answers,
+        Draft.raw,
+        Draft.declarations,
+        Draft.accepted_instructions_at,
+    )
+    .where(Draft.id == bindparam("draft_id"))
+    .with_for_update()
+)
+_SAVE_DRAFT = (
+    update(Draft)
+    .where(Draft.id == bindparam("draft_id"))
+    .values(
+        answers=bindparam("new_answers"),
+        raw=bindparam("new_raw"),
+        current_step=bindparam("new_step"),
+        expires_at=bindparam("new_expiry"),
+    )
+)
 
 
 def owned_draft(session: Session, token: str) -> Draft:
-    """The signed-in user's unexpired draft with this token; 404 for anything else."""
+    """The signed-in user's unexpired draft with this token, in `session`; 404 for
+    anything else."""
+    return _owned(session.scalar(_DRAFT_BY_TOKEN, {"token": token}))
+
+
+def read_draft(token: str) -> Draft:
+    """`owned_draft` for a request that only reads the draft, or saves it itself: read on
+    a Core connection, the transaction ended before the page is worked out."""
+    with database().connection() as connection:
+        row = connection.execute(_DRAFT_ROW, {"token": token}).first()
+    return _owned(None if row is None else rows.detached(Draft, row))
+
+
+def _owned(draft: Draft | None) -> Draft:
     user = g.get("user")
-    draft = session.scalar(_DRAFT_BY_TOKEN, {"token": token})
     if draft is None or user is None or draft.user_id != user.id:
         abort(404)
     if draft.expires_at is not None and draft.expires_at < now():
@@ -188,31 +225,37 @@ def _plan(definition: ServiceDefinition, draft: Draft, state: State | None = Non
 # -- pages ----------------------------------------------------------------------------------
 @bp.route("/drafts/<token>/<page_id>", methods=["GET", "POST"])
 def page(token: str, page_id: str) -> Any:
-    if request.method == "POST":
-        done = _post_then_save(token, page_id)
-        if done is not None:
-            return done
-    with database().session(write=request.method == "POST") as session:
-        draft = owned_draft(session, token)
-        definition = pinned_definition(draft.service_id, draft.definition_hash)
-        refused = sign_in_refused(definition)
-        if refused is not None:
-            return refused
-        wizard = _plan(definition, draft)
-        current = wizard.page(page_id)
-        if current is None:
-            abort(404)
-        if not wizard.can_open(page_id):
-            target = wizard.first_incomplete() or wizard.pages[0]
-            return redirect(url_for("wizard.page", token=token, page_id=target.id))
-        if current.kind == "instructions":
-            return _instructions(session, draft, definition, wizard, current)
-        if current.kind == "review":
-            return review(draft, definition, wizard, current, errors=[])
-        assert current.step is not None
-        if request.method == "GET":
-            return _render_step(draft, definition, wizard, current, current.step, [])
-        return _post_step(session, draft, definition, wizard, current, current.step)
+    if request.method == "GET":
+        return _page(None, read_draft(token), page_id)
+    done = _post_then_save(token, page_id)
+    if done is not None:
+        return done
+    with database().session(write=True) as session:
+        return _page(session, owned_draft(session, token), page_id)
+
+
+def _page(session: Session | None, draft: Draft, page_id: str) -> Any:
+    """A page of the draft: drawn for a GET (`session` None: nothing is written), or a
+    post taken in `session`, a write transaction."""
+    definition = pinned_definition(draft.service_id, draft.definition_hash)
+    refused = sign_in_refused(definition)
+    if refused is not None:
+        return refused
+    wizard = _plan(definition, draft)
+    current = wizard.page(page_id)
+    if current is None:
+        abort(404)
+    if not wizard.can_open(page_id):
+        target = wizard.first_incomplete() or wizard.pages[0]
+        return redirect(url_for("wizard.page", token=draft.token, page_id=target.id))
+    if current.kind == "instructions":
+        return _instructions(draft, definition, wizard, current)
+    if current.kind == "review":
+        return review(draft, definition, wizard, current, errors=[])
+    assert current.step is not None
+    if session is None:
+        return _render_step(draft, definition, wizard, current, current.step, [])
+    return _post_step(session, draft, definition, wizard, current, current.step)
 
 
 def _post_then_save(token: str, page_id: str) -> Any | None:
@@ -224,36 +267,41 @@ def _post_then_save(token: str, page_id: str) -> Any | None:
     caller does the post again under the write lock from the start."""
     if any(upload and upload.filename for _, upload in request.files.items(multi=True)):
         return None
-    with database().session() as session:
-        draft = owned_draft(session, token)
-        definition = pinned_definition(draft.service_id, draft.definition_hash)
-        if sign_in_refused(definition) is not None:
-            return None
-        wizard = _plan(definition, draft)
-        current = wizard.page(page_id)
-        if current is None or current.step is None or not wizard.can_open(page_id):
-            return None
-        step = current.step
-        if definition.booking and definition.booking.slot_field in {f.id for f in step.fields}:
-            return None
-        seen = _draft_stamp(draft)
-        response = _post_step(session, draft, definition, wizard, current, step)
-        if draft not in session:  # refused whole (too large): nothing is saved
-            return response
-        new = (draft.answers, draft.raw, draft.current_step, draft.expires_at)
-        session.expunge(draft)  # its changes are saved below, not by this transaction
-    with database().session(write=True) as session:
-        fresh = session.get(Draft, draft.id)
+    draft = read_draft(token)
+    definition = pinned_definition(draft.service_id, draft.definition_hash)
+    if sign_in_refused(definition) is not None:
+        return None
+    wizard = _plan(definition, draft)
+    current = wizard.page(page_id)
+    if current is None or current.step is None or not wizard.can_open(page_id):
+        return None
+    step = current.step
+    if definition.booking and definition.booking.slot_field in {f.id for f in step.fields}:
+        return None
+    seen = _draft_stamp(draft)
+    response = _post_step(None, draft, definition, wizard, current, step)
+    if _refused_whole(response):  # nothing of the post is kept
+        return response
+    new = {
+        "draft_id": draft.id,
+        "new_answers": draft.answers,
+        "new_raw": draft.raw,
+        "new_step": draft.current_step,
+        "new_expiry": draft.expires_at,
+    }
+    with database().connection(write=True) as connection:
+        fresh = connection.execute(_DRAFT_AS_READ, {"draft_id": draft.id}).first()
         if fresh is None or _draft_stamp(fresh) != seen:
             return None  # changed since it was read (another tab, a submit): start again
-        fresh.answers, fresh.raw, fresh.current_step, fresh.expires_at = new
+        connection.execute(_SAVE_DRAFT, new)
     return response
 
 
-def _draft_stamp(draft: Draft) -> tuple[Any, ...]:
+def _draft_stamp(draft: Any) -> tuple[Any, ...]:
     """What a step post reads of a draft and must find unchanged to save it. Not when it
     was last saved: a save in between that left all of this as it was (the same post
-    twice, from a double click or a second tab) changes nothing the checks read."""
+    twice, from a double click or a second tab) changes nothing the checks read. `draft`
+    is a `Draft` or a row of `_DRAFT_AS_READ`."""
     return (
         draft.definition_hash,
         json.dumps(draft.answers, sort_keys=True, default=str),
@@ -264,7 +312,6 @@ def _draft_stamp(draft: Draft) -> tuple[Any, ...]:
 
 
 def _instructions(
-    session: Session,
     draft: Draft,
     definition: ServiceDefinition,
     wizard: path.Wizard,
@@ -426,18 +473,22 @@ def _disposition(filename: str) -> str:
 
 
 def _post_step(
-    session: Session,
+    session: Session | None,
     draft: Draft,
     definition: ServiceDefinition,
     wizard: path.Wizard,
     current: path.Page,
     step: Step,
 ) -> Any:
+    """A post of a step, taken in `session` (uploads stored, a slot held), or with no
+    session when it can change nothing but the draft, which the caller then saves
+    (`_post_then_save`). Either way the draft object holds the answers it leaves."""
     action = request.form.get("action", "next")
     upload_errors: list[FieldError] = []
-    post = session.begin_nested()  # undone whole when the draft would hold too much
+    # undone whole when the draft would hold too much
+    post = session.begin_nested() if session is not None else None
     try:
-        raw_input = _form_input(session, draft, step, upload_errors)
+        raw_input = _form_input(session, draft, step, upload_errors, store_uploads=post is not None)
     finally:
         for _, upload in request.files.items(multi=True):
             upload.close()  # large uploads are spooled to temporary files
@@ -452,17 +503,20 @@ def _post_step(
     )
     errors = upload_errors + [e for e in errors if e.path not in {u.path for u in upload_errors}]
     answers = _apply_item_action(action, step, answers)
-    errors += _hold(session, definition, step, answers, draft, action, errors)
+    if session is not None:
+        errors += _hold(session, definition, step, answers, draft, action, errors)
     visited = sorted({*draft.raw.get(VISITED, []), step.id})
     raw = {**refused_inputs(errors), VISITED: visited}
     too_big = _over_capacity(step, answers, raw, raw_input)
     if too_big is not None:  # nothing of this post is kept; the form shows it back
-        post.rollback()
-        session.refresh(draft)
-        session.expunge(draft)
+        if session is not None and post is not None:
+            post.rollback()
+            session.refresh(draft)
+            session.expunge(draft)
         draft.answers, draft.raw = answers, raw
-        return _render_step(draft, definition, wizard, current, step, [too_big], 413, state)
-    post.commit()
+        return _render_step(draft, definition, wizard, current, step, [too_big], TOO_LARGE, state)
+    if post is not None:
+        post.commit()
     draft.answers = answers
     draft.raw = raw
     draft.current_step = step.id
@@ -483,6 +537,12 @@ def _post_step(
     if request.form.get("return") == "review":
         return _go(draft.token, None, anchor="answer-" + step.id)
     return _go(draft.token, _plan(definition, draft, state).next(current.id))
+
+
+def _refused_whole(response: Any) -> bool:
+    """Whether `_post_step` refused the post whole (the draft would hold too much), so
+    that nothing of it may be saved."""
+    return isinstance(response, tuple) and response[1] == TOO_LARGE
 
 
 def _hold(
@@ -530,7 +590,7 @@ def _size(value: Any) -> int:
 
 
 def _form_input(
-    session: Session,
+    session: Session | None,
     draft: Draft,
     step: Step,
     upload_errors: list[FieldError],
@@ -574,7 +634,7 @@ def _form_input(
 
 
 def _one(
-    session: Session,
+    session: Session | None,
     draft: Draft,
     f: Field,
     name: str,
@@ -594,6 +654,7 @@ def _one(
                 if len(refs) >= limit:  # counted before anything is stored
                     upload_errors.append(_upload_error(f, "file.too_many", item, group, max=limit))
                     break
+                assert session is not None, "uploads are stored in the post's transaction"
                 ref = _store_upload(session, draft, f, upload, upload_errors, item, group)
                 if ref is not None:
                     refs.append(ref)
