@@ -50,6 +50,22 @@ def file_ref(name: str) -> dict[str, Any]:
     return {"id": "e2e-" + name, "name": name, "size": 4096, "kind": "pdf", "sha256": SHA}
 
 
+def new_request(session: Any, d: Any, now: dt.datetime, **fields: Any) -> Submission:
+    """A request of service `d` with its next reference (taken at `now`), the definition
+    version it is pinned to stored in `session`; `fields` are the rest of its columns."""
+    save_definition(session, d, snapshot(d))
+    ref = next_reference(session, d.id, now)
+    return Submission(
+        service_id=d.id,
+        definition_version=d.version,
+        definition_hash=d.hash,
+        reference_seq=ref.seq,
+        hijri_year=ref.year,
+        reference=str(ref),
+        **fields,
+    )
+
+
 def store_request(app: Any, user: User) -> Submission:
     """A submitted emirate_visit request, being processed, with an unread staff message."""
     d = app.extensions["khidma.registry"].current("emirate_visit")
@@ -81,15 +97,10 @@ def store_request(app: Any, user: User) -> Submission:
     )
     assert errors == []
     with app.extensions["khidma.db"].session(write=True) as session:
-        save_definition(session, d, snapshot(d))
-        ref = next_reference(session, d.id, now)
-        submission = Submission(
-            service_id=d.id,
-            definition_version=d.version,
-            definition_hash=d.hash,
-            reference_seq=ref.seq,
-            hijri_year=ref.year,
-            reference=str(ref),
+        submission = new_request(
+            session,
+            d,
+            now,
             status="needs_info",
             user_id=user.id,
             answers=answers,

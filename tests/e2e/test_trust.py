@@ -15,7 +15,12 @@ from khidma.storage.models import Submission
 from khidma.storage.trust_models import AuditEntry, Document
 from khidma.trust import documents
 from tests.e2e.conftest import check_a11y, shot
-from tests.e2e.test_account_journey import citizen, sign_in_as_citizen, store_request
+from tests.e2e.test_account_journey import (
+    citizen,
+    new_request,
+    sign_in_as_citizen,
+    store_request,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -147,9 +152,6 @@ def test_the_verification_page_without_javascript(
 def test_an_auditor_opens_a_request_of_each_agency(
     page: Any, live_app: Any, live_server: Any, request_issued: tuple[Submission, Document]
 ) -> None:
-    from khidma.definitions.snapshot import snapshot
-    from khidma.storage.references import next_reference
-    from khidma.storage.snapshots import save_definition
     from khidma.storage.types import utcnow
 
     registry = live_app.extensions["khidma.registry"]
@@ -158,21 +160,9 @@ def test_an_auditor_opens_a_request_of_each_agency(
         for d in registry.services():
             if d.agency.id in agencies:
                 continue
-            save_definition(session, d, snapshot(d))
-            ref = next_reference(session, d.id, utcnow())
-            session.add(
-                Submission(
-                    service_id=d.id,
-                    definition_version=d.version,
-                    definition_hash=d.hash,
-                    reference_seq=ref.seq,
-                    hijri_year=ref.year,
-                    reference=str(ref),
-                    status=d.workflow.initial,
-                    answers={},
-                )
-            )
-            agencies[d.agency.id] = str(ref)
+            submission = new_request(session, d, utcnow(), status=d.workflow.initial, answers={})
+            session.add(submission)
+            agencies[d.agency.id] = submission.reference
     assert len(agencies) >= 2
     sign_in_as_auditor(page, live_server.url, "en")
     for agency, reference in agencies.items():
