@@ -43,6 +43,25 @@ def last_code(live_app: Any, mobile: str) -> str:
     return found.group(1)
 
 
+def send_details(page: Any, handle: str) -> None:
+    """Step 3 of sign-up, filled in for Layla, whose username is `handle` (and e-mail
+    `handle@example.sa`), and sent: the account is made and the profile shown."""
+    for field, value in {
+        "first_name_ar": "ليلى",
+        "father_name_ar": "فهد",
+        "grandfather_name_ar": "ناصر",
+        "family_name_ar": "الدوسري",
+        "name_en": "Layla Fahad Nasser Aldosari",
+        "email": f"{handle}@example.sa",
+        "username": handle,
+        "password": PASSWORD,
+        "password2": PASSWORD,
+    }.items():
+        page.fill(f"#{field}", value)
+    page.click("form[action='/auth/sign-up/details'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/auth/profile$"))
+
+
 def expect_page(page: Any, lang: str) -> None:
     assert page.locator("html").get_attribute("lang") == lang
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
@@ -116,20 +135,7 @@ def test_create_account_every_step(page: Any, live_server: Any, live_app: Any, l
     check_a11y(page, f"sign-up step 3 errors {lang}")
     shot(page, f"auth-sign-up-3-errors-{lang}")
 
-    for field, value in {
-        "first_name_ar": "ليلى",
-        "father_name_ar": "فهد",
-        "grandfather_name_ar": "ناصر",
-        "family_name_ar": "الدوسري",
-        "name_en": "Layla Fahad Nasser Aldosari",
-        "email": f"layla.{lang}@example.sa",
-        "username": f"layla.{lang}",
-        "password": PASSWORD,
-        "password2": PASSWORD,
-    }.items():
-        page.fill(f"#{field}", value)
-    page.click("form[action='/auth/sign-up/details'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/auth/profile$"))
+    send_details(page, f"layla.{lang}")
     assert page.locator("h1").count() == 1
     check_a11y(page, f"profile {lang}")
     shot(page, f"auth-profile-{lang}")

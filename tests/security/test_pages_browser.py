@@ -12,7 +12,7 @@ import pytest
 
 from khidma.engine.identifiers import make_national_id
 from tests.e2e.conftest import check_a11y, live_app, live_server  # noqa: F401
-from tests.e2e.test_account_pages import last_code
+from tests.e2e.test_account_pages import last_code, send_details
 
 pytestmark = pytest.mark.browser
 
@@ -32,20 +32,7 @@ def _sign_up(page: Any, url: str, app: Any, lang: str) -> None:
     page.fill("#code", last_code(app, mobile))
     page.click("form[action='/auth/sign-up/verify'] button[type=submit]")
     page.wait_for_url(re.compile(r"/auth/sign-up/details$"))
-    for field, value in {
-        "first_name_ar": "ليلى",
-        "father_name_ar": "فهد",
-        "grandfather_name_ar": "ناصر",
-        "family_name_ar": "الدوسري",
-        "name_en": "Layla Fahad Nasser Aldosari",
-        "email": f"gate.{lang}@example.sa",
-        "username": f"gate.{lang}",
-        "password": "Bustan-2025-x",
-        "password2": "Bustan-2025-x",
-    }.items():
-        page.fill(f"#{field}", value)
-    page.click("form[action='/auth/sign-up/details'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/auth/profile$"))
+    send_details(page, f"gate.{lang}")
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
