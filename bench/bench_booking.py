@@ -20,14 +20,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from bench_delivery import backends
 from khidma.booking.rules import Refusal
 from khidma.booking.slots import Slot
 from khidma.storage import Database
 from khidma.storage.booking_models import Booking
-from khidma.storage.bookings import Booker, Place, book
+from khidma.storage.bookings import Booker
+from khidma.storage.bookings import Place
+from khidma.storage.bookings import book
 
 NOW = dt.datetime(2026, 12, 2, 6, 0, tzinfo=dt.UTC)
 

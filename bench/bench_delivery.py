@@ -16,14 +16,18 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url
+from sqlalchemy import create_engine
+from sqlalchemy import make_url
 
 from khidma.delivery.dev import DevSender
 from khidma.delivery.dispatcher import deliver_due
 from khidma.delivery.senders import Sender
-from khidma.delivery.sms_http import HttpSmsGateway, SmsSettings
-from khidma.delivery.sms_simulator import SimulatorServer, SmsSimulator
-from khidma.storage import Channel, Database
+from khidma.delivery.sms_http import HttpSmsGateway
+from khidma.delivery.sms_http import SmsSettings
+from khidma.delivery.sms_simulator import SimulatorServer
+from khidma.delivery.sms_simulator import SmsSimulator
+from khidma.storage import Channel
+from khidma.storage import Database
 from khidma.storage.db import normalise_url
 from khidma.storage.outbox import enqueue
 

@@ -26,11 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
-from tests.wizard.conftest import make_app, sign_in  # noqa: E402
+from tests.wizard.conftest import make_app  # noqa: E402
+from tests.wizard.conftest import sign_in  # noqa: E402
 from tests.wizard.test_wizard_web import complete_emirate  # noqa: E402
 
 from khidma.storage.models import Submission  # noqa: E402
-from khidma.trust import documents, signing  # noqa: E402
+from khidma.trust import documents  # noqa: E402
+from khidma.trust import signing  # noqa: E402
 
 
 def timed(repeat: int, action: Callable[[], object]) -> tuple[float, float]:
@@ -59,7 +61,8 @@ def main() -> None:
         assert citizen.get(url).status_code == 200
 
         with app.test_request_context():
-            from khidma.renderer.pdf import EmbeddedFile, render_summary_pdf
+            from khidma.renderer.pdf import EmbeddedFile
+            from khidma.renderer.pdf import render_summary_pdf
 
             from khidma import formatting
             from khidma.engine.summary import build_summary

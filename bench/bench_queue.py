@@ -16,9 +16,13 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, make_url, text
+from sqlalchemy import create_engine
+from sqlalchemy import insert
+from sqlalchemy import make_url
+from sqlalchemy import text
 
-from khidma.storage import Database, Submission
+from khidma.storage import Database
+from khidma.storage import Submission
 from khidma.storage import requests as store
 from khidma.storage.db import normalise_url
 from khidma.storage.snapshots import save_definition

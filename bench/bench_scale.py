@@ -196,7 +196,8 @@ def staff_client(app: Any, agency: str) -> Any:
     """A signed-in officer of `agency` (made on the first run)."""
     from sqlalchemy import select
 
-    from khidma.storage.models import Role, User
+    from khidma.storage.models import Role
+    from khidma.storage.models import User
 
     with app.extensions["khidma.db"].session(write=True) as db:
         user = db.scalar(select(User).where(User.username == f"bench-{agency}"))
@@ -237,7 +238,8 @@ def counts_alone(app: Any, registry: Any, agency: str, samples: int) -> list[str
     """The queue's counts per status by themselves, side by side: read from the kept
     table (what the page does) and by a GROUP BY over the agency's requests (what it did
     before revision 0008)."""
-    from sqlalchemy import func, select
+    from sqlalchemy import func
+    from sqlalchemy import select
 
     from khidma.storage.counts import counts
     from khidma.storage.models import Submission

@@ -17,11 +17,20 @@ import sqlite3
 import threading
 from typing import Any
 
-from flask import Flask, redirect, request, session
+from flask import Flask
+from flask import redirect
+from flask import request
+from flask import session
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
-from wtforms import EmailField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import EmailField
+from wtforms import RadioField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
+from wtforms.validators import Regexp
 
 GOVERNORATES = [
     ("", "اختر"),

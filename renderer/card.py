@@ -5,7 +5,8 @@ print the same fee lines, in the same words, from the same definition.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any
 
 from khidma.formatting import format_number

@@ -5,11 +5,17 @@ words), so the page and the guide never say a thing two ways.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any
 
-from khidma.renderer.card import fee_lines, get, text, texts
-from khidma.renderer.pdf import dates, document_page, render_pdf
+from khidma.renderer.card import fee_lines
+from khidma.renderer.card import get
+from khidma.renderer.card import text
+from khidma.renderer.card import texts
+from khidma.renderer.pdf import dates
+from khidma.renderer.pdf import document_page
+from khidma.renderer.pdf import render_pdf
 from khidma.renderer.templating import environment
 
 from khidma.fields import registry

@@ -13,15 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
+from typing import Protocol
 
-from khidma.renderer.summary import EMAIL, render_html, render_text
+from khidma.renderer.summary import EMAIL
+from khidma.renderer.summary import render_html
+from khidma.renderer.summary import render_text
 from khidma.renderer.templating import environment
-from markupsafe import Markup, escape
+from markupsafe import Markup
+from markupsafe import escape
 
-from khidma.definitions.model import Notification, ServiceDefinition
+from khidma.definitions.model import Notification
+from khidma.definitions.model import ServiceDefinition
 from khidma.engine.dates import format_date
 from khidma.engine.display import display_value
 from khidma.engine.summary import Summary

@@ -25,9 +25,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from khidma.renderer.fonts import STATIC_SCHEME, font_face_css
-from khidma.renderer.summary import PDF, render_html
-from khidma.renderer.templating import environment, text_direction
+from khidma.renderer.fonts import STATIC_SCHEME
+from khidma.renderer.fonts import font_face_css
+from khidma.renderer.summary import PDF
+from khidma.renderer.summary import render_html
+from khidma.renderer.templating import environment
+from khidma.renderer.templating import text_direction
 
 from khidma.engine.summary import Summary
 from khidma.words import word
@@ -214,7 +217,8 @@ def render_pdf(
     PDF variant ("pdf/a-3b" for an archival document with `files` embedded).
     """
     font_config, fetcher, base = _font_setup()
-    from weasyprint import HTML, Attachment
+    from weasyprint import HTML
+    from weasyprint import Attachment
 
     document = HTML(string=html, url_fetcher=fetcher, base_url=None)
     attachments = [

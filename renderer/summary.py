@@ -14,8 +14,11 @@ local time (`khidma.formatting`); every text is escaped by the templates' autoes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from khidma.renderer.templating import environment

@@ -15,8 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from jinja2 import Environment
+from jinja2 import FileSystemLoader
+from jinja2 import StrictUndefined
+from jinja2 import select_autoescape
+from markupsafe import Markup
+from markupsafe import escape
 
 __all__ = ["FILTERS", "TEMPLATE_DIR", "environment", "hash_text", "install", "lines_of"]
 

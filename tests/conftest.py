@@ -19,24 +19,34 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher, Type
+from argon2 import PasswordHasher
+from argon2 import Type
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import URL, create_engine, make_url, text
+from sqlalchemy import URL
+from sqlalchemy import create_engine
+from sqlalchemy import make_url
+from sqlalchemy import text
 
 import khidma.app
-from khidma.definitions.loader import LoadResult, load
+from khidma.definitions.loader import LoadResult
+from khidma.definitions.loader import load
 from khidma.identity import passwords
-from khidma.storage import Database, Submission
+from khidma.storage import Database
+from khidma.storage import Submission
 from khidma.storage.db import normalise_url
 from khidma.storage.snapshots import save_definition
-from tests.drivers import Actions, make_app, sign_in
+from tests.drivers import Actions
+from tests.drivers import make_app
+from tests.drivers import sign_in
 
 pytest_plugins = ["tests.browser"]
 

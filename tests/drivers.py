@@ -16,8 +16,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from khidma.definitions.model import ServiceDefinition, Step
-from khidma.storage.models import Channel, OutboxMessage, User
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.model import Step
+from khidma.storage.models import Channel
+from khidma.storage.models import OutboxMessage
+from khidma.storage.models import User
 
 ROOT = Path(__file__).resolve().parents[1]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

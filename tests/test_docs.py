@@ -17,7 +17,8 @@ import yaml
 
 from khidma.definitions import validation
 from khidma.definitions.loader import load
-from khidma.definitions.schema import lists_schema, service_schema
+from khidma.definitions.schema import lists_schema
+from khidma.definitions.schema import service_schema
 from khidma.fields import registry
 
 ROOT = Path(__file__).resolve().parents[1]

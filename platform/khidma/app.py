@@ -6,13 +6,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask
+from flask import request
 
 import khidma.renderer
 from khidma.definitions.errors import DefinitionError
 from khidma.definitions.loader import load
 from khidma.definitions.registry import DefinitionRegistry
-from khidma.web.extensions import csrf, htmx
+from khidma.web.extensions import csrf
+from khidma.web.extensions import htmx
 
 RENDERER = Path(khidma.renderer.__file__).parent
 
@@ -87,13 +89,16 @@ def create_app(
     csrf.init_app(app)
     htmx.init_app(app)
     from khidma import logs
-    from khidma.web import deploy, health
+    from khidma.web import deploy
+    from khidma.web import health
 
     logs.init_app(app)
     deploy.init_app(app)
     app.register_blueprint(health.bp)
 
-    from khidma.web import catalog, errors, i18n
+    from khidma.web import catalog
+    from khidma.web import errors
+    from khidma.web import i18n
 
     i18n.init_app(app)
     errors.init_app(app)
@@ -101,7 +106,9 @@ def create_app(
 
     identity_init_app(app)
     app.register_blueprint(catalog.bp)
-    from khidma.web import account, devtools, inquiry
+    from khidma.web import account
+    from khidma.web import devtools
+    from khidma.web import inquiry
 
     app.register_blueprint(account.bp)
     app.register_blueprint(inquiry.bp)
@@ -109,7 +116,8 @@ def create_app(
     from khidma.web import devreload
 
     devreload.init_app(app)
-    from khidma.web import submit, wizard
+    from khidma.web import submit
+    from khidma.web import wizard
 
     app.register_blueprint(wizard.bp)
     app.register_blueprint(submit.bp)
@@ -119,14 +127,16 @@ def create_app(
     from khidma.web import admin
 
     app.register_blueprint(admin.bp)
-    from khidma.web import appointments, booking_staff
+    from khidma.web import appointments
+    from khidma.web import booking_staff
 
     app.register_blueprint(appointments.bp)
     app.register_blueprint(booking_staff.bp)
     from khidma.web import payments
 
     payments.init_app(app)
-    from khidma.web import auditor, verify
+    from khidma.web import auditor
+    from khidma.web import verify
 
     app.register_blueprint(verify.bp)
     app.register_blueprint(auditor.bp)

@@ -139,7 +139,8 @@ def run(demo: bool, host: str, port: int, instance: Path, delivery: bool | None)
         from khidma.payments.dev import start_dev_simulator
 
         simulator = start_dev_simulator(host, port)
-    from khidma.app import StartupError, create_app
+    from khidma.app import StartupError
+    from khidma.app import create_app
 
     try:
         app = create_app(instance_path=instance)
@@ -247,8 +248,11 @@ def serve(
     Refuses to start on a database that is not migrated (run `khidma db upgrade`).
     """
     from khidma import logs
-    from khidma.app import StartupError, create_app, require_migrated
-    from khidma.serve import ServeOptions, default_workers
+    from khidma.app import StartupError
+    from khidma.app import create_app
+    from khidma.app import require_migrated
+    from khidma.serve import ServeOptions
+    from khidma.serve import default_workers
     from khidma.serve import serve as run_server
 
     try:
@@ -341,7 +345,8 @@ def recount(instance: Path) -> None:
 def _demo(app: object) -> None:
     from flask import Flask
 
-    from khidma.identity.demo import create_demo_users, describe
+    from khidma.identity.demo import create_demo_users
+    from khidma.identity.demo import describe
 
     assert isinstance(app, Flask)
     accounts = create_demo_users(app.extensions["khidma.db"], app.extensions["khidma.registry"])

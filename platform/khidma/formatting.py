@@ -20,7 +20,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from khidma.engine.dates import format_date, format_gregorian, to_hijri
+from khidma.engine.dates import format_date
+from khidma.engine.dates import format_gregorian
+from khidma.engine.dates import to_hijri
 
 __all__ = [
     "RIYADH",

@@ -17,7 +17,10 @@ import time
 import uuid
 from typing import Any
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask
+from flask import g
+from flask import has_request_context
+from flask import request
 from werkzeug.wrappers import Response
 
 access_log = logging.getLogger("khidma.access")

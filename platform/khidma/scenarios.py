@@ -20,22 +20,31 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from khidma.definitions.errors import Problem
-from khidma.definitions.loader import SUFFIXES, is_scenario_file
-from khidma.definitions.model import Field, ServiceDefinition
-from khidma.definitions.yamlsource import Located, YamlProblem, load_located
+from khidma.definitions.loader import SUFFIXES
+from khidma.definitions.loader import is_scenario_file
+from khidma.definitions.model import Field
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.yamlsource import Located
+from khidma.definitions.yamlsource import YamlProblem
+from khidma.definitions.yamlsource import load_located
 from khidma.engine.errors import FieldError
-from khidma.engine.evaluate import State, evaluate
+from khidma.engine.evaluate import State
+from khidma.engine.evaluate import evaluate
 from khidma.engine.order import plain
 from khidma.engine.prefill import initial_answers
 from khidma.engine.validate import validate_submission
 from khidma.engine.wizard import plan
-from khidma.payments.fees import FeeError, quote
+from khidma.payments.fees import FeeError
+from khidma.payments.fees import quote
 
 __all__ = [
     "EXPECT_KEYS",

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 
-from khidma.app import create_app, require_migrated
+from khidma.app import create_app
+from khidma.app import require_migrated
 
 app = create_app(instance_path=os.environ.get("KHIDMA_INSTANCE_PATH") or None)
 require_migrated(app)

@@ -13,7 +13,8 @@ import pytest
 
 from khidma.definitions import fastschema
 from khidma.definitions.validation import schema_problems
-from khidma.definitions.yamlsource import Located, load_located
+from khidma.definitions.yamlsource import Located
+from khidma.definitions.yamlsource import load_located
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = [

@@ -12,7 +12,8 @@ from __future__ import annotations
 import secrets
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -21,7 +22,8 @@ import pytest
 
 from khidma.app import create_app
 from khidma.web import devreload
-from khidma.web.devreload import CHECK_SECONDS, EXTENSION
+from khidma.web.devreload import CHECK_SECONDS
+from khidma.web.devreload import EXTENSION
 
 SEED = Path(__file__).resolve().parents[2] / "services.d"
 OLD_TITLE = "Mawid — Primary Health Care Appointments"

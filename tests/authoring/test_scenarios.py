@@ -11,15 +11,13 @@ from click.testing import CliRunner
 
 from khidma.cli import main
 from khidma.definitions.loader import load
-from khidma.scenarios import (
-    Outcome,
-    Scenario,
-    coverage,
-    find_scenario_files,
-    read_scenarios,
-    run_file,
-    run_scenario,
-)
+from khidma.scenarios import Outcome
+from khidma.scenarios import Scenario
+from khidma.scenarios import coverage
+from khidma.scenarios import find_scenario_files
+from khidma.scenarios import read_scenarios
+from khidma.scenarios import run_file
+from khidma.scenarios import run_scenario
 
 SERVICES = Path(__file__).resolve().parents[2] / "services.d"
 DEFINITIONS = {d.id: d for d in load([SERVICES]).services}

@@ -11,7 +11,9 @@ from click.testing import CliRunner
 
 from khidma.cli import main
 from khidma.definitions import descriptions
-from khidma.definitions.schema import lists_schema, property_paths, service_schema
+from khidma.definitions.schema import lists_schema
+from khidma.definitions.schema import property_paths
+from khidma.definitions.schema import service_schema
 
 
 def _undescribed(schema: dict[str, object], *, field_types: bool) -> list[str]:

@@ -15,10 +15,18 @@ from sqlalchemy import select
 from khidma.engine.identifiers import make_national_id
 from khidma.identity.passwords import verify_password
 from khidma.storage import outbox
-from khidma.storage.models import OutboxMessage, Role, User
+from khidma.storage.models import OutboxMessage
+from khidma.storage.models import Role
+from khidma.storage.models import User
 from tests.backoffice import support
-from tests.backoffice.support import make_app, page
-from tests.web.support import NOW, ROOT, db, make_submission, make_user, sign_in
+from tests.backoffice.support import make_app
+from tests.backoffice.support import page
+from tests.web.support import NOW
+from tests.web.support import ROOT
+from tests.web.support import db
+from tests.web.support import make_submission
+from tests.web.support import make_user
+from tests.web.support import sign_in
 
 
 @pytest.fixture

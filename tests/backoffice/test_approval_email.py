@@ -13,10 +13,16 @@ from sqlalchemy import select
 
 from khidma.delivery.worker import in_process_delivery
 from khidma.storage.models import OutboxMessage
-from tests.backoffice.support import make_app, page
+from tests.backoffice.support import make_app
+from tests.backoffice.support import page
 from tests.backoffice.test_backoffice_web import make_staff
-from tests.delivery.conftest import SmtpServer, smtp_server, wait_until
-from tests.web.support import csrf_from, make_user, sign_in, store_submission
+from tests.delivery.conftest import SmtpServer
+from tests.delivery.conftest import smtp_server
+from tests.delivery.conftest import wait_until
+from tests.web.support import csrf_from
+from tests.web.support import make_user
+from tests.web.support import sign_in
+from tests.web.support import store_submission
 
 __all__ = ["smtp_server"]
 

@@ -15,12 +15,19 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from khidma.delivery.sms_simulator import SimulatorServer, SmsSimulator
+from khidma.delivery.sms_simulator import SimulatorServer
+from khidma.delivery.sms_simulator import SmsSimulator
 from khidma.delivery.worker import in_process_delivery
-from khidma.storage.models import Submission, User
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from tests.delivery.conftest import wait_until
-from tests.e2e.conftest import ROOT, LiveServer, check_a11y, shot
-from tests.e2e.test_journeys import check_both, emirate_journey, files
+from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import check_a11y
+from tests.e2e.conftest import shot
+from tests.e2e.test_journeys import check_both
+from tests.e2e.test_journeys import emirate_journey
+from tests.e2e.test_journeys import files
 from tests.web.support import make_submission
 
 __all__ = ["files"]

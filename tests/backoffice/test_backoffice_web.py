@@ -9,16 +9,20 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from khidma.storage.models import Message, OutboxMessage, Role, StatusEvent, Submission, User
-from tests.backoffice.support import page, post
-from tests.web.support import (
-    PAYLOAD,
-    csrf_from,
-    db,
-    make_submission,
-    sign_in,
-    store_submission,
-)
+from khidma.storage.models import Message
+from khidma.storage.models import OutboxMessage
+from khidma.storage.models import Role
+from khidma.storage.models import StatusEvent
+from khidma.storage.models import Submission
+from khidma.storage.models import User
+from tests.backoffice.support import page
+from tests.backoffice.support import post
+from tests.web.support import PAYLOAD
+from tests.web.support import csrf_from
+from tests.web.support import db
+from tests.web.support import make_submission
+from tests.web.support import sign_in
+from tests.web.support import store_submission
 
 AGENCY = "najran_emirate"
 

@@ -11,10 +11,20 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from khidma.storage import requests as store
-from khidma.storage.models import Attachment, Message, OutboxMessage, Submission, User
+from khidma.storage.models import Attachment
+from khidma.storage.models import Message
+from khidma.storage.models import OutboxMessage
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from tests.backoffice.support import page
-from tests.backoffice.test_backoffice_web import current, make_staff
-from tests.web.support import NOW, PAYLOAD, csrf_from, db, make_submission, sign_in
+from tests.backoffice.test_backoffice_web import current
+from tests.backoffice.test_backoffice_web import make_staff
+from tests.web.support import NOW
+from tests.web.support import PAYLOAD
+from tests.web.support import csrf_from
+from tests.web.support import db
+from tests.web.support import make_submission
+from tests.web.support import sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -12,25 +12,34 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from khidma.storage import Database, StatusEvent, Submission, User
+from khidma.storage import Database
+from khidma.storage import StatusEvent
+from khidma.storage import Submission
+from khidma.storage import User
 from khidma.storage import requests as store
-from khidma.storage.counts import StatusCount, counts, recount
+from khidma.storage.counts import StatusCount
+from khidma.storage.counts import counts
+from khidma.storage.counts import recount
 from khidma.storage.migrations import run
 from tests.backoffice.support import page
-from tests.payments.conftest import (  # noqa: F401  (the payment platform's fixtures)
-    Person,
-    Platform,
-    citizen,
-    make_platform,
-    platform,
-    services_dir,
-    sim,
-)
+from tests.payments.conftest import Person
+from tests.payments.conftest import Platform
+from tests.payments.conftest import citizen  # noqa: F401  (the payment platform's fixtures)
+from tests.payments.conftest import make_platform  # noqa: F401  (the payment platform's fixtures)
+from tests.payments.conftest import platform  # noqa: F401  (the payment platform's fixtures)
+from tests.payments.conftest import services_dir  # noqa: F401  (the payment platform's fixtures)
+from tests.payments.conftest import sim  # noqa: F401  (the payment platform's fixtures)
 from tests.payments.test_pages import paid
-from tests.web.support import csrf_from, db, make_submission, sign_in, store_submission
+from tests.web.support import csrf_from
+from tests.web.support import db
+from tests.web.support import make_submission
+from tests.web.support import sign_in
+from tests.web.support import store_submission
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 NewSubmission = Callable[..., Submission]

@@ -11,7 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from khidma.storage import Database, Role, StatusEvent, Submission, User
+from khidma.storage import Database
+from khidma.storage import Role
+from khidma.storage import StatusEvent
+from khidma.storage import Submission
+from khidma.storage import User
 from khidma.storage import requests as store
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)

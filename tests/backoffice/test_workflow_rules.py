@@ -9,19 +9,17 @@ import pytest
 
 from khidma.definitions.loader import load
 from khidma.definitions.model import ServiceDefinition
-from khidma.engine.workflow import (
-    Refusal,
-    check_transition,
-    conditions_on,
-    due_date,
-    extend_due,
-    is_final,
-    is_working_day,
-    status_events,
-    transitions_for,
-    waiting_for,
-    working_days_between,
-)
+from khidma.engine.workflow import Refusal
+from khidma.engine.workflow import check_transition
+from khidma.engine.workflow import conditions_on
+from khidma.engine.workflow import due_date
+from khidma.engine.workflow import extend_due
+from khidma.engine.workflow import is_final
+from khidma.engine.workflow import is_working_day
+from khidma.engine.workflow import status_events
+from khidma.engine.workflow import transitions_for
+from khidma.engine.workflow import waiting_for
+from khidma.engine.workflow import working_days_between
 
 SERVICES = Path(__file__).resolve().parents[2] / "services.d"
 D = dt.date

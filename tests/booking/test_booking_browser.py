@@ -13,8 +13,15 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ROOT, LiveServer, check_a11y
-from tests.e2e.test_journeys import check_both, fill_visible, next_page, settle, sign_in, start
+from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import check_a11y
+from tests.e2e.test_journeys import check_both
+from tests.e2e.test_journeys import fill_visible
+from tests.e2e.test_journeys import next_page
+from tests.e2e.test_journeys import settle
+from tests.e2e.test_journeys import sign_in
+from tests.e2e.test_journeys import start
 
 pytestmark = pytest.mark.browser
 

@@ -8,17 +8,18 @@ from types import MappingProxyType
 
 import pytest
 
-from khidma.booking.rules import (
-    CODES,
-    Refusal,
-    check_book,
-    check_cancel,
-    check_move,
-    free_slots,
-)
-from khidma.booking.slots import RIYADH, day_slots, plan
+from khidma.booking.rules import CODES
+from khidma.booking.rules import Refusal
+from khidma.booking.rules import check_book
+from khidma.booking.rules import check_cancel
+from khidma.booking.rules import check_move
+from khidma.booking.rules import free_slots
+from khidma.booking.slots import RIYADH
+from khidma.booking.slots import day_slots
+from khidma.booking.slots import plan
 from khidma.definitions.loader import load
-from khidma.definitions.model import Booking, BookingRule
+from khidma.definitions.model import Booking
+from khidma.definitions.model import BookingRule
 from khidma.words import word
 
 ROOT = Path(__file__).resolve().parents[2]

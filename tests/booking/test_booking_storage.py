@@ -11,24 +11,25 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from khidma.booking.rules import Refusal
 from khidma.booking.slots import Slot
 from khidma.storage import Database
-from khidma.storage.booking_models import Booking, BookingSlot, BookingState
-from khidma.storage.bookings import (
-    Booker,
-    Place,
-    book,
-    cancel,
-    close,
-    confirm,
-    hold,
-    mark,
-    move,
-    taken_on,
-)
+from khidma.storage.booking_models import Booking
+from khidma.storage.booking_models import BookingSlot
+from khidma.storage.booking_models import BookingState
+from khidma.storage.bookings import Booker
+from khidma.storage.bookings import Place
+from khidma.storage.bookings import book
+from khidma.storage.bookings import cancel
+from khidma.storage.bookings import close
+from khidma.storage.bookings import confirm
+from khidma.storage.bookings import hold
+from khidma.storage.bookings import mark
+from khidma.storage.bookings import move
+from khidma.storage.bookings import taken_on
 
 NOW = dt.datetime(2026, 12, 2, 6, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 12, 6)

@@ -12,9 +12,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from khidma.storage.booking_models import Booking, BookingSlot
-from khidma.storage.models import OutboxMessage, Submission
-from tests.drivers import WizardDriver, make_app, sign_in, valid_input
+from khidma.storage.booking_models import Booking
+from khidma.storage.booking_models import BookingSlot
+from khidma.storage.models import OutboxMessage
+from khidma.storage.models import Submission
+from tests.drivers import WizardDriver
+from tests.drivers import make_app
+from tests.drivers import sign_in
+from tests.drivers import valid_input
 
 # Wednesday 2 December 2026, 09:00 in Riyadh.
 NOW = dt.datetime(2026, 12, 2, 6, 0, tzinfo=dt.UTC)
@@ -296,7 +301,9 @@ def test_staff_see_the_day_mark_attendance_and_close_the_day(app: Any) -> None:
 def test_losing_the_race_for_a_slot_shows_the_nearest_free_times_of_that_day(app: Any) -> None:
     from khidma.booking.rules import slot_for
     from khidma.booking.slots import plan
-    from khidma.storage.bookings import Booker, Place, book
+    from khidma.storage.bookings import Booker
+    from khidma.storage.bookings import Place
+    from khidma.storage.bookings import book
 
     client = sign_in(app)
     w = to_slot_step(app, client, "mawid")

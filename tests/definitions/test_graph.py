@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from khidma.definitions import graph
-from khidma.definitions.blocks import Block, BlockRegistry
+from khidma.definitions.blocks import Block
+from khidma.definitions.blocks import BlockRegistry
 from khidma.definitions.blocks.builtin import registry
 from khidma.definitions.loader import compile_text
 from khidma.engine.evaluate import evaluate

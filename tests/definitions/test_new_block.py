@@ -17,7 +17,8 @@ from khidma.definitions.errors import Problem
 from khidma.definitions.schema import service_schema
 from khidma.definitions.validation import schema_problems
 from khidma.definitions.yamlsource import load_located
-from tests.definitions.reminders.reminders import Reminders, RemindersBlock
+from tests.definitions.reminders.reminders import Reminders
+from tests.definitions.reminders.reminders import RemindersBlock
 
 HERE = Path(__file__).parent / "reminders"
 BLOCKS = registry.with_blocks(RemindersBlock)

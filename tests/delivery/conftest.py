@@ -7,17 +7,23 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from email import message_from_bytes, policy
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from email import message_from_bytes
+from email import policy
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from khidma.delivery.sms_simulator import SimulatorServer, SmsSimulator
+from khidma.delivery.sms_simulator import SimulatorServer
+from khidma.delivery.sms_simulator import SmsSimulator
 from khidma.storage import Database
 from khidma.storage.outbox import enqueue
 

@@ -9,17 +9,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import text
 
-from khidma.delivery.cleanup import blob_key_columns, clean_up
-from khidma.storage import (
-    Attachment,
-    Database,
-    Draft,
-    LocalBlobStore,
-    MemoryBlobStore,
-    Submission,
-)
+from khidma.delivery.cleanup import blob_key_columns
+from khidma.delivery.cleanup import clean_up
+from khidma.storage import Attachment
+from khidma.storage import Database
+from khidma.storage import Draft
+from khidma.storage import LocalBlobStore
+from khidma.storage import MemoryBlobStore
+from khidma.storage import Submission
 from khidma.storage.blobs import blob_key
 from khidma.storage.types import utcnow
 from tests.delivery.conftest import NOW

@@ -12,9 +12,12 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from khidma.storage.models import Channel, OutboxMessage
-from tests.drivers import NOW, deployed_app
-from tests.e2e.conftest import LiveServer, check_a11y
+from khidma.storage.models import Channel
+from khidma.storage.models import OutboxMessage
+from tests.drivers import NOW
+from tests.drivers import deployed_app
+from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import check_a11y
 
 
 def make_app(tmp_path: Path) -> Flask:

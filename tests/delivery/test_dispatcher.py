@@ -14,13 +14,24 @@ import pytest
 from sqlalchemy import select
 
 from khidma.delivery.dev import DevSender
-from khidma.delivery.dispatcher import RetryPolicy, deliver_due, mask
-from khidma.delivery.senders import PermanentDeliveryError, TemporaryDeliveryError
-from khidma.delivery.sms_http import HttpSmsGateway, SmsSettings
+from khidma.delivery.dispatcher import RetryPolicy
+from khidma.delivery.dispatcher import deliver_due
+from khidma.delivery.dispatcher import mask
+from khidma.delivery.senders import PermanentDeliveryError
+from khidma.delivery.senders import TemporaryDeliveryError
+from khidma.delivery.sms_http import HttpSmsGateway
+from khidma.delivery.sms_http import SmsSettings
 from khidma.delivery.sms_simulator import SimulatorServer
-from khidma.storage import Channel, Database, OutboxMessage
+from khidma.storage import Channel
+from khidma.storage import Database
+from khidma.storage import OutboxMessage
 from khidma.storage.outbox import OutgoingMessage
-from tests.delivery.conftest import API_KEY, NOW, SENDER, Clock, queue_email, queue_sms
+from tests.delivery.conftest import API_KEY
+from tests.delivery.conftest import NOW
+from tests.delivery.conftest import SENDER
+from tests.delivery.conftest import Clock
+from tests.delivery.conftest import queue_email
+from tests.delivery.conftest import queue_sms
 
 NO_JITTER = RetryPolicy(jitter=0, max_attempts=3)
 

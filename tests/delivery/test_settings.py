@@ -8,7 +8,8 @@ import pytest
 
 from khidma.config import load_settings
 from khidma.delivery.dev import DevSender
-from khidma.delivery.settings import DeliverySettings, DeliverySettingsError
+from khidma.delivery.settings import DeliverySettings
+from khidma.delivery.settings import DeliverySettingsError
 from khidma.delivery.sms_http import HttpSmsGateway
 from khidma.delivery.smtp import SmtpEmailSender
 from khidma.storage import Channel

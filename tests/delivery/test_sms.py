@@ -14,21 +14,25 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from khidma.delivery.dispatcher import RetryPolicy, deliver_due
-from khidma.delivery.senders import PermanentDeliveryError, TemporaryDeliveryError
-from khidma.delivery.sms_http import HttpSmsGateway, SmsSettings
-from khidma.delivery.sms_simulator import SimulatorServer, parts_of
-from khidma.storage import Channel, Database, OutboxMessage
+from khidma.delivery.dispatcher import RetryPolicy
+from khidma.delivery.dispatcher import deliver_due
+from khidma.delivery.senders import PermanentDeliveryError
+from khidma.delivery.senders import TemporaryDeliveryError
+from khidma.delivery.sms_http import HttpSmsGateway
+from khidma.delivery.sms_http import SmsSettings
+from khidma.delivery.sms_simulator import SimulatorServer
+from khidma.delivery.sms_simulator import parts_of
+from khidma.storage import Channel
+from khidma.storage import Database
+from khidma.storage import OutboxMessage
 from khidma.storage.outbox import OutgoingMessage
-from tests.delivery.conftest import (
-    API_KEY,
-    MOBILE,
-    NOW,
-    SENDER,
-    Clock,
-    free_port,
-    queue_sms,
-)
+from tests.delivery.conftest import API_KEY
+from tests.delivery.conftest import MOBILE
+from tests.delivery.conftest import NOW
+from tests.delivery.conftest import SENDER
+from tests.delivery.conftest import Clock
+from tests.delivery.conftest import free_port
+from tests.delivery.conftest import queue_sms
 
 
 def outgoing(**changes: object) -> OutgoingMessage:

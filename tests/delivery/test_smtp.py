@@ -9,19 +9,31 @@ import ssl
 from pathlib import Path
 
 import pytest
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import AuthResult
+from aiosmtpd.smtp import LoginPassword
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from sqlalchemy import select
 
-from khidma.delivery.dispatcher import RetryPolicy, deliver_due
-from khidma.delivery.senders import PermanentDeliveryError, TemporaryDeliveryError
-from khidma.delivery.smtp import SmtpEmailSender, SmtpSettings
-from khidma.storage import Channel, Database, OutboxMessage
+from khidma.delivery.dispatcher import RetryPolicy
+from khidma.delivery.dispatcher import deliver_due
+from khidma.delivery.senders import PermanentDeliveryError
+from khidma.delivery.senders import TemporaryDeliveryError
+from khidma.delivery.smtp import SmtpEmailSender
+from khidma.delivery.smtp import SmtpSettings
+from khidma.storage import Channel
+from khidma.storage import Database
+from khidma.storage import OutboxMessage
 from khidma.storage.outbox import OutgoingMessage
-from tests.delivery.conftest import NOW, Clock, Mailbox, SmtpServer, free_port, queue_email
+from tests.delivery.conftest import NOW
+from tests.delivery.conftest import Clock
+from tests.delivery.conftest import Mailbox
+from tests.delivery.conftest import SmtpServer
+from tests.delivery.conftest import free_port
+from tests.delivery.conftest import queue_email
 
 FROM = "منصة خدمة <no-reply@khidma.example.sa>"
 

@@ -9,7 +9,8 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -22,13 +23,22 @@ from khidma.app import create_app
 from khidma.delivery.cli import delivery_for_run
 from khidma.delivery.dev import DevSender
 from khidma.delivery.settings import DeliverySettings
-from khidma.delivery.sms_http import HttpSmsGateway, SmsSettings
+from khidma.delivery.sms_http import HttpSmsGateway
+from khidma.delivery.sms_http import SmsSettings
 from khidma.delivery.sms_simulator import SimulatorServer
-from khidma.delivery.worker import Job, Worker, in_process_delivery
-from khidma.storage import Channel, Database, OutboxMessage
-from khidma.storage.outbox import OutgoingMessage, enqueue
+from khidma.delivery.worker import Job
+from khidma.delivery.worker import Worker
+from khidma.delivery.worker import in_process_delivery
+from khidma.storage import Channel
+from khidma.storage import Database
+from khidma.storage import OutboxMessage
+from khidma.storage.outbox import OutgoingMessage
+from khidma.storage.outbox import enqueue
 from khidma.storage.types import utcnow
-from tests.delivery.conftest import API_KEY, SENDER, queue_sms, wait_until
+from tests.delivery.conftest import API_KEY
+from tests.delivery.conftest import SENDER
+from tests.delivery.conftest import queue_sms
+from tests.delivery.conftest import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = DeliverySettings(poll_seconds=0.05, batch=5, cleanup_interval=timedelta(0))

@@ -15,15 +15,13 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from tests.browser import (  # noqa: F401  (helpers the browser tests import from here)
-    AXE,
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    ROOT,
-    check_a11y,
-    shot,
-    static_read_whole,
-)
+from tests.browser import AXE  # noqa: F401  (helpers the browser tests import from here)
+from tests.browser import CHROMIUM  # noqa: F401  (helpers the browser tests import from here)
+from tests.browser import CHROMIUM_FLAGS  # noqa: F401  (helpers the browser tests import from here)
+from tests.browser import ROOT
+from tests.browser import check_a11y  # noqa: F401  (helpers the browser tests import from here)
+from tests.browser import shot  # noqa: F401  (helpers the browser tests import from here)
+from tests.browser import static_read_whole
 
 
 class LiveServer:

@@ -17,11 +17,16 @@ from sqlalchemy import select
 from khidma.definitions.snapshot import snapshot
 from khidma.engine.identifiers import make_national_id
 from khidma.engine.validate import validate_submission
-from khidma.storage.models import Draft, Message, StatusEvent, Submission, User
+from khidma.storage.models import Draft
+from khidma.storage.models import Message
+from khidma.storage.models import StatusEvent
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from khidma.storage.references import next_reference
 from khidma.storage.snapshots import save_definition
 from khidma.storage.types import utcnow
-from tests.e2e.conftest import check_a11y, shot
+from tests.e2e.conftest import check_a11y
+from tests.e2e.conftest import shot
 
 pytestmark = pytest.mark.browser
 

@@ -12,9 +12,11 @@ from sqlalchemy import select
 
 from khidma.engine.identifiers import make_national_id
 from khidma.identity.accounts import create_local_account
-from khidma.storage.models import Channel, OutboxMessage
+from khidma.storage.models import Channel
+from khidma.storage.models import OutboxMessage
 from khidma.storage.types import utcnow
-from tests.e2e.conftest import check_a11y, shot
+from tests.e2e.conftest import check_a11y
+from tests.e2e.conftest import shot
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,12 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import check_a11y
-from tests.e2e.test_journeys import check_both, choose_first, next_page, settle, sign_in, start
+from tests.e2e.test_journeys import check_both
+from tests.e2e.test_journeys import choose_first
+from tests.e2e.test_journeys import next_page
+from tests.e2e.test_journeys import settle
+from tests.e2e.test_journeys import sign_in
+from tests.e2e.test_journeys import start
 
 pytestmark = pytest.mark.browser
 

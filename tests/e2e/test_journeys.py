@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from tests.e2e.conftest import check_a11y, shot
+from tests.e2e.conftest import check_a11y
+from tests.e2e.conftest import shot
 
 pytestmark = pytest.mark.browser
 

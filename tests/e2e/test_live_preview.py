@@ -9,8 +9,12 @@ from typing import Any
 
 import pytest
 
-from tests.authoring.test_live_preview import WatcherClock, copy_services, edit
-from tests.e2e.conftest import LiveServer, check_a11y, shot
+from tests.authoring.test_live_preview import WatcherClock
+from tests.authoring.test_live_preview import copy_services
+from tests.authoring.test_live_preview import edit
+from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import check_a11y
+from tests.e2e.conftest import shot
 
 pytestmark = pytest.mark.browser
 

@@ -12,15 +12,15 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from khidma.storage.models import Submission
-from khidma.storage.trust_models import AuditEntry, Document
+from khidma.storage.trust_models import AuditEntry
+from khidma.storage.trust_models import Document
 from khidma.trust import documents
-from tests.e2e.conftest import check_a11y, shot
-from tests.e2e.test_account_journey import (
-    citizen,
-    new_request,
-    sign_in_as_citizen,
-    store_request,
-)
+from tests.e2e.conftest import check_a11y
+from tests.e2e.conftest import shot
+from tests.e2e.test_account_journey import citizen
+from tests.e2e.test_account_journey import new_request
+from tests.e2e.test_account_journey import sign_in_as_citizen
+from tests.e2e.test_account_journey import store_request
 
 pytestmark = pytest.mark.browser
 

@@ -12,15 +12,19 @@ the reason, so it turns into a failure the day the loader is fixed and the mark 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from khidma.cli import main
-from khidma.definitions.errors import DefinitionError, Problem
-from khidma.definitions.loader import MAX_FILE_BYTES, compile_text, load
+from khidma.definitions.errors import DefinitionError
+from khidma.definitions.errors import Problem
+from khidma.definitions.loader import MAX_FILE_BYTES
+from khidma.definitions.loader import compile_text
+from khidma.definitions.loader import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

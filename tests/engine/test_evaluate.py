@@ -10,7 +10,9 @@ import pytest
 
 from khidma.definitions.loader import load
 from khidma.definitions.model import ServiceDefinition
-from khidma.engine.evaluate import State, evaluate, prefill_answers
+from khidma.engine.evaluate import State
+from khidma.engine.evaluate import evaluate
+from khidma.engine.evaluate import prefill_answers
 from khidma.engine.identifiers import make_national_id
 from khidma.engine.prefill import initial_answers
 

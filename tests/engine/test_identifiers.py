@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from khidma.engine.identifiers import (
-    IdentifierError,
-    format_saudi_mobile,
-    luhn_valid,
-    make_national_id,
-    national_id_problem,
-    normalise_digits,
-    normalise_saudi_mobile,
-)
+from khidma.engine.identifiers import IdentifierError
+from khidma.engine.identifiers import format_saudi_mobile
+from khidma.engine.identifiers import luhn_valid
+from khidma.engine.identifiers import make_national_id
+from khidma.engine.identifiers import national_id_problem
+from khidma.engine.identifiers import normalise_digits
+from khidma.engine.identifiers import normalise_saudi_mobile
 
 CITIZEN = make_national_id("100000000")  # 1000000008
 RESIDENT = make_national_id("212345678")

@@ -24,11 +24,16 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck
+from hypothesis import assume
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from khidma.definitions.errors import DefinitionError, Problem
-from khidma.definitions.loader import compile_text, load
+from khidma.definitions.errors import DefinitionError
+from khidma.definitions.errors import Problem
+from khidma.definitions.loader import compile_text
+from khidma.definitions.loader import load
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "services.d"

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from khidma.definitions.loader import load
-from khidma.definitions.model import Field, ServiceDefinition
+from khidma.definitions.model import Field
+from khidma.definitions.model import ServiceDefinition
 
 SERVICES = Path(__file__).resolve().parents[2] / "services.d"
 

@@ -11,18 +11,21 @@ import pytest
 
 from khidma.definitions.loader import load
 from khidma.definitions.model import ServiceDefinition
-from khidma.engine.dates import (
-    HijriDate,
-    format_date,
-    from_hijri,
-    hijri_year,
-    parse_iso_date,
-    resolve_bound,
-    to_hijri,
-)
-from khidma.engine.display import format_number, size_text
+from khidma.engine.dates import HijriDate
+from khidma.engine.dates import format_date
+from khidma.engine.dates import from_hijri
+from khidma.engine.dates import hijri_year
+from khidma.engine.dates import parse_iso_date
+from khidma.engine.dates import resolve_bound
+from khidma.engine.dates import to_hijri
+from khidma.engine.display import format_number
+from khidma.engine.display import size_text
 from khidma.engine.identifiers import make_national_id
-from khidma.engine.summary import Files, Row, Summary, Table, build_summary
+from khidma.engine.summary import Files
+from khidma.engine.summary import Row
+from khidma.engine.summary import Summary
+from khidma.engine.summary import Table
+from khidma.engine.summary import build_summary
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2026, 3, 15)
@@ -224,7 +227,8 @@ def test_files_inside_group_items_are_listed_with_size_and_hash() -> None:
     from pathlib import Path
 
     from khidma.definitions.loader import load
-    from khidma.engine.summary import Files, build_summary
+    from khidma.engine.summary import Files
+    from khidma.engine.summary import build_summary
 
     root = Path(__file__).resolve().parents[2]
     d = next(s for s in load([root / "services.d"]).services if s.id == "emirate_visit")

@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 
 from khidma.definitions.compiler import Compiler
-from khidma.definitions.loader import compile_text, load
-from khidma.definitions.typecheck import TypeChecker, field_type
+from khidma.definitions.loader import compile_text
+from khidma.definitions.loader import load
+from khidma.definitions.typecheck import TypeChecker
+from khidma.definitions.typecheck import field_type
 from khidma.definitions.yamlsource import load_located
 from khidma.engine.evaluate import evaluate
 from khidma.engine.validate import validate_step
-from khidma.expression_syntax import Unsupported, parse
+from khidma.expression_syntax import Unsupported
+from khidma.expression_syntax import parse
 from khidma.fields import registry
 from khidma.payments.fees import quote
 

@@ -13,12 +13,10 @@ from khidma.definitions.model import ServiceDefinition
 from khidma.engine import messages
 from khidma.engine.errors import FieldError
 from khidma.engine.identifiers import make_national_id
-from khidma.engine.validate import (
-    refused_inputs,
-    validate_declarations,
-    validate_step,
-    validate_submission,
-)
+from khidma.engine.validate import refused_inputs
+from khidma.engine.validate import validate_declarations
+from khidma.engine.validate import validate_step
+from khidma.engine.validate import validate_submission
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2026, 3, 15)

@@ -17,8 +17,10 @@ import yaml
 from khidma.definitions.loader import compile_text
 from khidma.definitions.model import Field
 from khidma.engine.errors import InvalidValue
-from khidma.engine.values import is_empty, normalise
-from khidma.fields import FieldType, registry
+from khidma.engine.values import is_empty
+from khidma.engine.values import normalise
+from khidma.fields import FieldType
+from khidma.fields import registry
 
 TODAY = dt.date(2026, 3, 15)
 SHA = "a" * 64

@@ -12,7 +12,10 @@ from khidma.definitions.loader import load
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine.identifiers import make_national_id
 from khidma.engine.validate import validate_step
-from khidma.engine.wizard import INSTRUCTIONS, REVIEW, Wizard, plan
+from khidma.engine.wizard import INSTRUCTIONS
+from khidma.engine.wizard import REVIEW
+from khidma.engine.wizard import Wizard
+from khidma.engine.wizard import plan
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2026, 3, 15)

@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, url_for
+from flask import Flask
+from flask import url_for
 from flask.testing import FlaskClient
 
-from khidma.web.access import ACCESS, CITIZEN
+from khidma.web.access import ACCESS
+from khidma.web.access import CITIZEN
 from tests.drivers import deployed_app
 
 SECRET = "identity-tests-9f3Kq2LmX8vR4tZ7wB1nC6hD0jG5pY"

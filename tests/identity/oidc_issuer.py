@@ -21,7 +21,8 @@ from urllib.parse import urlencode
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response
 
 CLIENT_ID = "khidma-test"
 CLIENT_SECRET = "issuer-test-secret"

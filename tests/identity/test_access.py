@@ -9,12 +9,21 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from flask import Blueprint, Flask, g, url_for
-from werkzeug.routing import IntegerConverter, PathConverter, Rule
+from flask import Blueprint
+from flask import Flask
+from flask import g
+from flask import url_for
+from werkzeug.routing import IntegerConverter
+from werkzeug.routing import PathConverter
+from werkzeug.routing import Rule
 
 from khidma.storage.models import Role
-from khidma.web.access import ACCESS, Decision, Kind, decide, safe_next
+from khidma.web.access import ACCESS
+from khidma.web.access import Decision
+from khidma.web.access import Kind
 from khidma.web.access import Rule as AccessRule
+from khidma.web.access import decide
+from khidma.web.access import safe_next
 from tests.drivers import signed_in_user_id
 
 PERSONAS: dict[str | None, str | None] = {

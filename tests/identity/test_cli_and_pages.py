@@ -14,10 +14,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from khidma.cli import main
-from khidma.identity.demo import create_demo_users, describe
+from khidma.identity.demo import create_demo_users
+from khidma.identity.demo import describe
 from khidma.storage.models import Role
 from khidma.web.i18n import WORDS
-from tests.drivers import ROOT, Actions, signed_in_user_id
+from tests.drivers import ROOT
+from tests.drivers import Actions
+from tests.drivers import signed_in_user_id
 
 TEMPLATES = ROOT / "renderer" / "templates" / "auth"
 

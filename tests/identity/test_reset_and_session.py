@@ -10,8 +10,14 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from khidma.storage.models import DefinitionVersion, Draft
-from tests.drivers import MOBILE_E164, NATIONAL_ID, PASSWORD, USERNAME, Actions, signed_in_user_id
+from khidma.storage.models import DefinitionVersion
+from khidma.storage.models import Draft
+from tests.drivers import MOBILE_E164
+from tests.drivers import NATIONAL_ID
+from tests.drivers import PASSWORD
+from tests.drivers import USERNAME
+from tests.drivers import Actions
+from tests.drivers import signed_in_user_id
 from tests.identity.conftest import citizen_post_url
 
 NEW_PASSWORD = "Qahwa-1447-hot"

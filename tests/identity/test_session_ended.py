@@ -8,15 +8,14 @@ import re
 
 from sqlalchemy import insert
 
-from khidma.identity.accounts import (
-    ENDS_ALL_SESSIONS,
-    ENDS_ONE_SESSION,
-    SESSION_OBJECT,
-    record,
-    session_ended,
-)
+from khidma.identity.accounts import ENDS_ALL_SESSIONS
+from khidma.identity.accounts import ENDS_ONE_SESSION
+from khidma.identity.accounts import SESSION_OBJECT
+from khidma.identity.accounts import record
+from khidma.identity.accounts import session_ended
 from khidma.storage.db import Database
-from khidma.storage.models import AuditLog, User
+from khidma.storage.models import AuditLog
+from khidma.storage.models import User
 from khidma.web.access import _SESSION_USER
 
 BEGAN = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)

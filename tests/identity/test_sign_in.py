@@ -8,12 +8,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask import Flask, url_for
+from flask import Flask
+from flask import url_for
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from khidma.storage.models import AuditLog
-from tests.drivers import NATIONAL_ID, USERNAME, Actions, signed_in_user_id
+from tests.drivers import NATIONAL_ID
+from tests.drivers import USERNAME
+from tests.drivers import Actions
+from tests.drivers import signed_in_user_id
 from tests.identity.conftest import citizen_post_url
 
 

@@ -7,8 +7,16 @@ import html
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from khidma.storage.models import AuditLog, Role, UserSource, VerificationCode
-from tests.drivers import MOBILE_E164, NATIONAL_ID, PASSWORD, USERNAME, Actions, signed_in_user_id
+from khidma.storage.models import AuditLog
+from khidma.storage.models import Role
+from khidma.storage.models import UserSource
+from khidma.storage.models import VerificationCode
+from tests.drivers import MOBILE_E164
+from tests.drivers import NATIONAL_ID
+from tests.drivers import PASSWORD
+from tests.drivers import USERNAME
+from tests.drivers import Actions
+from tests.drivers import signed_in_user_id
 
 
 def text(response: object) -> str:

@@ -5,18 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 from flask import Flask
 
-from khidma.identity.providers import DevStandIn, OidcProvider
-from khidma.storage.models import Role, UserSource
-from tests.drivers import Actions, signed_in_user_id
-from tests.identity.oidc_issuer import CLIENT_ID, CLIENT_SECRET, Issuer
+from khidma.identity.providers import DevStandIn
+from khidma.identity.providers import OidcProvider
+from khidma.storage.models import Role
+from khidma.storage.models import UserSource
+from tests.drivers import Actions
+from tests.drivers import signed_in_user_id
+from tests.identity.oidc_issuer import CLIENT_ID
+from tests.identity.oidc_issuer import CLIENT_SECRET
+from tests.identity.oidc_issuer import Issuer
 
 NATIONAL_ID = "1044556676"
 PERSON: dict[str, Any] = {

@@ -9,19 +9,23 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from khidma.engine.identifiers import national_id_problem, normalise_saudi_mobile
+from khidma.engine.identifiers import national_id_problem
+from khidma.engine.identifiers import normalise_saudi_mobile
 from khidma.fields import PREFILL_SOURCES
-from khidma.identity import codes, passwords
-from khidma.identity.claims import (
-    Claims,
-    ClaimsError,
-    from_oidc,
-    identity_claims,
-    split_arabic_name,
-)
+from khidma.identity import codes
+from khidma.identity import passwords
+from khidma.identity.claims import Claims
+from khidma.identity.claims import ClaimsError
+from khidma.identity.claims import from_oidc
+from khidma.identity.claims import identity_claims
+from khidma.identity.claims import split_arabic_name
 from khidma.identity.personas import personas
-from khidma.identity.throttle import DEFAULT_LIMITS, Throttle
-from khidma.storage.models import CodePurpose, Role, User, UserSource
+from khidma.identity.throttle import DEFAULT_LIMITS
+from khidma.identity.throttle import Throttle
+from khidma.storage.models import CodePurpose
+from khidma.storage.models import Role
+from khidma.storage.models import User
+from khidma.storage.models import UserSource
 
 NOW = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 

@@ -7,7 +7,8 @@ import logging
 from collections.abc import Callable
 
 import pytest
-from flask import Flask, request
+from flask import Flask
+from flask import request
 
 from khidma.logs import JsonFormatter
 from tests.servers import free_port

@@ -11,7 +11,12 @@ from typing import Any
 
 import requests
 
-from tests.servers import Redis, khidma, production_env, running, serve, wait_until
+from tests.servers import Redis
+from tests.servers import khidma
+from tests.servers import production_env
+from tests.servers import running
+from tests.servers import serve
+from tests.servers import wait_until
 
 INQUIRY = "/inquiry?service=emirate_visit&number=7&year=1447"
 LIMITED = "Retry-After"

@@ -22,7 +22,8 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 import boto3
 import pytest
@@ -31,23 +32,26 @@ from PIL import Image
 from sqlalchemy import make_url
 
 from khidma.definitions.loader import load
-from khidma.delivery.sms_simulator import SimulatorServer, SmsSimulator
+from khidma.delivery.sms_simulator import SimulatorServer
+from khidma.delivery.sms_simulator import SmsSimulator
 from tests.drivers import valid_input
-from tests.identity.oidc_issuer import CLIENT_ID, CLIENT_SECRET, Issuer
+from tests.identity.oidc_issuer import CLIENT_ID
+from tests.identity.oidc_issuer import CLIENT_SECRET
+from tests.identity.oidc_issuer import Issuer
 from tests.identity.test_sso import PERSON
-from tests.ops.test_serve import LIMITED, _lookups, _pids
-from tests.servers import (
-    BIN,
-    ROOT,
-    Redis,
-    S3Server,
-    khidma,
-    production_env,
-    running,
-    serve,
-    start,
-    wait_until,
-)
+from tests.ops.test_serve import LIMITED
+from tests.ops.test_serve import _lookups
+from tests.ops.test_serve import _pids
+from tests.servers import BIN
+from tests.servers import ROOT
+from tests.servers import Redis
+from tests.servers import S3Server
+from tests.servers import khidma
+from tests.servers import production_env
+from tests.servers import running
+from tests.servers import serve
+from tests.servers import start
+from tests.servers import wait_until
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("KHIDMA_TEST_DATABASE_URL"),

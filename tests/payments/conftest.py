@@ -14,7 +14,8 @@ import itertools
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,14 +25,21 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import URL, func, select
+from sqlalchemy import URL
+from sqlalchemy import func
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from khidma.app import create_app
 from khidma.definitions.snapshot import snapshot
 from khidma.payments.service import PaymentService
-from khidma.payments.simulator import Provider, RunningSimulator, serve_in_thread
-from khidma.storage.models import OutboxMessage, Role, Submission, User
+from khidma.payments.simulator import Provider
+from khidma.payments.simulator import RunningSimulator
+from khidma.payments.simulator import serve_in_thread
+from khidma.storage.models import OutboxMessage
+from khidma.storage.models import Role
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from khidma.storage.payment_models import Payment
 from khidma.storage.snapshots import save_definition
 from tests.browser import static_read_whole

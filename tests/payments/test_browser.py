@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -22,17 +23,18 @@ from sqlalchemy import URL
 from khidma.payments.simulator import RunningSimulator
 from khidma.storage import payments as store
 from khidma.storage.models import Submission
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, check_a11y, shot
-from tests.payments.conftest import (
-    Person,
-    Platform,
-    hosted_decision,
-    messages,
-    payments_of,
-    provider_payments,
-    seed_request,
-    status_of,
-)
+from tests.e2e.conftest import CHROMIUM
+from tests.e2e.conftest import CHROMIUM_FLAGS
+from tests.e2e.conftest import check_a11y
+from tests.e2e.conftest import shot
+from tests.payments.conftest import Person
+from tests.payments.conftest import Platform
+from tests.payments.conftest import hosted_decision
+from tests.payments.conftest import messages
+from tests.payments.conftest import payments_of
+from tests.payments.conftest import provider_payments
+from tests.payments.conftest import seed_request
+from tests.payments.conftest import status_of
 
 pytestmark = pytest.mark.browser
 

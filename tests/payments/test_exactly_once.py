@@ -12,24 +12,27 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
-from khidma.payments.gateway import SIGNATURE_HEADER, notification_body, sign
+from khidma.payments.gateway import SIGNATURE_HEADER
+from khidma.payments.gateway import notification_body
+from khidma.payments.gateway import sign
 from khidma.payments.service import RefundError
 from khidma.payments.simulator import RunningSimulator
 from khidma.storage import payments as store
-from khidma.storage.models import StatusEvent, Submission
-from khidma.storage.payment_models import Payment, PaymentEvent
-from tests.payments.conftest import (
-    SECRET,
-    Person,
-    Platform,
-    hosted_decision,
-    messages,
-    payments_of,
-    provider_payments,
-    seed_request,
-)
+from khidma.storage.models import StatusEvent
+from khidma.storage.models import Submission
+from khidma.storage.payment_models import Payment
+from khidma.storage.payment_models import PaymentEvent
+from tests.payments.conftest import SECRET
+from tests.payments.conftest import Person
+from tests.payments.conftest import Platform
+from tests.payments.conftest import hosted_decision
+from tests.payments.conftest import messages
+from tests.payments.conftest import payments_of
+from tests.payments.conftest import provider_payments
+from tests.payments.conftest import seed_request
 
 THREADS = 8
 

@@ -21,11 +21,18 @@ from sqlalchemy import select
 
 from khidma.engine.summary import build_summary
 from khidma.payments.display import with_fee
-from khidma.payments.fees import from_snapshot, quote
-from khidma.storage.models import OutboxMessage, Submission, User
-from khidma.storage.payments import fee_of, record_fee
+from khidma.payments.fees import from_snapshot
+from khidma.payments.fees import quote
+from khidma.storage.models import OutboxMessage
+from khidma.storage.models import Submission
+from khidma.storage.models import User
+from khidma.storage.payments import fee_of
+from khidma.storage.payments import record_fee
 from khidma.web.notify import queue_notifications
-from tests.drivers import WizardDriver, errors_in, make_app, sign_in
+from tests.drivers import WizardDriver
+from tests.drivers import errors_in
+from tests.drivers import make_app
+from tests.drivers import sign_in
 from tests.web.support import store_submission
 
 ANSWERS = {"built_area": "100", "usage": "commercial", "district": "centre"}

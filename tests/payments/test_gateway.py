@@ -15,17 +15,16 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from khidma.payments.gateway import (
-    GatewayRefused,
-    GatewayUnavailable,
-    Method,
-    PaymentRequest,
-    RefundRefused,
-)
+from khidma.payments.gateway import GatewayRefused
+from khidma.payments.gateway import GatewayUnavailable
+from khidma.payments.gateway import Method
+from khidma.payments.gateway import PaymentRequest
+from khidma.payments.gateway import RefundRefused
 from khidma.payments.http import HttpGateway
 from khidma.payments.simulator import RunningSimulator
 from khidma.payments.states import State
-from tests.payments.conftest import API_KEY, SECRET
+from tests.payments.conftest import API_KEY
+from tests.payments.conftest import SECRET
 
 
 @pytest.fixture

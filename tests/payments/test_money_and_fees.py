@@ -10,11 +10,19 @@ from pathlib import Path
 import pytest
 
 from khidma.definitions.loader import load
-from khidma.definitions.model import Fees, ServiceDefinition
+from khidma.definitions.model import Fees
+from khidma.definitions.model import ServiceDefinition
 from khidma.expressions import compile as compile_expression
-from khidma.payments.fees import FeeError, as_snapshot, from_snapshot, quote
-from khidma.payments.money import MoneyError, format_money, halalas, parse_amount
-from khidma.payments.states import State, may_follow
+from khidma.payments.fees import FeeError
+from khidma.payments.fees import as_snapshot
+from khidma.payments.fees import from_snapshot
+from khidma.payments.fees import quote
+from khidma.payments.money import MoneyError
+from khidma.payments.money import format_money
+from khidma.payments.money import halalas
+from khidma.payments.money import parse_amount
+from khidma.payments.states import State
+from khidma.payments.states import may_follow
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,28 +16,34 @@ page visited (a page seen again in the same state is not checked twice).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import URL, select
+from sqlalchemy import URL
+from sqlalchemy import select
 
 from khidma.delivery.worker import in_process_delivery
 from khidma.payments.simulator import RunningSimulator
-from khidma.storage.models import OutboxMessage, Submission
+from khidma.storage.models import OutboxMessage
+from khidma.storage.models import Submission
 from tests.browser import check_a11y
 from tests.delivery.conftest import wait_until
-from tests.e2e.test_journeys import check_both, files, fill_visible, next_page, start
-from tests.payments.conftest import (
-    Platform,
-    flush,
-    messages,
-    payments_of,
-    provider_payments,
-    status_of,
-)
+from tests.e2e.test_journeys import check_both
+from tests.e2e.test_journeys import files
+from tests.e2e.test_journeys import fill_visible
+from tests.e2e.test_journeys import next_page
+from tests.e2e.test_journeys import start
+from tests.payments.conftest import Platform
+from tests.payments.conftest import flush
+from tests.payments.conftest import messages
+from tests.payments.conftest import payments_of
+from tests.payments.conftest import provider_payments
+from tests.payments.conftest import status_of
 
 __all__ = ["files"]
 

@@ -10,27 +10,23 @@ from typing import Any
 
 import pytest
 
-from khidma.payments.gateway import (
-    SIGNATURE_HEADER,
-    Method,
-    NotificationRefused,
-    ProviderPayment,
-    notification_body,
-    sign,
-    verify_signed,
-)
+from khidma.payments.gateway import SIGNATURE_HEADER
+from khidma.payments.gateway import Method
+from khidma.payments.gateway import NotificationRefused
+from khidma.payments.gateway import ProviderPayment
+from khidma.payments.gateway import notification_body
+from khidma.payments.gateway import sign
+from khidma.payments.gateway import verify_signed
 from khidma.payments.simulator import RunningSimulator
 from khidma.payments.states import State
 from khidma.storage.models import Submission
-from tests.payments.conftest import (
-    SECRET,
-    Person,
-    Platform,
-    hosted_decision,
-    messages,
-    payments_of,
-    seed_request,
-)
+from tests.payments.conftest import SECRET
+from tests.payments.conftest import Person
+from tests.payments.conftest import Platform
+from tests.payments.conftest import hosted_decision
+from tests.payments.conftest import messages
+from tests.payments.conftest import payments_of
+from tests.payments.conftest import seed_request
 
 NOW = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 

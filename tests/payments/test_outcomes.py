@@ -10,18 +10,17 @@ import pytest
 from sqlalchemy import select
 
 from khidma.payments.simulator import RunningSimulator
-from khidma.storage.models import StatusEvent, Submission
-from tests.payments.conftest import (
-    Person,
-    Platform,
-    flush,
-    hosted_decision,
-    messages,
-    payments_of,
-    provider_payments,
-    seed_request,
-    status_of,
-)
+from khidma.storage.models import StatusEvent
+from khidma.storage.models import Submission
+from tests.payments.conftest import Person
+from tests.payments.conftest import Platform
+from tests.payments.conftest import flush
+from tests.payments.conftest import hosted_decision
+from tests.payments.conftest import messages
+from tests.payments.conftest import payments_of
+from tests.payments.conftest import provider_payments
+from tests.payments.conftest import seed_request
+from tests.payments.conftest import status_of
 
 
 def start_card(citizen: Person, submission: Submission, method: str = "card") -> str:

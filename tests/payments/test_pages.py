@@ -14,28 +14,30 @@ from typing import Any
 import pytest
 from flask import render_template_string
 from pypdf import PdfReader
-from sqlalchemy import URL, select
+from sqlalchemy import URL
+from sqlalchemy import select
 
-from khidma.payments.gateway import GatewayUnavailable, PaymentRequest, ProviderPayment
+from khidma.payments.gateway import GatewayUnavailable
+from khidma.payments.gateway import PaymentRequest
+from khidma.payments.gateway import ProviderPayment
 from khidma.payments.http import HttpGateway
 from khidma.payments.service import RefundError
-from khidma.payments.settings import PaymentSettings, PaymentSettingsError
+from khidma.payments.settings import PaymentSettings
+from khidma.payments.settings import PaymentSettingsError
 from khidma.payments.simulator import RunningSimulator
 from khidma.storage import payments as store
 from khidma.storage.models import Submission
 from khidma.storage.trust_models import AuditEntry
-from tests.payments.conftest import (
-    API_KEY,
-    SECRET,
-    Person,
-    Platform,
-    hosted_decision,
-    messages,
-    payments_of,
-    provider_payments,
-    seed_request,
-    status_of,
-)
+from tests.payments.conftest import API_KEY
+from tests.payments.conftest import SECRET
+from tests.payments.conftest import Person
+from tests.payments.conftest import Platform
+from tests.payments.conftest import hosted_decision
+from tests.payments.conftest import messages
+from tests.payments.conftest import payments_of
+from tests.payments.conftest import provider_payments
+from tests.payments.conftest import seed_request
+from tests.payments.conftest import status_of
 
 
 @pytest.fixture

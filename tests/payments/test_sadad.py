@@ -11,17 +11,15 @@ import requests
 
 from khidma.payments.simulator import RunningSimulator
 from khidma.storage.models import Submission
-from tests.payments.conftest import (
-    BILLER,
-    Person,
-    Platform,
-    flush,
-    messages,
-    payments_of,
-    provider_payments,
-    seed_request,
-    status_of,
-)
+from tests.payments.conftest import BILLER
+from tests.payments.conftest import Person
+from tests.payments.conftest import Platform
+from tests.payments.conftest import flush
+from tests.payments.conftest import messages
+from tests.payments.conftest import payments_of
+from tests.payments.conftest import provider_payments
+from tests.payments.conftest import seed_request
+from tests.payments.conftest import status_of
 
 
 def issue_bill(citizen: Person, submission: Submission) -> str:

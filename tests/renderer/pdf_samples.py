@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from khidma.engine.summary import (
-    DeclarationLine,
-    FileLine,
-    Files,
-    Row,
-    Section,
-    Summary,
-    Table,
-)
+from khidma.engine.summary import DeclarationLine
+from khidma.engine.summary import FileLine
+from khidma.engine.summary import Files
+from khidma.engine.summary import Row
+from khidma.engine.summary import Section
+from khidma.engine.summary import Summary
+from khidma.engine.summary import Table
 
 SHA_A = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 SHA_B = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"

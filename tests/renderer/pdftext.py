@@ -37,7 +37,8 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
+from typing import NamedTuple
 
 import pypdf
 from pypdf.generic import ContentStream

@@ -10,13 +10,20 @@ from pathlib import Path
 
 import pytest
 from khidma.renderer.pdf import render_summary_pdf
-from khidma.renderer.summary import EMAIL, PAGE, TEXT, render_html, render_text
+from khidma.renderer.summary import EMAIL
+from khidma.renderer.summary import PAGE
+from khidma.renderer.summary import TEXT
+from khidma.renderer.summary import render_html
+from khidma.renderer.summary import render_text
 from pdftext import pdf_text
 
 from khidma.definitions.loader import load
 from khidma.engine.dates import format_date
 from khidma.engine.summary import build_summary
-from khidma.formatting import RIYADH, format_money, format_number, moment_text
+from khidma.formatting import RIYADH
+from khidma.formatting import format_money
+from khidma.formatting import format_number
+from khidma.formatting import moment_text
 
 ROOT = Path(__file__).resolve().parents[2]
 PERMIT = ROOT / "tests" / "engine" / "fixtures" / "engine_permit.yaml"

@@ -4,13 +4,17 @@ its summary as plain text and as simple HTML (the same tree the PDF and pages dr
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from khidma.renderer.messages import about_the_request, body_of, fill, placeholders
+from khidma.renderer.messages import about_the_request
+from khidma.renderer.messages import body_of
+from khidma.renderer.messages import fill
+from khidma.renderer.messages import placeholders
 
 from khidma.definitions.loader import load
 from khidma.definitions.model import ServiceDefinition

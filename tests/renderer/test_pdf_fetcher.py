@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 from khidma.renderer import pdf
-from khidma.renderer.pdf import (
-    STATIC_DIR,
-    PdfResourceRefused,
-    make_url_fetcher,
-    render_pdf,
-    static_path,
-)
+from khidma.renderer.pdf import STATIC_DIR
+from khidma.renderer.pdf import PdfResourceRefused
+from khidma.renderer.pdf import make_url_fetcher
+from khidma.renderer.pdf import render_pdf
+from khidma.renderer.pdf import static_path
 from pdftext import pdf_text
 
 REFUSED = [

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 from fontTools.ttLib import TTFont
-from khidma.renderer.fonts import FACES, STACKS, font_face_css
-from khidma.renderer.pdf import STATIC_DIR, render_pdf, static_path
-from pdftext import embedded_fonts, pdf_text
+from khidma.renderer.fonts import FACES
+from khidma.renderer.fonts import STACKS
+from khidma.renderer.fonts import font_face_css
+from khidma.renderer.pdf import STATIC_DIR
+from khidma.renderer.pdf import render_pdf
+from khidma.renderer.pdf import static_path
+from pdftext import embedded_fonts
+from pdftext import pdf_text
 
 EXPECTED_FAMILIES = {
     "fonts/IBMPlexSansArabic-Regular.woff": "IBM Plex Sans Arabic",

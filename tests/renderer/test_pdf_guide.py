@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from khidma.renderer.guide import guide_context, render_guide_html, render_guide_pdf
+from khidma.renderer.guide import guide_context
+from khidma.renderer.guide import render_guide_html
+from khidma.renderer.guide import render_guide_pdf
 from pdf_samples import GUIDE
-from pdftext import is_drawn, pdf_segments
+from pdftext import is_drawn
+from pdftext import pdf_segments
 
 from khidma.definitions.loader import load
 from khidma.definitions.model import ServiceDefinition

@@ -9,18 +9,24 @@ from html.parser import HTMLParser
 
 import pypdf
 import pytest
-from khidma.renderer.pdf import render_summary_html, render_summary_pdf
-from pdf_samples import (
-    ARABIC_CONTEXT,
-    ENGLISH_CONTEXT,
-    SHA_A,
-    SHA_B,
-    arabic_summary,
-    english_summary,
-)
-from pdftext import embedded_fonts, is_drawn, pdf_positioned, pdf_segments
+from khidma.renderer.pdf import render_summary_html
+from khidma.renderer.pdf import render_summary_pdf
+from pdf_samples import ARABIC_CONTEXT
+from pdf_samples import ENGLISH_CONTEXT
+from pdf_samples import SHA_A
+from pdf_samples import SHA_B
+from pdf_samples import arabic_summary
+from pdf_samples import english_summary
+from pdftext import embedded_fonts
+from pdftext import is_drawn
+from pdftext import pdf_positioned
+from pdftext import pdf_segments
 
-from khidma.engine.summary import FileLine, Files, Row, Section, Summary
+from khidma.engine.summary import FileLine
+from khidma.engine.summary import Files
+from khidma.engine.summary import Row
+from khidma.engine.summary import Section
+from khidma.engine.summary import Summary
 
 A4 = (595.28, 841.89)
 

@@ -14,7 +14,9 @@ import pytest
 from khidma.renderer.pdf import render_summary_pdf
 from pdftext import pdf_segments
 
-from khidma.engine.summary import Row, Section, Summary
+from khidma.engine.summary import Row
+from khidma.engine.summary import Section
+from khidma.engine.summary import Summary
 
 ANSWERS = [
     "عبدالله بن محمد السلامة",

@@ -8,8 +8,15 @@ import typing
 from pathlib import Path
 
 import pytest
-from khidma.renderer.summary import EMAIL, PAGE, PDF, TEXT, render_html, render_text, runs
-from pdf_samples import arabic_summary, english_summary
+from khidma.renderer.summary import EMAIL
+from khidma.renderer.summary import PAGE
+from khidma.renderer.summary import PDF
+from khidma.renderer.summary import TEXT
+from khidma.renderer.summary import render_html
+from khidma.renderer.summary import render_text
+from khidma.renderer.summary import runs
+from pdf_samples import arabic_summary
+from pdf_samples import english_summary
 
 from khidma.engine import summary as tree
 

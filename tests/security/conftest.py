@@ -6,13 +6,15 @@ the identity-verification service (`khidma.identity.verification_simulator`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from khidma.identity.verification_simulator import VerificationSimulator, VerifierServer
+from khidma.identity.verification_simulator import VerificationSimulator
+from khidma.identity.verification_simulator import VerifierServer
 from tests.identity.conftest import make_app  # noqa: F401  (fixtures)
 
 IDV_KEY = "idv-test-key-4b7Qx"

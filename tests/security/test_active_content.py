@@ -11,17 +11,25 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from khidma.engine.upload_content import content_problem, image_size
+from khidma.engine.upload_content import content_problem
+from khidma.engine.upload_content import image_size
 from khidma.storage.models import User
-from tests.security.clamd_double import EICAR, ClamdDouble
-from tests.security.conftest import csrf_of, text_of
-from tests.web.support import db, emirate_answers, make_draft, make_user, sign_in
+from tests.security.clamd_double import EICAR
+from tests.security.clamd_double import ClamdDouble
+from tests.security.conftest import csrf_of
+from tests.security.conftest import text_of
+from tests.web.support import db
+from tests.web.support import emirate_answers
+from tests.web.support import make_draft
+from tests.web.support import make_user
+from tests.web.support import sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PDF_JS = (
@@ -97,7 +105,8 @@ def _attach(app: Flask, data: bytes, name: str, lang: str) -> tuple[int, str]:
 
 
 def _nothing_stored(app: Flask) -> bool:
-    from sqlalchemy import func, select
+    from sqlalchemy import func
+    from sqlalchemy import select
 
     from khidma.storage.models import Attachment
 

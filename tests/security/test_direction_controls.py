@@ -12,9 +12,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from khidma.storage.models import Draft, User
-from tests.security.conftest import csrf_of, text_of
-from tests.web.support import db, emirate_answers, make_draft, make_user, sign_in
+from khidma.storage.models import Draft
+from khidma.storage.models import User
+from tests.security.conftest import csrf_of
+from tests.security.conftest import text_of
+from tests.web.support import db
+from tests.web.support import emirate_answers
+from tests.web.support import make_draft
+from tests.web.support import make_user
+from tests.web.support import sign_in
 
 CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 

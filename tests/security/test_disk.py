@@ -19,12 +19,20 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from khidma.delivery.cleanup import clean_up
-from khidma.storage.models import Attachment, Draft, User
+from khidma.storage.models import Attachment
+from khidma.storage.models import Draft
+from khidma.storage.models import User
 from tests.security.conftest import text_of
-from tests.web.support import csrf_from, db, emirate_answers, make_draft, make_user, sign_in
+from tests.web.support import csrf_from
+from tests.web.support import db
+from tests.web.support import emirate_answers
+from tests.web.support import make_draft
+from tests.web.support import make_user
+from tests.web.support import sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

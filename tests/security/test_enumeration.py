@@ -18,7 +18,10 @@ from collections.abc import Callable
 from flask import Flask
 
 from khidma.identity.accounts import create_local_account
-from tests.drivers import MOBILE_E164, NATIONAL_ID, USERNAME, Actions
+from tests.drivers import MOBILE_E164
+from tests.drivers import NATIONAL_ID
+from tests.drivers import USERNAME
+from tests.drivers import Actions
 from tests.security.conftest import text_of
 
 UNKNOWN_ID = "1234567897"  # checksum-valid, no account

@@ -15,7 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.drivers import Actions
-from tests.security.conftest import csrf_of, text_of
+from tests.security.conftest import csrf_of
+from tests.security.conftest import text_of
 
 
 def _citizen_step(client: FlaskClient, actions: Actions) -> str:

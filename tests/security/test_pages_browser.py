@@ -11,8 +11,11 @@ from typing import Any
 import pytest
 
 from khidma.engine.identifiers import make_national_id
-from tests.e2e.conftest import check_a11y, live_app, live_server  # noqa: F401
-from tests.e2e.test_account_pages import last_code, send_details
+from tests.e2e.conftest import check_a11y
+from tests.e2e.conftest import live_app  # noqa: F401
+from tests.e2e.conftest import live_server  # noqa: F401
+from tests.e2e.test_account_pages import last_code
+from tests.e2e.test_account_pages import send_details
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from khidma.storage.models import User
-from tests.drivers import NATIONAL_ID, USERNAME, Actions
-from tests.security.conftest import csrf_of, text_of
+from tests.drivers import NATIONAL_ID
+from tests.drivers import USERNAME
+from tests.drivers import Actions
+from tests.security.conftest import csrf_of
+from tests.security.conftest import text_of
 
 FIRST, SECOND = "Qahwa-1447-hot", "Replay-1447-bad"
 

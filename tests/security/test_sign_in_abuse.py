@@ -17,7 +17,10 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.drivers import MOBILE_E164, PASSWORD, USERNAME, Actions
+from tests.drivers import MOBILE_E164
+from tests.drivers import PASSWORD
+from tests.drivers import USERNAME
+from tests.drivers import Actions
 from tests.security.conftest import text_of
 
 

@@ -12,13 +12,19 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from khidma.identity.claims import identity_claims
 from khidma.identity.verification_simulator import VerifierServer
-from khidma.storage.models import Draft, Submission, User
-from tests.drivers import MOBILE_E164, NATIONAL_ID, Actions
-from tests.security.conftest import csrf_of, text_of
+from khidma.storage.models import Draft
+from khidma.storage.models import Submission
+from khidma.storage.models import User
+from tests.drivers import MOBILE_E164
+from tests.drivers import NATIONAL_ID
+from tests.drivers import Actions
+from tests.security.conftest import csrf_of
+from tests.security.conftest import text_of
 
 VICTIM_ID = NATIONAL_ID  # nobody holds an account with it yet
 

@@ -12,21 +12,25 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
-from khidma.storage.models import Channel, Draft, OutboxMessage, Submission, User
-from khidma.web.notify import SMS_PER_HOUR, queue_notifications
-from tests.web.support import (
-    csrf_from,
-    db,
-    definition,
-    emirate_answers,
-    make_draft,
-    make_submission,
-    make_user,
-    new_submission,
-    sign_in,
-)
+from khidma.storage.models import Channel
+from khidma.storage.models import Draft
+from khidma.storage.models import OutboxMessage
+from khidma.storage.models import Submission
+from khidma.storage.models import User
+from khidma.web.notify import SMS_PER_HOUR
+from khidma.web.notify import queue_notifications
+from tests.web.support import csrf_from
+from tests.web.support import db
+from tests.web.support import definition
+from tests.web.support import emirate_answers
+from tests.web.support import make_draft
+from tests.web.support import make_submission
+from tests.web.support import make_user
+from tests.web.support import new_submission
+from tests.web.support import sign_in
 
 STRANGER = "0555555555"
 

@@ -3,10 +3,14 @@ session would have loaded and closed."""
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect
+from sqlalchemy import select
 
-from khidma.storage import Database, Role, User
-from khidma.storage.rows import columns, detached
+from khidma.storage import Database
+from khidma.storage import Role
+from khidma.storage import User
+from khidma.storage.rows import columns
+from khidma.storage.rows import detached
 
 
 def _user(database: Database) -> int:

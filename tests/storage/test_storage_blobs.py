@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from khidma.storage.blob_choice import blob_store
-from khidma.storage.blobs import (
-    BlobCorrupted,
-    BlobNotFound,
-    BlobStore,
-    LocalBlobStore,
-    MemoryBlobStore,
-)
+from khidma.storage.blobs import BlobCorrupted
+from khidma.storage.blobs import BlobNotFound
+from khidma.storage.blobs import BlobStore
+from khidma.storage.blobs import LocalBlobStore
+from khidma.storage.blobs import MemoryBlobStore
 from khidma.storage.s3 import S3BlobStore
 from tests.servers import S3Server
 

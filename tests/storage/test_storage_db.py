@@ -4,26 +4,34 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select, text
-from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import StatementError
 
-from khidma.storage import (
-    Database,
-    DefinitionVersion,
-    Draft,
-    Rating,
-    Role,
-    StatusEvent,
-    Submission,
-    User,
-)
+from khidma.storage import Database
+from khidma.storage import DefinitionVersion
+from khidma.storage import Draft
+from khidma.storage import Rating
+from khidma.storage import Role
+from khidma.storage import StatusEvent
+from khidma.storage import Submission
+from khidma.storage import User
 from khidma.storage.db import ENV_URL
-from khidma.storage.snapshots import definition_source, save_definition, stored_versions
+from khidma.storage.snapshots import definition_source
+from khidma.storage.snapshots import save_definition
+from khidma.storage.snapshots import stored_versions
 
 pytestmark = pytest.mark.real_migrations  # the SQLite file a Database makes, as it makes it
 

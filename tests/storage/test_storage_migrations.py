@@ -13,10 +13,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import URL, inspect
+from sqlalchemy import URL
+from sqlalchemy import inspect
 
-from khidma.storage import Base, Database
-from khidma.storage.migrations import CONTEXT_OPTIONS, alembic_config
+from khidma.storage import Base
+from khidma.storage import Database
+from khidma.storage.migrations import CONTEXT_OPTIONS
+from khidma.storage.migrations import alembic_config
 
 pytestmark = pytest.mark.real_migrations  # the schema these tests check is Alembic's own
 

@@ -6,27 +6,31 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from khidma.storage import Channel, Database, OutboxMessage, Submission
-from khidma.storage.outbox import (
-    Outcome,
-    OutgoingMessage,
-    State,
-    add_wake_listener,
-    claim,
-    enqueue,
-    record_failure,
-    record_sent,
-    release,
-    retry,
-    retry_delay,
-    state_of,
-)
-from khidma.storage.outbox_health import given_up, health
+from khidma.storage import Channel
+from khidma.storage import Database
+from khidma.storage import OutboxMessage
+from khidma.storage import Submission
+from khidma.storage.outbox import Outcome
+from khidma.storage.outbox import OutgoingMessage
+from khidma.storage.outbox import State
+from khidma.storage.outbox import add_wake_listener
+from khidma.storage.outbox import claim
+from khidma.storage.outbox import enqueue
+from khidma.storage.outbox import record_failure
+from khidma.storage.outbox import record_sent
+from khidma.storage.outbox import release
+from khidma.storage.outbox import retry
+from khidma.storage.outbox import retry_delay
+from khidma.storage.outbox import state_of
+from khidma.storage.outbox_health import given_up
+from khidma.storage.outbox_health import health
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SMS = [Channel.SMS]

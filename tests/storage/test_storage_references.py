@@ -6,21 +6,22 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
-from khidma.storage import Database, ReferenceCounter, Submission
-from khidma.storage.references import (
-    Reference,
-    WriteLockRequired,
-    allocate,
-    format_reference,
-    hijri_year,
-    next_reference,
-    parse_reference,
-)
+from khidma.storage import Database
+from khidma.storage import ReferenceCounter
+from khidma.storage import Submission
+from khidma.storage.references import Reference
+from khidma.storage.references import WriteLockRequired
+from khidma.storage.references import allocate
+from khidma.storage.references import format_reference
+from khidma.storage.references import hijri_year
+from khidma.storage.references import next_reference
+from khidma.storage.references import parse_reference
 
 NewSubmission = Callable[..., Submission]
 YEAR = 1447

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from khidma.storage.models import Submission
 from tests.drivers import make_app as make_web_app
 from tests.drivers import sign_in
-from tests.identity.conftest import app, make_app  # noqa: F401  (the identity tests' app)
+from tests.identity.conftest import app  # noqa: F401  (the identity tests' app)
+from tests.identity.conftest import make_app  # noqa: F401  (the identity tests' app)
 from tests.wizard.test_wizard_web import complete_emirate
 
 

@@ -6,13 +6,19 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import threading
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import URL, delete, select, update
+from sqlalchemy import URL
+from sqlalchemy import delete
+from sqlalchemy import select
+from sqlalchemy import update
 
-from khidma.storage import Database, Submission, audit
+from khidma.storage import Database
+from khidma.storage import Submission
+from khidma.storage import audit
 from khidma.storage.trust_models import AuditEntry
 
 

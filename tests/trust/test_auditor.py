@@ -16,8 +16,11 @@ from flask import url_for
 from sqlalchemy import select
 
 from khidma.storage import audit
-from khidma.storage.models import Attachment, Submission, User
-from khidma.storage.trust_models import AuditEntry, Document
+from khidma.storage.models import Attachment
+from khidma.storage.models import Submission
+from khidma.storage.models import User
+from khidma.storage.trust_models import AuditEntry
+from khidma.storage.trust_models import Document
 from tests.drivers import sign_in
 
 Submitted = tuple[Any, Any, Submission]

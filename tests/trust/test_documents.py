@@ -11,11 +11,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from khidma.storage.models import Submission
 from khidma.storage.trust_models import Document
-from khidma.trust import documents, signing
+from khidma.trust import documents
+from khidma.trust import signing
 
 
 def _documents(app: Any) -> list[Document]:

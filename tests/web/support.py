@@ -19,17 +19,17 @@ from flask.testing import FlaskClient
 from khidma.definitions.snapshot import snapshot
 from khidma.engine.identifiers import make_national_id
 from khidma.engine.validate import validate_submission
-from khidma.storage.models import (
-    Attachment,
-    Draft,
-    Role,
-    StatusEvent,
-    Submission,
-    User,
-    UserSource,
-)
+from khidma.storage.models import Attachment
+from khidma.storage.models import Draft
+from khidma.storage.models import Role
+from khidma.storage.models import StatusEvent
+from khidma.storage.models import Submission
+from khidma.storage.models import User
+from khidma.storage.models import UserSource
 from khidma.storage.snapshots import save_definition
-from tests.drivers import NOW, ROOT, deployed_app  # noqa: F401  (ROOT: for this folder's tests)
+from tests.drivers import NOW
+from tests.drivers import ROOT  # noqa: F401  (ROOT: for this folder's tests)
+from tests.drivers import deployed_app
 
 PAYLOAD = "<script>alert(1)</script>"
 SHA = hashlib.sha256(b"letter").hexdigest()

@@ -12,24 +12,27 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from khidma.engine.identifiers import make_national_id
-from khidma.storage.models import Draft, Message, Rating, Submission, User
+from khidma.storage.models import Draft
+from khidma.storage.models import Message
+from khidma.storage.models import Rating
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from tests.renderer.pdftext import pdf_segments
-from tests.web.support import (
-    NOW,
-    PAYLOAD,
-    SHA,
-    csrf_from,
-    db,
-    definition,
-    emirate_answers,
-    make_draft,
-    make_submission,
-    sign_in,
-    store_submission,
-)
+from tests.web.support import NOW
+from tests.web.support import PAYLOAD
+from tests.web.support import SHA
+from tests.web.support import csrf_from
+from tests.web.support import db
+from tests.web.support import definition
+from tests.web.support import emirate_answers
+from tests.web.support import make_draft
+from tests.web.support import make_submission
+from tests.web.support import sign_in
+from tests.web.support import store_submission
 
 # --------------------------------------------------------------------------- the list
 
@@ -331,7 +334,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, client: FlaskClient)
 
 
 def test_summary_partial_change_links_and_escaping(app: Flask) -> None:
-    from khidma.renderer.summary import PAGE, render_html
+    from khidma.renderer.summary import PAGE
+    from khidma.renderer.summary import render_html
 
     from khidma.engine.summary import build_summary
 

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from khidma.storage.models import Channel, OutboxMessage
-from tests.drivers import NOW, deployed_app
+from khidma.storage.models import Channel
+from khidma.storage.models import OutboxMessage
+from tests.drivers import NOW
+from tests.drivers import deployed_app
 
 
 def make_app(tmp_path: Path, *, dev: bool) -> Flask:

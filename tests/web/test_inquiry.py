@@ -12,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from khidma.definitions.snapshot import snapshot
-from khidma.storage.models import Submission, User
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from khidma.storage.snapshots import save_definition
 from khidma.web.inquiry import minutes_text
 from tests.drivers import deployed_app as make_app

@@ -14,7 +14,10 @@ from khidma.renderer.summary import render_text
 
 from khidma.engine.summary import build_summary
 from khidma.storage.models import User
-from tests.web.support import NOW, definition, make_draft, sign_in
+from tests.web.support import NOW
+from tests.web.support import definition
+from tests.web.support import make_draft
+from tests.web.support import sign_in
 
 ANSWERS: dict[str, Any] = {
     "region": "riyadh",

@@ -8,9 +8,16 @@ from sqlalchemy import select
 
 from khidma.delivery.dev import DevSender
 from khidma.delivery.dispatcher import deliver_due
-from khidma.storage.models import Channel, OutboxMessage, Submission, User
+from khidma.storage.models import Channel
+from khidma.storage.models import OutboxMessage
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from khidma.web.notify import queue_notifications
-from tests.web.support import PAYLOAD, db, definition, make_submission, store_submission
+from tests.web.support import PAYLOAD
+from tests.web.support import db
+from tests.web.support import definition
+from tests.web.support import make_submission
+from tests.web.support import store_submission
 
 
 def outbox_rows(app: Flask) -> list[OutboxMessage]:

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from khidma.words import CATALOGS, DuplicateWord, merge, words
+from khidma.words import CATALOGS
+from khidma.words import DuplicateWord
+from khidma.words import merge
+from khidma.words import words
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "renderer" / "templates"

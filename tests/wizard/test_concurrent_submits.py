@@ -12,9 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from khidma.definitions.snapshot import snapshot
-from khidma.storage.models import Draft, Submission, User
+from khidma.storage.models import Draft
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from khidma.storage.snapshots import save_definition
-from tests.drivers import make_app, sign_in
+from tests.drivers import make_app
+from tests.drivers import sign_in
 from tests.wizard.test_wizard_web import complete_emirate
 
 COUNT = 50

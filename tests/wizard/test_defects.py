@@ -12,7 +12,11 @@ from typing import Any
 from sqlalchemy import select
 
 from khidma.storage.models import Draft
-from tests.drivers import PDF, WizardDriver, errors_in, sign_in, valid_input
+from tests.drivers import PDF
+from tests.drivers import WizardDriver
+from tests.drivers import errors_in
+from tests.drivers import sign_in
+from tests.drivers import valid_input
 from tests.wizard.test_wizard_web import complete_emirate
 
 HTMX = {"HX-Request": "true"}

@@ -7,13 +7,16 @@ how far along they are, the fields drawn, the summary, the fee — is handed the
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import khidma.engine.evaluate as evaluate_module
-from tests.drivers import WizardDriver, errors_in, valid_input
+from tests.drivers import WizardDriver
+from tests.drivers import errors_in
+from tests.drivers import valid_input
 from tests.wizard.test_wizard_web import complete_emirate
 
 

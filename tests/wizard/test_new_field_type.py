@@ -20,7 +20,9 @@ from khidma.engine.summary import build_summary
 from khidma.engine.validate import validate_step
 from khidma.fields import registry
 from khidma.storage.models import Submission
-from tests.drivers import WizardDriver, errors_in, sign_in
+from tests.drivers import WizardDriver
+from tests.drivers import errors_in
+from tests.drivers import sign_in
 from tests.wizard.colour.colour import Colour
 
 HERE = Path(__file__).parent / "colour"

@@ -13,7 +13,8 @@ import pytest
 
 import khidma.web.wizard as wizard_module
 from khidma.storage.models import Draft
-from tests.drivers import errors_in, valid_input
+from tests.drivers import errors_in
+from tests.drivers import valid_input
 from tests.wizard.test_evaluation_count import at_applicant_step
 
 

@@ -9,9 +9,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from khidma.engine.summary import Files, Row, Table, build_summary
+from khidma.engine.summary import Files
+from khidma.engine.summary import Row
+from khidma.engine.summary import Table
+from khidma.engine.summary import build_summary
 from khidma.storage.models import Submission
-from tests.wizard.test_wizard_web import SCRIPT, complete_emirate
+from tests.wizard.test_wizard_web import SCRIPT
+from tests.wizard.test_wizard_web import complete_emirate
 
 _spec = importlib.util.spec_from_file_location(
     "pdftext", Path(__file__).resolve().parents[1] / "renderer" / "pdftext.py"

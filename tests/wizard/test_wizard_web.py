@@ -12,8 +12,18 @@ from typing import Any
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from khidma.storage.models import Attachment, Draft, OutboxMessage, StatusEvent, Submission
-from tests.drivers import PDF, PNG, WizardDriver, errors_in, make_app, sign_in, valid_input
+from khidma.storage.models import Attachment
+from khidma.storage.models import Draft
+from khidma.storage.models import OutboxMessage
+from khidma.storage.models import StatusEvent
+from khidma.storage.models import Submission
+from tests.drivers import PDF
+from tests.drivers import PNG
+from tests.drivers import WizardDriver
+from tests.drivers import errors_in
+from tests.drivers import make_app
+from tests.drivers import sign_in
+from tests.drivers import valid_input
 
 SCRIPT = '<script>alert("x")</script>'
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200

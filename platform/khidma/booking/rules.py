@@ -12,17 +12,15 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from khidma.booking.slots import (
-    WEEKDAYS,
-    WEEKEND,
-    Plan,
-    Slot,
-    day_slots,
-    local_now,
-    parse_slot,
-    plan,
-    window,
-)
+from khidma.booking.slots import WEEKDAYS
+from khidma.booking.slots import WEEKEND
+from khidma.booking.slots import Plan
+from khidma.booking.slots import Slot
+from khidma.booking.slots import day_slots
+from khidma.booking.slots import local_now
+from khidma.booking.slots import parse_slot
+from khidma.booking.slots import plan
+from khidma.booking.slots import window
 from khidma.definitions.model import Booking
 from khidma.engine.dates import format_date
 from khidma.words import word

@@ -14,7 +14,8 @@ capacity (`booking.resources`), then the service's own slot length and capacity
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from khidma.definitions.model import Booking

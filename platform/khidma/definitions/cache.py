@@ -104,7 +104,8 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 def _code_salt() -> bytes:
     """The platform's version, its schemas and the source of every module of the package:
     a change to any of them compiles every file again."""
-    from importlib.metadata import PackageNotFoundError, version
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version
 
     digest = hashlib.sha256(COMPILED_FORMAT + _salt())
     with contextlib.suppress(PackageNotFoundError):

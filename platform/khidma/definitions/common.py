@@ -7,10 +7,13 @@ each block's model can use it without importing `model.py` (which imports the bl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
+from typing import Literal
 
 from khidma.bilingual import Text as Text  # the one bilingual text, below every layer
 

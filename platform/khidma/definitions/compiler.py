@@ -20,14 +20,24 @@ from typing import Any
 from khidma.definitions import typecheck
 from khidma.definitions.blocks import BlockRegistry
 from khidma.definitions.blocks.builtin import registry as builtin_blocks
-from khidma.definitions.common import Option, parse_options
+from khidma.definitions.common import Option
+from khidma.definitions.common import parse_options
 from khidma.definitions.common import thaw as _thaw
 from khidma.definitions.errors import Problem
-from khidma.definitions.graph import dependencies, report_cycle, unit_order
-from khidma.definitions.hashing import content_hash, digest, list_digest
-from khidma.definitions.model import Field, ServiceDefinition, Step, Unit
-from khidma.definitions.scope import Expressions, lookup_targets
-from khidma.definitions.yamlsource import Located, Path
+from khidma.definitions.graph import dependencies
+from khidma.definitions.graph import report_cycle
+from khidma.definitions.graph import unit_order
+from khidma.definitions.hashing import content_hash
+from khidma.definitions.hashing import digest
+from khidma.definitions.hashing import list_digest
+from khidma.definitions.model import Field
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.model import Step
+from khidma.definitions.model import Unit
+from khidma.definitions.scope import Expressions
+from khidma.definitions.scope import lookup_targets
+from khidma.definitions.yamlsource import Located
+from khidma.definitions.yamlsource import Path
 from khidma.expressions import Expression
 from khidma.fields import FieldTypeRegistry
 from khidma.fields import registry as default_registry

@@ -20,7 +20,8 @@ from functools import cache
 from typing import Any
 
 from khidma.definitions import schema as schemas
-from khidma.fields import FieldTypeRegistry, registry
+from khidma.fields import FieldTypeRegistry
+from khidma.fields import registry
 
 
 @cache

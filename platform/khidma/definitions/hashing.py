@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any
 
-from khidma.definitions.common import Option, thaw
+from khidma.definitions.common import Option
+from khidma.definitions.common import thaw
 
 
 def digest(data: Any) -> str:

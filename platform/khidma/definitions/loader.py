@@ -8,17 +8,26 @@ file is collected; nothing is raised half-way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from khidma.definitions import fastschema
-from khidma.definitions.cache import Compiled, DefinitionCache
-from khidma.definitions.compiler import compile_service, list_digest, parse_options
-from khidma.definitions.errors import DefinitionError, Problem
-from khidma.definitions.model import Option, ServiceDefinition
-from khidma.definitions.yamlsource import Located, YamlProblem, load_located
+from khidma.definitions.cache import Compiled
+from khidma.definitions.cache import DefinitionCache
+from khidma.definitions.compiler import compile_service
+from khidma.definitions.compiler import list_digest
+from khidma.definitions.compiler import parse_options
+from khidma.definitions.errors import DefinitionError
+from khidma.definitions.errors import Problem
+from khidma.definitions.model import Option
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.yamlsource import Located
+from khidma.definitions.yamlsource import YamlProblem
+from khidma.definitions.yamlsource import load_located
 from khidma.fields import FieldTypeRegistry
 from khidma.fields import registry as default_registry
 

@@ -9,20 +9,29 @@ too, so the model is read from this module. Nothing in it parses YAML or touches
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from khidma.definitions.blocks.booking import Booking, BookingRule
+from khidma.definitions.blocks.booking import Booking
+from khidma.definitions.blocks.booking import BookingRule
 from khidma.definitions.blocks.card import SignIn
 from khidma.definitions.blocks.declarations import Declaration
 from khidma.definitions.blocks.fees import Fees
 from khidma.definitions.blocks.instructions import Instructions
 from khidma.definitions.blocks.notifications import Notification
 from khidma.definitions.blocks.service import Agency
-from khidma.definitions.blocks.workflow import Status, Transition, Workflow
-from khidma.definitions.common import EMPTY, Lang, Option, Text
+from khidma.definitions.blocks.workflow import Status
+from khidma.definitions.blocks.workflow import Transition
+from khidma.definitions.blocks.workflow import Workflow
+from khidma.definitions.common import EMPTY
+from khidma.definitions.common import Lang
+from khidma.definitions.common import Option
+from khidma.definitions.common import Text
 from khidma.definitions.common import empty as _empty
 from khidma.expressions import Expression
 

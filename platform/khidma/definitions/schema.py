@@ -18,7 +18,10 @@ from khidma.definitions.blocks import BlockRegistry
 from khidma.definitions.blocks.base import array as _list
 from khidma.definitions.blocks.base import obj as _obj
 from khidma.definitions.blocks.builtin import registry as builtin_blocks
-from khidma.fields import EXPR, TEXT, FieldTypeRegistry, registry
+from khidma.fields import EXPR
+from khidma.fields import TEXT
+from khidma.fields import FieldTypeRegistry
+from khidma.fields import registry
 
 JSON = dict[str, Any]
 

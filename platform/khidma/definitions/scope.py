@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 from khidma import expressions
-from khidma.definitions import defaults, typecheck
+from khidma.definitions import defaults
+from khidma.definitions import typecheck
 from khidma.definitions.blocks.base import listing
-from khidma.definitions.common import Option, parse_options
+from khidma.definitions.common import Option
+from khidma.definitions.common import parse_options
 from khidma.definitions.graph import MEMBER
 from khidma.definitions.yamlsource import Path
 from khidma.fields import FieldTypeRegistry

@@ -14,7 +14,8 @@ from typing import Any
 from khidma.definitions.common import parse_options
 from khidma.definitions.common import thaw as _thaw
 from khidma.definitions.compiler import compile_service
-from khidma.definitions.errors import DefinitionError, Problem
+from khidma.definitions.errors import DefinitionError
+from khidma.definitions.errors import Problem
 from khidma.definitions.model import ServiceDefinition
 from khidma.definitions.yamlsource import Located
 

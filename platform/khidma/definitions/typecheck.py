@@ -26,13 +26,18 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from khidma.definitions.errors import impossible_date_hint
 from khidma.definitions.model import Option
-from khidma.expression_syntax import Node, Unsupported, parse
+from khidma.expression_syntax import Node
+from khidma.expression_syntax import Unsupported
+from khidma.expression_syntax import parse
 from khidma.expressions import TIMESTAMP_PARTS
 from khidma.fields import FieldTypeRegistry
 

@@ -14,9 +14,11 @@ from jsonschema.exceptions import ValidationError
 from khidma.definitions import schema as schemas
 from khidma.definitions.blocks import BlockRegistry
 from khidma.definitions.blocks.builtin import registry as builtin_blocks
-from khidma.definitions.errors import YAML_BOOLEAN_HINT, Problem
+from khidma.definitions.errors import YAML_BOOLEAN_HINT
+from khidma.definitions.errors import Problem
 from khidma.definitions.yamlsource import Located
-from khidma.fields import FieldTypeRegistry, registry
+from khidma.fields import FieldTypeRegistry
+from khidma.fields import registry
 
 _CODES = {
     "required": "schema.required",

@@ -22,14 +22,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from itertools import islice
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
+from typing import Protocol
+from typing import runtime_checkable
 
-from sqlalchemy import and_, column, delete, inspect, or_, select, table
+from sqlalchemy import and_
+from sqlalchemy import column
+from sqlalchemy import delete
+from sqlalchemy import inspect
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import table
 
 from khidma.storage.blobs import StoredBlob
-from khidma.storage.models import Attachment, Draft
+from khidma.storage.models import Attachment
+from khidma.storage.models import Draft
 from khidma.storage.types import utcnow
 
 if TYPE_CHECKING:

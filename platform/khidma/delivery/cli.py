@@ -10,15 +10,19 @@ from typing import TYPE_CHECKING
 
 import click
 
-from khidma.delivery.settings import DeliverySettings, DeliverySettingsError
-from khidma.delivery.worker import in_process_delivery, log_to_console, worker_for
+from khidma.delivery.settings import DeliverySettings
+from khidma.delivery.settings import DeliverySettingsError
+from khidma.delivery.worker import in_process_delivery
+from khidma.delivery.worker import log_to_console
+from khidma.delivery.worker import worker_for
 
 if TYPE_CHECKING:
     from flask import Flask
 
 
 def run_worker(instance: Path, *, once: bool, poll: float | None, cleanup: bool) -> None:
-    from khidma.app import StartupError, create_app
+    from khidma.app import StartupError
+    from khidma.app import create_app
 
     log_to_console()
     try:

@@ -17,12 +17,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from khidma.delivery.senders import PermanentDeliveryError, Senders, TemporaryDeliveryError
+from khidma.delivery.senders import PermanentDeliveryError
+from khidma.delivery.senders import Senders
+from khidma.delivery.senders import TemporaryDeliveryError
 from khidma.storage import outbox
-from khidma.storage.outbox import Outcome, OutgoingMessage
+from khidma.storage.outbox import Outcome
+from khidma.storage.outbox import OutgoingMessage
 from khidma.storage.types import utcnow
 
 if TYPE_CHECKING:

@@ -21,21 +21,30 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from khidma import formatting
-from khidma.definitions.model import Notification, ServiceDefinition
-from khidma.engine.summary import Summary, build_summary
+from khidma.definitions.model import Notification
+from khidma.definitions.model import ServiceDefinition
+from khidma.engine.summary import Summary
+from khidma.engine.summary import build_summary
 from khidma.payments.display import with_fee
 from khidma.payments.fees import FeeQuote
 from khidma.payments.money import format_money
-from khidma.renderer.messages import LANGS, body_of, placeholders
+from khidma.renderer.messages import LANGS
+from khidma.renderer.messages import body_of
+from khidma.renderer.messages import placeholders
 from khidma.storage import outbox
-from khidma.storage.models import Channel, OutboxMessage, Submission
+from khidma.storage.models import Channel
+from khidma.storage.models import OutboxMessage
+from khidma.storage.models import Submission
 from khidma.storage.payments import kept_fee
 from khidma.storage.types import utcnow
 

@@ -11,15 +11,19 @@ stop the start with a message naming what is missing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import timedelta
 from typing import Any
 
 from khidma.delivery.dev import DevSender
 from khidma.delivery.dispatcher import RetryPolicy
 from khidma.delivery.senders import Sender
-from khidma.delivery.sms_http import HttpSmsGateway, SmsSettings
-from khidma.delivery.smtp import Security, SmtpEmailSender, SmtpSettings
+from khidma.delivery.sms_http import HttpSmsGateway
+from khidma.delivery.sms_http import SmsSettings
+from khidma.delivery.smtp import Security
+from khidma.delivery.smtp import SmtpEmailSender
+from khidma.delivery.smtp import SmtpSettings
 from khidma.storage.models import Channel
 
 

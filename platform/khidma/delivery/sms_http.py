@@ -18,12 +18,14 @@ key makes a retry after a lost answer safe: the gateway sends it once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import timedelta
 
 import requests
 
-from khidma.delivery.senders import PermanentDeliveryError, TemporaryDeliveryError
+from khidma.delivery.senders import PermanentDeliveryError
+from khidma.delivery.senders import TemporaryDeliveryError
 from khidma.storage.outbox import OutgoingMessage
 
 RETRYABLE_4XX = frozenset({408, 425, 429})

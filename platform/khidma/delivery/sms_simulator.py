@@ -24,13 +24,17 @@ import json
 import re
 import threading
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 import phonenumbers
-from werkzeug.serving import BaseWSGIServer, make_server
-from werkzeug.wrappers import Request, Response
+from werkzeug.serving import BaseWSGIServer
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response
 
 E164 = re.compile(r"\+[1-9][0-9]{7,14}")
 MAX_PARTS = 10  # a real gateway refuses a text longer than ten concatenated parts

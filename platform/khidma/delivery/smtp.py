@@ -17,13 +17,16 @@ from __future__ import annotations
 import base64
 import smtplib
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime
+from email.utils import parseaddr
 from typing import Literal
 
-from khidma.delivery.senders import PermanentDeliveryError, TemporaryDeliveryError
+from khidma.delivery.senders import PermanentDeliveryError
+from khidma.delivery.senders import TemporaryDeliveryError
 from khidma.storage.outbox import OutgoingMessage
 from khidma.storage.types import utcnow
 

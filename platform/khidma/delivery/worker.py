@@ -20,13 +20,17 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 from khidma.delivery.cleanup import clean_up
-from khidma.delivery.dispatcher import PassResult, deliver_due
+from khidma.delivery.dispatcher import PassResult
+from khidma.delivery.dispatcher import deliver_due
 from khidma.delivery.senders import Sender
 from khidma.delivery.settings import DeliverySettings
 from khidma.storage import outbox

@@ -13,9 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from khidma.definitions.model import Field, Option, ServiceDefinition
-from khidma.engine.order import host_functions, plain
-from khidma.expressions import EvaluationError, Expression
+from khidma.definitions.model import Field
+from khidma.definitions.model import Option
+from khidma.definitions.model import ServiceDefinition
+from khidma.engine.order import host_functions
+from khidma.engine.order import plain
+from khidma.expressions import EvaluationError
+from khidma.expressions import Expression
 
 __all__ = ["Evaluator", "ExpressionProblem"]
 

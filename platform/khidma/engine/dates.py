@@ -12,7 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from hijridate import Gregorian, Hijri
+from hijridate import Gregorian
+from hijridate import Hijri
 
 from khidma.engine.identifiers import normalise_digits
 

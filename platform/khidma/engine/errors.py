@@ -10,10 +10,14 @@ Errors are data: they can be compared in tests and serialised for the JSON API
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from khidma.definitions.model import EMPTY, Field, ServiceDefinition, Text
+from khidma.definitions.model import EMPTY
+from khidma.definitions.model import Field
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.model import Text
 from khidma.engine import messages
 from khidma.engine.display import setting_text
 from khidma.fields import InvalidValue

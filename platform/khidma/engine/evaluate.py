@@ -28,10 +28,16 @@ from dataclasses import field as dc_field
 from types import MappingProxyType
 from typing import Any
 
-from khidma.definitions.model import Field, Option, ServiceDefinition
-from khidma.engine.conditions import Evaluator, ExpressionProblem
+from khidma.definitions.model import Field
+from khidma.definitions.model import Option
+from khidma.definitions.model import ServiceDefinition
+from khidma.engine.conditions import Evaluator
+from khidma.engine.conditions import ExpressionProblem
 from khidma.engine.order import units
-from khidma.engine.prefill import Identity, is_locked, locked_value, prefill_answers
+from khidma.engine.prefill import Identity
+from khidma.engine.prefill import is_locked
+from khidma.engine.prefill import locked_value
+from khidma.engine.prefill import prefill_answers
 
 __all__ = [
     "ExpressionProblem",

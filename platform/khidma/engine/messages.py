@@ -18,7 +18,9 @@ from types import MappingProxyType
 from typing import Any
 
 from khidma.definitions.model import Text
-from khidma.fields import FieldType, FieldTypeRegistry, registry
+from khidma.fields import FieldType
+from khidma.fields import FieldTypeRegistry
+from khidma.fields import registry
 
 __all__ = ["CODES", "MESSAGES", "message"]
 

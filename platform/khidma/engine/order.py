@@ -10,11 +10,13 @@ evaluation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from khidma.definitions.model import ServiceDefinition, Unit
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.model import Unit
 
 __all__ = ["Unit", "host_functions", "plain", "units"]
 

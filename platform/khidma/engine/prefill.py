@@ -15,9 +15,11 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from khidma.definitions.model import Field, ServiceDefinition
+from khidma.definitions.model import Field
+from khidma.definitions.model import ServiceDefinition
 from khidma.engine.errors import InvalidValue
-from khidma.engine.values import is_empty, normalise
+from khidma.engine.values import is_empty
+from khidma.engine.values import normalise
 
 __all__ = ["initial_answers", "is_locked", "locked_value", "prefill_answers", "prefill_value"]
 

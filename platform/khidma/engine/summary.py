@@ -17,13 +17,20 @@ with stable keys. A new kind of block (a booking, a payment) is a dataclass here
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import Any
+from typing import ClassVar
+from typing import Protocol
 
-from khidma.definitions.model import Field, ServiceDefinition
-from khidma.engine.display import display_value, size_text
-from khidma.engine.evaluate import State, evaluate, holds_for
+from khidma.definitions.model import Field
+from khidma.definitions.model import ServiceDefinition
+from khidma.engine.display import display_value
+from khidma.engine.display import size_text
+from khidma.engine.evaluate import State
+from khidma.engine.evaluate import evaluate
+from khidma.engine.evaluate import holds_for
 from khidma.engine.prefill import Identity
 from khidma.engine.values import is_empty
 

@@ -16,17 +16,28 @@ they typed beside the message. Values that are fine on their own but fail a late
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from khidma.definitions.model import Field, Option, ServiceDefinition
+from khidma.definitions.model import Field
+from khidma.definitions.model import Option
+from khidma.definitions.model import ServiceDefinition
 from khidma.engine.conditions import Evaluator
-from khidma.engine.errors import FieldError, InvalidValue
-from khidma.engine.evaluate import State, evaluate, holds_for
+from khidma.engine.errors import FieldError
+from khidma.engine.errors import InvalidValue
+from khidma.engine.evaluate import State
+from khidma.engine.evaluate import evaluate
+from khidma.engine.evaluate import holds_for
 from khidma.engine.order import plain
-from khidma.engine.prefill import Identity, is_locked, locked_value
-from khidma.engine.values import is_empty, normalise
+from khidma.engine.prefill import Identity
+from khidma.engine.prefill import is_locked
+from khidma.engine.prefill import locked_value
+from khidma.engine.values import is_empty
+from khidma.engine.values import normalise
 
 __all__ = [
     "check_step",

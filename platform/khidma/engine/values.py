@@ -17,7 +17,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from khidma.definitions.model import Field, Option
+from khidma.definitions.model import Field
+from khidma.definitions.model import Option
 from khidma.fields import ValueContext
 
 __all__ = ["ValueContext", "is_empty", "normalise"]

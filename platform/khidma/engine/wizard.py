@@ -11,14 +11,20 @@ is never complete: submitting is what finishes it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from typing import Any, Literal
+from typing import Any
+from typing import Literal
 
-from khidma.definitions.model import ServiceDefinition, Step, Text
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.model import Step
+from khidma.definitions.model import Text
 from khidma.engine.errors import FieldError
-from khidma.engine.evaluate import State, evaluate, holds_for
+from khidma.engine.evaluate import State
+from khidma.engine.evaluate import evaluate
+from khidma.engine.evaluate import holds_for
 from khidma.engine.prefill import Identity
 from khidma.engine.validate import validate_submission
 

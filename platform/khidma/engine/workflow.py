@@ -21,11 +21,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable
+from collections.abc import Collection
+from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from khidma.definitions.model import ServiceDefinition, Transition, Workflow
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.model import Transition
+from khidma.definitions.model import Workflow
 from khidma.engine.conditions import Evaluator
 from khidma.engine.evaluate import evaluate
 

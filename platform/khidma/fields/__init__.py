@@ -12,23 +12,22 @@ database. Adding a type: one module here (registered below) plus its template.
 from __future__ import annotations
 
 from khidma.fields.appointment import Appointment
-from khidma.fields.base import (
-    EXPR,
-    ID,
-    JSON,
-    PREFILL_SOURCES,
-    TEXT,
-    FieldType,
-    FieldTypeRegistry,
-    InvalidValue,
-    ValueContext,
-    Web,
-)
+from khidma.fields.base import EXPR
+from khidma.fields.base import ID
+from khidma.fields.base import JSON
+from khidma.fields.base import PREFILL_SOURCES
+from khidma.fields.base import TEXT
+from khidma.fields.base import FieldType
+from khidma.fields.base import FieldTypeRegistry
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import ValueContext
+from khidma.fields.base import Web
 from khidma.fields.checkboxes import Checkboxes
 from khidma.fields.computed import Computed
 from khidma.fields.date import Date
 from khidma.fields.email import Email
-from khidma.fields.file import FILE_KINDS, File
+from khidma.fields.file import FILE_KINDS
+from khidma.fields.file import File
 from khidma.fields.group import Group
 from khidma.fields.hidden import Hidden
 from khidma.fields.info import Info

@@ -4,12 +4,19 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
 from khidma.engine.dates import parse_iso_date
 from khidma.engine.identifiers import normalise_digits
-from khidma.fields.base import InvalidValue, ValueContext, Web, Words
-from khidma.fields.dates import TIME, DayFamily, day_text
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import ValueContext
+from khidma.fields.base import Web
+from khidma.fields.base import Words
+from khidma.fields.dates import TIME
+from khidma.fields.dates import DayFamily
+from khidma.fields.dates import day_text
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any
+from typing import ClassVar
+from typing import Literal
+from typing import Protocol
 
 from khidma.bilingual import Text
 

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from khidma.fields.base import JSON, InvalidValue, ValueContext, Web, Words, join_words, key
-from khidma.fields.options import OPTION_MESSAGES, OptionsFamily, allowed, option_label
+from khidma.fields.base import JSON
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import ValueContext
+from khidma.fields.base import Web
+from khidma.fields.base import Words
+from khidma.fields.base import join_words
+from khidma.fields.base import key
+from khidma.fields.options import OPTION_MESSAGES
+from khidma.fields.options import OptionsFamily
+from khidma.fields.options import allowed
+from khidma.fields.options import option_label
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

@@ -3,10 +3,18 @@ value of several lines is shown as a list."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from khidma.fields.base import EXPR, JSON, FieldType, Web, key
-from khidma.fields.numbers import UNIT, number_text, with_unit
+from khidma.fields.base import EXPR
+from khidma.fields.base import JSON
+from khidma.fields.base import FieldType
+from khidma.fields.base import Web
+from khidma.fields.base import key
+from khidma.fields.numbers import UNIT
+from khidma.fields.numbers import number_text
+from khidma.fields.numbers import with_unit
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

@@ -6,12 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from khidma.engine.dates import from_hijri, parse_iso_date, resolve_bound
+from khidma.engine.dates import from_hijri
+from khidma.engine.dates import parse_iso_date
+from khidma.engine.dates import resolve_bound
 from khidma.engine.identifiers import normalise_digits
-from khidma.fields.base import JSON, InvalidValue, ValueContext, Web, Words, key
-from khidma.fields.dates import DATE_BOUND, DayFamily, day_text
+from khidma.fields.base import JSON
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import ValueContext
+from khidma.fields.base import Web
+from khidma.fields.base import Words
+from khidma.fields.base import key
+from khidma.fields.dates import DATE_BOUND
+from khidma.fields.dates import DayFamily
+from khidma.fields.dates import day_text
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 from khidma.engine.dates import format_date
-from khidma.fields.base import JSON, FieldType
+from khidma.fields.base import JSON
+from khidma.fields.base import FieldType
 
 TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::00)?$")
 DATE_BOUND: JSON = {

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from khidma.fields.base import (
-    JSON,
-    FieldType,
-    InvalidValue,
-    ValueContext,
-    Web,
-    Words,
-    join_words,
-    key,
-)
+from khidma.fields.base import JSON
+from khidma.fields.base import FieldType
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import ValueContext
+from khidma.fields.base import Web
+from khidma.fields.base import Words
+from khidma.fields.base import join_words
+from khidma.fields.base import key
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

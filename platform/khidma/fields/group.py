@@ -4,9 +4,18 @@ Posted as `group-<i>-<child>` with a `group-count`; stored as a list of item dic
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from khidma.fields.base import JSON, TEXT, FieldType, InvalidValue, ValueContext, Web, Words, key
+from khidma.fields.base import JSON
+from khidma.fields.base import TEXT
+from khidma.fields.base import FieldType
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import ValueContext
+from khidma.fields.base import Web
+from khidma.fields.base import Words
+from khidma.fields.base import key
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

@@ -3,9 +3,13 @@ claim; kept as sent (text stripped) and left out of the summary."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from khidma.fields.base import FieldType, InvalidValue, ValueContext, Web
+from khidma.fields.base import FieldType
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import ValueContext
+from khidma.fields.base import Web
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

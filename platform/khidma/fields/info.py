@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from khidma.fields.base import EXPR, JSON, TEXT, FieldType, Web, key
+from khidma.fields.base import EXPR
+from khidma.fields.base import JSON
+from khidma.fields.base import TEXT
+from khidma.fields.base import FieldType
+from khidma.fields.base import Web
+from khidma.fields.base import key
 
 
 class Info(FieldType):

@@ -3,14 +3,18 @@ as E.164 and shown as written in the Kingdom."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from khidma.engine.identifiers import (
-    IdentifierError,
-    format_saudi_mobile,
-    normalise_saudi_mobile,
-)
-from khidma.fields.base import FieldType, InvalidValue, ValueContext, Web, Words
+from khidma.engine.identifiers import IdentifierError
+from khidma.engine.identifiers import format_saudi_mobile
+from khidma.engine.identifiers import normalise_saudi_mobile
+from khidma.fields.base import FieldType
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import ValueContext
+from khidma.fields.base import Web
+from khidma.fields.base import Words
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

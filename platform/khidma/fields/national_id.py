@@ -3,10 +3,19 @@ a Luhn check, Eastern Arabic digits accepted, stored as ten ASCII digits."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from khidma.engine.identifiers import clean_national_id, national_id_problem
-from khidma.fields.base import JSON, FieldType, InvalidValue, ValueContext, Web, Words, key
+from khidma.engine.identifiers import clean_national_id
+from khidma.engine.identifiers import national_id_problem
+from khidma.fields.base import JSON
+from khidma.fields.base import FieldType
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import ValueContext
+from khidma.fields.base import Web
+from khidma.fields.base import Words
+from khidma.fields.base import key
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from khidma.fields.base import JSON, InvalidValue, ValueContext, Web, Words, key
-from khidma.fields.numbers import RANGE_MESSAGES, UNIT, NumberFamily, bound, check_range, decimal_of
+from khidma.fields.base import JSON
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import ValueContext
+from khidma.fields.base import Web
+from khidma.fields.base import Words
+from khidma.fields.base import key
+from khidma.fields.numbers import RANGE_MESSAGES
+from khidma.fields.numbers import UNIT
+from khidma.fields.numbers import NumberFamily
+from khidma.fields.numbers import bound
+from khidma.fields.numbers import check_range
+from khidma.fields.numbers import decimal_of
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

@@ -6,10 +6,16 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 from khidma.engine.identifiers import normalise_digits
-from khidma.fields.base import TEXT, FieldType, InvalidValue, Words, key, setting_words
+from khidma.fields.base import TEXT
+from khidma.fields.base import FieldType
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import Words
+from khidma.fields.base import key
+from khidma.fields.base import setting_words
 from khidma.formatting import format_number
 
 if TYPE_CHECKING:

@@ -4,9 +4,18 @@ is the option's value, shown as its label."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from khidma.fields.base import EXPR, ID, JSON, FieldType, InvalidValue, ValueContext, Words, key
+from khidma.fields.base import EXPR
+from khidma.fields.base import ID
+from khidma.fields.base import JSON
+from khidma.fields.base import FieldType
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import ValueContext
+from khidma.fields.base import Words
+from khidma.fields.base import key
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

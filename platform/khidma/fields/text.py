@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
 from khidma.engine.identifiers import normalise_digits
-from khidma.fields.base import (
-    CONTROL,
-    JSON,
-    TEXT,
-    FieldType,
-    InvalidValue,
-    ValueContext,
-    Web,
-    key,
-    setting_text,
-)
+from khidma.fields.base import CONTROL
+from khidma.fields.base import JSON
+from khidma.fields.base import TEXT
+from khidma.fields.base import FieldType
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import ValueContext
+from khidma.fields.base import Web
+from khidma.fields.base import key
+from khidma.fields.base import setting_text
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from khidma.fields.base import JSON, Web, key
-from khidma.fields.text import LENGTH_MESSAGES, Text, length_keys
+from khidma.fields.base import JSON
+from khidma.fields.base import Web
+from khidma.fields.base import key
+from khidma.fields.text import LENGTH_MESSAGES
+from khidma.fields.text import Text
+from khidma.fields.text import length_keys
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

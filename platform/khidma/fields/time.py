@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
 from khidma.engine.identifiers import normalise_digits
-from khidma.fields.base import JSON, FieldType, InvalidValue, ValueContext, Web, Words, key
-from khidma.fields.dates import TIME, TIME_OF_DAY
+from khidma.fields.base import JSON
+from khidma.fields.base import FieldType
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import ValueContext
+from khidma.fields.base import Web
+from khidma.fields.base import Words
+from khidma.fields.base import key
+from khidma.fields.dates import TIME
+from khidma.fields.dates import TIME_OF_DAY
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

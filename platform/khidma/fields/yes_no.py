@@ -3,22 +3,23 @@ as true/false."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from khidma.fields.base import (
-    JSON,
-    TEXT,
-    FieldType,
-    InvalidValue,
-    ValueContext,
-    Web,
-    Words,
-    key,
-    setting_words,
-)
+from khidma.fields.base import JSON
+from khidma.fields.base import TEXT
+from khidma.fields.base import FieldType
+from khidma.fields.base import InvalidValue
+from khidma.fields.base import ValueContext
+from khidma.fields.base import Web
+from khidma.fields.base import Words
+from khidma.fields.base import key
+from khidma.fields.base import setting_words
 
 if TYPE_CHECKING:
-    from khidma.fields.base import FieldSpec, OptionSpec
+    from khidma.fields.base import FieldSpec
+    from khidma.fields.base import OptionSpec
 
 _YES = frozenset({"yes", "true"})
 _NO = frozenset({"no", "false"})

@@ -19,14 +19,26 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, exists, literal, or_, select
+from sqlalchemy import BindParameter
+from sqlalchemy import ColumnElement
+from sqlalchemy import exists
+from sqlalchemy import literal
+from sqlalchemy import or_
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from khidma.engine.identifiers import clean_national_id, normalise_digits
-from khidma.identity.claims import Claims, apply_claims
-from khidma.identity.passwords import hash_password, needs_rehash, verify_password
-from khidma.storage.models import AuditLog, Role, User, UserSource
+from khidma.engine.identifiers import clean_national_id
+from khidma.engine.identifiers import normalise_digits
+from khidma.identity.claims import Claims
+from khidma.identity.claims import apply_claims
+from khidma.identity.passwords import hash_password
+from khidma.identity.passwords import needs_rehash
+from khidma.identity.passwords import verify_password
+from khidma.storage.models import AuditLog
+from khidma.storage.models import Role
+from khidma.storage.models import User
+from khidma.storage.models import UserSource
 from khidma.storage.types import new_token
 
 ALERT_AFTER = 5

@@ -13,14 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from khidma.engine.dates import from_hijri, parse_iso_date, to_hijri
-from khidma.engine.identifiers import (
-    IdentifierError,
-    clean_national_id,
-    national_id_problem,
-    normalise_saudi_mobile,
-)
-from khidma.storage.models import User, UserSource
+from khidma.engine.dates import from_hijri
+from khidma.engine.dates import parse_iso_date
+from khidma.engine.dates import to_hijri
+from khidma.engine.identifiers import IdentifierError
+from khidma.engine.identifiers import clean_national_id
+from khidma.engine.identifiers import national_id_problem
+from khidma.engine.identifiers import normalise_saudi_mobile
+from khidma.storage.models import User
+from khidma.storage.models import UserSource
 
 # Words that belong to the next word of an Arabic name ("عبد الله", "آل سعود").
 _JOINS_NEXT = frozenset({"عبد", "أبو", "ابو", "أم", "ام", "آل", "ال", "بن", "بنت", "ابن"})

@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from khidma.cli_options import instance_option, migrated_app
+from khidma.cli_options import instance_option
+from khidma.cli_options import migrated_app
 
 ROLES = ("staff", "auditor", "admin", "citizen")
 
@@ -43,13 +44,13 @@ def create(
 ) -> None:
     """Create an account. Staff need --agency; every account needs a username and a
     checksum-valid ID number. Asks for the password (twice)."""
-    from khidma.engine.identifiers import (
-        IdentifierError,
-        clean_national_id,
-        national_id_problem,
-        normalise_saudi_mobile,
-    )
-    from khidma.identity.accounts import AccountConflict, create_local_account, username_problem
+    from khidma.engine.identifiers import IdentifierError
+    from khidma.engine.identifiers import clean_national_id
+    from khidma.engine.identifiers import national_id_problem
+    from khidma.engine.identifiers import normalise_saudi_mobile
+    from khidma.identity.accounts import AccountConflict
+    from khidma.identity.accounts import create_local_account
+    from khidma.identity.accounts import username_problem
     from khidma.identity.passwords import password_problem
     from khidma.storage.models import Role
     from khidma.storage.types import utcnow

@@ -13,13 +13,16 @@ import enum
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from khidma.engine.identifiers import normalise_digits
-from khidma.storage.models import CodePurpose, VerificationCode
+from khidma.storage.models import CodePurpose
+from khidma.storage.models import VerificationCode
 
 CODE_DIGITS = 6
 CODE_TTL = timedelta(minutes=10)

@@ -9,10 +9,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from khidma.definitions.registry import DefinitionRegistry
-from khidma.identity.accounts import set_password, upsert_from_claims
-from khidma.identity.personas import Persona, personas
+from khidma.identity.accounts import set_password
+from khidma.identity.accounts import upsert_from_claims
+from khidma.identity.personas import Persona
+from khidma.identity.personas import personas
 from khidma.storage.db import Database
-from khidma.storage.models import Role, User, UserSource
+from khidma.storage.models import Role
+from khidma.storage.models import User
+from khidma.storage.models import UserSource
 from khidma.storage.types import utcnow
 
 DEMO_PASSWORD = "demo-{key}-1446"

@@ -14,12 +14,18 @@ provider, `finish` turns the provider's answer into verified `Claims`. Two provi
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
+from typing import Any
+from typing import Protocol
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask
+from flask import redirect
+from flask import request
+from flask import url_for
 from werkzeug.wrappers import Response
 
-from khidma.identity.claims import Claims, ClaimsError, from_oidc
+from khidma.identity.claims import Claims
+from khidma.identity.claims import ClaimsError
+from khidma.identity.claims import from_oidc
 from khidma.identity.personas import persona
 from khidma.identity.settings import setting
 

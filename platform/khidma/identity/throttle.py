@@ -33,9 +33,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from flask import Flask, request
+from flask import Flask
+from flask import request
 from flask_limiter import Limiter
-from limits import RateLimitItem, parse
+from limits import RateLimitItem
+from limits import parse
 
 from khidma.identity.settings import setting
 

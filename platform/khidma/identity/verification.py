@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import enum
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Protocol
 
 import requests
-from flask import Flask, current_app
+from flask import Flask
+from flask import current_app
 
 from khidma.identity.settings import setting
 

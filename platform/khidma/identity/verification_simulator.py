@@ -22,7 +22,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response
 
 from khidma.delivery.sms_simulator import SimulatorServer
 from khidma.engine.identifiers import national_id_problem

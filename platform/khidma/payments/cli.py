@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from khidma.cli_options import instance_option, migrated_app
+from khidma.cli_options import instance_option
+from khidma.cli_options import migrated_app
 
 _INSTANCE = instance_option("The instance folder.")
 
@@ -60,7 +61,8 @@ def reconcile(instance: Path, min_age: float) -> None:
 def _staff(session: Any, username: str) -> Any:
     from sqlalchemy import select
 
-    from khidma.storage.models import Role, User
+    from khidma.storage.models import Role
+    from khidma.storage.models import User
 
     user = session.scalar(select(User).where(User.username == username))
     if user is None or user.role is not Role.STAFF:

@@ -8,7 +8,9 @@ import os
 import secrets
 import socket
 
-from khidma.payments.simulator import Provider, RunningSimulator, serve_in_thread
+from khidma.payments.simulator import Provider
+from khidma.payments.simulator import RunningSimulator
+from khidma.payments.simulator import serve_in_thread
 
 DEV_BILLER_CODE = "901"
 

@@ -17,8 +17,12 @@ from khidma import formatting
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine.evaluate import State
 from khidma.engine.prefill import Identity
-from khidma.engine.summary import FeeLine, Summary, build_summary
-from khidma.payments.fees import FeeError, FeeQuote, quote
+from khidma.engine.summary import FeeLine
+from khidma.engine.summary import Summary
+from khidma.engine.summary import build_summary
+from khidma.payments.fees import FeeError
+from khidma.payments.fees import FeeQuote
+from khidma.payments.fees import quote
 from khidma.payments.money import format_money
 from khidma.storage.models import Submission
 from khidma.words import word

@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine.conditions import Evaluator
-from khidma.engine.evaluate import State, evaluate, holds_for
+from khidma.engine.evaluate import State
+from khidma.engine.evaluate import evaluate
+from khidma.engine.evaluate import holds_for
 from khidma.engine.order import plain
 from khidma.engine.prefill import Identity
-from khidma.payments.money import MoneyError, halalas
+from khidma.payments.money import MoneyError
+from khidma.payments.money import halalas
 
 __all__ = ["FeeError", "FeeQuote", "as_snapshot", "from_snapshot", "quote"]
 

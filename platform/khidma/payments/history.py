@@ -9,14 +9,17 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from khidma.payments.fees import FeeError, FeeQuote
+from khidma.payments.fees import FeeError
+from khidma.payments.fees import FeeQuote
 from khidma.payments.gateway import Method
 from khidma.payments.notices import receipt_number
 from khidma.payments.service import PaymentService
 from khidma.payments.states import State
 from khidma.storage import payments as store
 from khidma.storage.models import Submission
-from khidma.storage.payment_models import Payment, PaymentEvent, Refund
+from khidma.storage.payment_models import Payment
+from khidma.storage.payment_models import PaymentEvent
+from khidma.storage.payment_models import Refund
 
 
 @dataclass(frozen=True)

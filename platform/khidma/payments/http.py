@@ -22,17 +22,15 @@ from typing import Any
 
 import requests
 
-from khidma.payments.gateway import (
-    GatewayRefused,
-    GatewayUnavailable,
-    Notification,
-    PaymentRequest,
-    ProviderPayment,
-    ProviderRefund,
-    RefundRefused,
-    payment_from_json,
-    verify_signed,
-)
+from khidma.payments.gateway import GatewayRefused
+from khidma.payments.gateway import GatewayUnavailable
+from khidma.payments.gateway import Notification
+from khidma.payments.gateway import PaymentRequest
+from khidma.payments.gateway import ProviderPayment
+from khidma.payments.gateway import ProviderRefund
+from khidma.payments.gateway import RefundRefused
+from khidma.payments.gateway import payment_from_json
+from khidma.payments.gateway import verify_signed
 
 __all__ = ["HttpGateway"]
 

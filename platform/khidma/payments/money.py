@@ -9,7 +9,9 @@ so `0.1 + 0.2` is 30 halalas and `12.345` is 1235. Display is
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
+from decimal import InvalidOperation
 
 from khidma.formatting import format_money
 

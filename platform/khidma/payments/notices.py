@@ -20,12 +20,16 @@ import datetime as dt
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from khidma.definitions.model import Notification, ServiceDefinition, Text
+from khidma.definitions.model import Notification
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.model import Text
 from khidma.delivery.notices import queue_notices
 from khidma.formatting import RIYADH
 from khidma.payments.money import format_money
 from khidma.payments.words import WORDS
-from khidma.storage.models import OutboxMessage, Submission, User
+from khidma.storage.models import OutboxMessage
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from khidma.storage.payment_models import Payment
 
 

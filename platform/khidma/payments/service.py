@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Protocol
 
 from sqlalchemy import select
@@ -28,22 +30,25 @@ from sqlalchemy.orm import Session
 from khidma.definitions.model import ServiceDefinition
 from khidma.formatting import RIYADH
 from khidma.payments import notices
-from khidma.payments.fees import FeeError, FeeQuote, from_snapshot, quote
-from khidma.payments.gateway import (
-    GatewayError,
-    GatewayUnavailable,
-    Method,
-    PaymentGateway,
-    PaymentRequest,
-    ProviderPayment,
-)
+from khidma.payments.fees import FeeError
+from khidma.payments.fees import FeeQuote
+from khidma.payments.fees import from_snapshot
+from khidma.payments.fees import quote
+from khidma.payments.gateway import GatewayError
+from khidma.payments.gateway import GatewayUnavailable
+from khidma.payments.gateway import Method
+from khidma.payments.gateway import PaymentGateway
+from khidma.payments.gateway import PaymentRequest
+from khidma.payments.gateway import ProviderPayment
 from khidma.payments.settings import PaymentSettings
 from khidma.payments.states import State
 from khidma.payments.workflow import advance_on_payment
 from khidma.storage import payments as store
 from khidma.storage.db import Database
 from khidma.storage.models import Submission
-from khidma.storage.payment_models import Payment, Refund, RefundState
+from khidma.storage.payment_models import Payment
+from khidma.storage.payment_models import Refund
+from khidma.storage.payment_models import RefundState
 from khidma.storage.types import utcnow
 
 log = logging.getLogger("khidma.payments")

@@ -19,11 +19,14 @@ import logging
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from khidma.definitions.model import ServiceDefinition, Transition
-from khidma.engine.workflow import Applies, conditions_on
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.model import Transition
+from khidma.engine.workflow import Applies
+from khidma.engine.workflow import conditions_on
 from khidma.formatting import local_date
 from khidma.payments import notices
-from khidma.storage.models import StatusEvent, Submission
+from khidma.storage.models import StatusEvent
+from khidma.storage.models import Submission
 from khidma.storage.payment_models import Payment
 
 log = logging.getLogger("khidma.payments")

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from khidma.storage.blobs import BlobStore, LocalBlobStore
+from khidma.storage.blobs import BlobStore
+from khidma.storage.blobs import LocalBlobStore
 
 
 def blob_store(settings: Mapping[str, Any]) -> BlobStore:

@@ -16,9 +16,12 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, Protocol, runtime_checkable
+from typing import BinaryIO
+from typing import Protocol
+from typing import runtime_checkable
 
 _KEY = re.compile(r"[0-9a-f]{64}")
 

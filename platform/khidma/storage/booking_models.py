@@ -21,11 +21,22 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Identity, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint
+from sqlalchemy import ForeignKey
+from sqlalchemy import Identity
+from sqlalchemy import Index
+from sqlalchemy import String
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
 
-from khidma.storage.models import Base, BigId, ServiceId, Token, _enum
-from khidma.storage.types import new_token, utcnow
+from khidma.storage.models import Base
+from khidma.storage.models import BigId
+from khidma.storage.models import ServiceId
+from khidma.storage.models import Token
+from khidma.storage.models import _enum
+from khidma.storage.types import new_token
+from khidma.storage.types import utcnow
 
 SlotKey = String(16)  # "YYYY-MM-DDTHH:MM", Riyadh wall clock
 Value = String(100)  # an option value: the resource, the service offered

@@ -15,7 +15,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -23,13 +26,11 @@ from sqlalchemy.orm import Session
 from khidma.booking.rules import Refusal
 from khidma.booking.slots import Slot
 from khidma.formatting import RIYADH
-from khidma.storage.booking_models import (
-    Booking,
-    BookingHold,
-    BookingPerson,
-    BookingSlot,
-    BookingState,
-)
+from khidma.storage.booking_models import Booking
+from khidma.storage.booking_models import BookingHold
+from khidma.storage.booking_models import BookingPerson
+from khidma.storage.booking_models import BookingSlot
+from khidma.storage.booking_models import BookingState
 
 __all__ = [
     "CLOSED",

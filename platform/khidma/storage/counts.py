@@ -29,24 +29,30 @@ drift (a status changed by hand in SQL, say).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Connection,
-    Table,
-    delete,
-    func,
-    insert,
-    select,
-    text,
-    update,
-)
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import BigInteger
+from sqlalchemy import Connection
+from sqlalchemy import Table
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import text
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import mapped_column
 
-from khidma.storage.models import Base, ServiceId, Status, StatusEvent, Submission
+from khidma.storage.models import Base
+from khidma.storage.models import ServiceId
+from khidma.storage.models import Status
+from khidma.storage.models import StatusEvent
+from khidma.storage.models import Submission
 
 __all__ = ["StatusCount", "counts", "install_hook", "recount"]
 

@@ -14,33 +14,35 @@ when the models and the migrations disagree.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
-from typing import Any, ClassVar
+from datetime import date
+from datetime import datetime
+from typing import Any
+from typing import ClassVar
 
-from sqlalchemy import (
-    BigInteger,
-    CheckConstraint,
-    Enum,
-    ForeignKey,
-    ForeignKeyConstraint,
-    Identity,
-    Index,
-    Integer,
-    MetaData,
-    SmallInteger,
-    String,
-    Text,
-    UniqueConstraint,
-)
-from sqlalchemy.orm import (
-    DeclarativeBase,
-    Mapped,
-    MappedAsDataclass,
-    mapped_column,
-    relationship,
-)
+from sqlalchemy import BigInteger
+from sqlalchemy import CheckConstraint
+from sqlalchemy import Enum
+from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKeyConstraint
+from sqlalchemy import Identity
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import MetaData
+from sqlalchemy import SmallInteger
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import MappedAsDataclass
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
-from khidma.storage.types import JSONList, JSONObject, UTCDateTime, new_token, utcnow
+from khidma.storage.types import JSONList
+from khidma.storage.types import JSONObject
+from khidma.storage.types import UTCDateTime
+from khidma.storage.types import new_token
+from khidma.storage.types import utcnow
 
 # Stable constraint names: Alembic needs them to alter or drop a constraint later, and
 # SQLite batch migrations need them to rebuild a table.

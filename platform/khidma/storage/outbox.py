@@ -23,15 +23,22 @@ from __future__ import annotations
 
 import enum
 import random
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable
+from collections.abc import Collection
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from datetime import timedelta
+from typing import TYPE_CHECKING
+from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from khidma.storage.models import Channel, OutboxMessage
+from khidma.storage.models import Channel
+from khidma.storage.models import OutboxMessage
 from khidma.storage.types import utcnow
 
 if TYPE_CHECKING:

@@ -7,15 +7,24 @@ given-up list walks the `given_up_at` index newest first, a page at a time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, case, func, select, type_coerce
+from sqlalchemy import ColumnElement
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import type_coerce
 
-from khidma.storage.models import Channel, OutboxMessage
-from khidma.storage.outbox import State, retry
-from khidma.storage.types import UTCDateTime, utcnow
+from khidma.storage.models import Channel
+from khidma.storage.models import OutboxMessage
+from khidma.storage.outbox import State
+from khidma.storage.outbox import retry
+from khidma.storage.types import UTCDateTime
+from khidma.storage.types import utcnow
 
 if TYPE_CHECKING:
     from khidma.storage.db import Database

@@ -20,21 +20,25 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    CheckConstraint,
-    ForeignKey,
-    Identity,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-)
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger
+from sqlalchemy import CheckConstraint
+from sqlalchemy import ForeignKey
+from sqlalchemy import Identity
+from sqlalchemy import Index
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
 
 from khidma.payments.states import State
-from khidma.storage.models import Base, BigId, ContentHash, Token, _enum
-from khidma.storage.types import new_token, utcnow
+from khidma.storage.models import Base
+from khidma.storage.models import BigId
+from khidma.storage.models import ContentHash
+from khidma.storage.models import Token
+from khidma.storage.models import _enum
+from khidma.storage.types import new_token
+from khidma.storage.types import utcnow
 
 PaymentState = State  # the provider's states (GOV.UK Pay's), see khidma.payments.states
 

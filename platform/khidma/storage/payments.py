@@ -17,25 +17,30 @@ paid; a refund the provider refuses gives its amount back, once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from khidma.payments.fees import FeeQuote, as_snapshot, from_snapshot
+from khidma.payments.fees import FeeQuote
+from khidma.payments.fees import as_snapshot
+from khidma.payments.fees import from_snapshot
 from khidma.payments.gateway import ProviderPayment
-from khidma.payments.states import State, may_follow
+from khidma.payments.states import State
+from khidma.payments.states import may_follow
 from khidma.storage.models import Submission
-from khidma.storage.payment_models import (
-    Payment,
-    PaymentEvent,
-    PaymentRefunder,
-    Refund,
-    RefundState,
-    SubmissionFee,
-)
+from khidma.storage.payment_models import Payment
+from khidma.storage.payment_models import PaymentEvent
+from khidma.storage.payment_models import PaymentRefunder
+from khidma.storage.payment_models import Refund
+from khidma.storage.payment_models import RefundState
+from khidma.storage.payment_models import SubmissionFee
 
 __all__ = [
     "Applied",

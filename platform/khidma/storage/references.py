@@ -22,7 +22,8 @@ from datetime import datetime
 
 from hijridate import Gregorian
 from sqlalchemy import Table
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from khidma.formatting import RIYADH

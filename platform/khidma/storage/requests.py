@@ -15,15 +15,27 @@ import base64
 import datetime as dt
 import json
 import re
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
+from sqlalchemy import ColumnElement
+from sqlalchemy import and_
+from sqlalchemy import false
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from khidma.storage.counts import counts as kept_counts
-from khidma.storage.models import Message, StatusEvent, Submission, User
+from khidma.storage.models import Message
+from khidma.storage.models import StatusEvent
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 
 __all__ = [
     "COUNT_CAP",

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import Any, TypeVar, cast
+from typing import Any
+from typing import TypeVar
+from typing import cast
 
-from sqlalchemy import Column, inspect
+from sqlalchemy import Column
+from sqlalchemy import inspect
 from sqlalchemy.orm import make_transient_to_detached
 
 from khidma.storage.models import Base

@@ -13,22 +13,23 @@ endpoint and region from `KHIDMA_S3_ENDPOINT_URL` / `KHIDMA_S3_REGION`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from typing import Any, BinaryIO, cast
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+from typing import BinaryIO
+from typing import cast
 from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from khidma.storage.blobs import (
-    _KEY,
-    BlobNotFound,
-    StoredBlob,
-    _verified,
-    blob_key,
-    check_key,
-)
+from khidma.storage.blobs import _KEY
+from khidma.storage.blobs import BlobNotFound
+from khidma.storage.blobs import StoredBlob
+from khidma.storage.blobs import _verified
+from khidma.storage.blobs import blob_key
+from khidma.storage.blobs import check_key
 
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from khidma.storage.models import DefinitionVersion

@@ -18,11 +18,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Identity, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger
+from sqlalchemy import ForeignKey
+from sqlalchemy import Identity
+from sqlalchemy import Index
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
 
-from khidma.storage.models import Base, BigId, ContentHash, RoleName, Status
-from khidma.storage.types import new_token, utcnow
+from khidma.storage.models import Base
+from khidma.storage.models import BigId
+from khidma.storage.models import ContentHash
+from khidma.storage.models import RoleName
+from khidma.storage.models import Status
+from khidma.storage.types import new_token
+from khidma.storage.types import utcnow
 
 
 class AuditEntry(Base):

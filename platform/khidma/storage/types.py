@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
-from typing import Any, cast
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+from typing import cast
 
-from sqlalchemy import JSON, DateTime, Dialect
+from sqlalchemy import JSON
+from sqlalchemy import DateTime
+from sqlalchemy import Dialect
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.mutable import MutableDict
-from sqlalchemy.types import TypeDecorator, TypeEngine
+from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeEngine
 
 
 def utcnow() -> datetime:

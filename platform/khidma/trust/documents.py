@@ -20,19 +20,23 @@ import json
 import logging
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import Any
+from typing import BinaryIO
 
-from flask import current_app, url_for
+from flask import current_app
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from khidma.definitions.model import ServiceDefinition
 from khidma.payments.display import submitted_summary
-from khidma.payments.fees import FeeQuote, as_snapshot
+from khidma.payments.fees import FeeQuote
+from khidma.payments.fees import as_snapshot
 from khidma.storage import audit
 from khidma.storage.db import Database
-from khidma.storage.models import StatusEvent, Submission
+from khidma.storage.models import StatusEvent
+from khidma.storage.models import Submission
 from khidma.storage.payments import kept_fee
 from khidma.storage.trust_models import Document
 from khidma.storage.types import new_token
@@ -113,7 +117,9 @@ def render(
     import segno
 
     from khidma import formatting
-    from khidma.renderer.pdf import EmbeddedFile, Seal, render_summary_pdf
+    from khidma.renderer.pdf import EmbeddedFile
+    from khidma.renderer.pdf import Seal
+    from khidma.renderer.pdf import render_summary_pdf
 
     url = verify_url(submission.reference, code)
     summary = submitted_summary(definition, submission, lang, fee)

@@ -23,27 +23,36 @@ import datetime as dt
 import enum
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
-from sqlalchemy import bindparam, select
+from flask import Flask
+from flask import current_app
+from flask import g
+from flask import redirect
+from flask import request
+from flask import session
+from flask import url_for
+from sqlalchemy import bindparam
+from sqlalchemy import select
 from werkzeug.exceptions import abort
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
-from khidma.identity.accounts import (
-    ENDS_ONE_SESSION,
-    SESSION_OBJECT,
-    ended_since,
-    new_session_id,
-    record,
-)
-from khidma.storage import audit, rows
-from khidma.storage.models import Role, User
-from khidma.web.context import database, now
+from khidma.identity.accounts import ENDS_ONE_SESSION
+from khidma.identity.accounts import SESSION_OBJECT
+from khidma.identity.accounts import ended_since
+from khidma.identity.accounts import new_session_id
+from khidma.identity.accounts import record
+from khidma.storage import audit
+from khidma.storage import rows
+from khidma.storage.models import Role
+from khidma.storage.models import User
+from khidma.web.context import database
+from khidma.web.context import now
 
 log = logging.getLogger(__name__)
 

@@ -15,19 +15,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from sqlalchemy import func, select, tuple_
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
@@ -36,21 +36,27 @@ from werkzeug.wrappers import Response as BaseResponse
 from khidma import formatting
 from khidma.definitions.errors import DefinitionError
 from khidma.definitions.model import ServiceDefinition
-from khidma.engine.summary import Summary, subject_line
+from khidma.engine.summary import Summary
+from khidma.engine.summary import subject_line
 from khidma.engine.wizard import plan
 from khidma.payments.display import submitted_summary
-from khidma.storage.models import (
-    Draft,
-    Message,
-    Rating,
-    Role,
-    Submission,
-    User,
-)
+from khidma.storage.models import Draft
+from khidma.storage.models import Message
+from khidma.storage.models import Rating
+from khidma.storage.models import Role
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from khidma.storage.payments import kept_fee
-from khidma.web.context import database, now, pinned_definition, registry, today
-from khidma.web.i18n import current_lang, t, tr
-from khidma.web.request_record import load_record, status_label
+from khidma.web.context import database
+from khidma.web.context import now
+from khidma.web.context import pinned_definition
+from khidma.web.context import registry
+from khidma.web.context import today
+from khidma.web.i18n import current_lang
+from khidma.web.i18n import t
+from khidma.web.i18n import tr
+from khidma.web.request_record import load_record
+from khidma.web.request_record import status_label
 
 log = logging.getLogger(__name__)
 
@@ -311,7 +317,10 @@ def _request_page(
     reply_input: dict[str, str] | None = None,
 ) -> str:
     from khidma.web.lifecycle import current_due
-    from khidma.web.replies import ACCEPT, BODY_MAX, reply_state, withdrawal
+    from khidma.web.replies import ACCEPT
+    from khidma.web.replies import BODY_MAX
+    from khidma.web.replies import reply_state
+    from khidma.web.replies import withdrawal
 
     definition = definition_of(submission.service_id, submission.definition_hash)
     record = load_record(session, submission, definition, "citizen")
@@ -460,7 +469,9 @@ def reply(token: str) -> Any:
     """The citizen's answer to the agency: text and the documents asked for, which makes
     the workflow's citizen move (see `khidma.web.replies`)."""
     from khidma.storage.requests import Changed
-    from khidma.web.replies import check_uploads, reply_state, save_reply
+    from khidma.web.replies import check_uploads
+    from khidma.web.replies import reply_state
+    from khidma.web.replies import save_reply
 
     user = signed_in()
     body = request.form.get("body", "").strip()

@@ -16,34 +16,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from sqlalchemy import func, select
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from sqlalchemy import func
+from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from khidma.definitions.loader import load
-from khidma.engine.identifiers import clean_national_id, national_id_problem
-from khidma.identity.accounts import (
-    AccountConflict,
-    create_local_account,
-    normalise_username,
-    username_problem,
-)
+from khidma.engine.identifiers import clean_national_id
+from khidma.engine.identifiers import national_id_problem
+from khidma.identity.accounts import AccountConflict
+from khidma.identity.accounts import create_local_account
+from khidma.identity.accounts import normalise_username
+from khidma.identity.accounts import username_problem
 from khidma.identity.passwords import password_problem
 from khidma.storage import outbox_health
-from khidma.storage.models import DefinitionVersion, Draft, Role, Submission, User
+from khidma.storage.models import DefinitionVersion
+from khidma.storage.models import Draft
+from khidma.storage.models import Role
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from khidma.web.audit_trail import record
-from khidma.web.context import database, now, registry
-from khidma.web.i18n import t, tr
+from khidma.web.context import database
+from khidma.web.context import now
+from khidma.web.context import registry
+from khidma.web.i18n import t
+from khidma.web.i18n import tr
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

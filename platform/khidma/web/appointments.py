@@ -16,34 +16,40 @@ from dataclasses import dataclass
 from typing import Any
 
 import segno
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from khidma.booking import rules
-from khidma.booking.referrals import DevReferrals, Referral, ReferralSource
-from khidma.booking.rules import Refusal, slot_for
-from khidma.booking.slots import local_now, plan
+from khidma.booking.referrals import DevReferrals
+from khidma.booking.referrals import Referral
+from khidma.booking.referrals import ReferralSource
+from khidma.booking.rules import Refusal
+from khidma.booking.rules import slot_for
+from khidma.booking.slots import local_now
+from khidma.booking.slots import plan
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine.dates import format_date
 from khidma.engine.display import display_value
 from khidma.storage import bookings
-from khidma.storage.booking_models import Booking, BookingState
+from khidma.storage.booking_models import Booking
+from khidma.storage.booking_models import BookingState
 from khidma.storage.models import Submission
 from khidma.web import booking as picking
-from khidma.web.context import database, now, pinned_definition, today
+from khidma.web.context import database
+from khidma.web.context import now
+from khidma.web.context import pinned_definition
+from khidma.web.context import today
 from khidma.web.forms import FieldView
 from khidma.web.i18n import current_lang
 from khidma.web.notify import queue_notifications
@@ -278,7 +284,8 @@ def ticket(token: str) -> Any:
 
 @bp.get("/<token>/ticket.pdf")
 def ticket_pdf(token: str) -> Response:
-    from khidma.renderer.pdf import document_page, render_pdf
+    from khidma.renderer.pdf import document_page
+    from khidma.renderer.pdf import render_pdf
 
     context = _ticket_context(token)
     html = render_template("booking/ticket_pdf.html", **context, **document_page(current_lang()))

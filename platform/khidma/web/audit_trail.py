@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, has_request_context, request
+from flask import g
+from flask import has_request_context
+from flask import request
 from sqlalchemy.orm import Session
 
 from khidma.storage import audit

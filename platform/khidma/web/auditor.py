@@ -16,31 +16,45 @@ import datetime as dt
 import io
 import json
 import zipfile
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, stream_with_context, url_for
-from sqlalchemy import Select, select
+from flask import Blueprint
+from flask import abort
+from flask import render_template
+from flask import request
+from flask import stream_with_context
+from flask import url_for
+from sqlalchemy import Select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from khidma.engine.identifiers import normalise_digits
 from khidma.formatting import RIYADH
 from khidma.payments.history import payment_view
-from khidma.storage.models import Attachment, Submission, User
+from khidma.storage.models import Attachment
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from khidma.trust import documents
-from khidma.web.account import (
-    definition_of,
-    document_response,
-    request_summary,
-    service_title,
-)
+from khidma.web.account import definition_of
+from khidma.web.account import document_response
+from khidma.web.account import request_summary
+from khidma.web.account import service_title
 from khidma.web.audit_trail import record
-from khidma.web.context import blobs, database, now, registry
-from khidma.web.i18n import current_lang, t, tr
+from khidma.web.context import blobs
+from khidma.web.context import database
+from khidma.web.context import now
+from khidma.web.context import registry
+from khidma.web.i18n import current_lang
+from khidma.web.i18n import t
+from khidma.web.i18n import tr
 from khidma.web.payments import payments as payment_service
-from khidma.web.request_record import load_record, status_label
+from khidma.web.request_record import load_record
+from khidma.web.request_record import status_label
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 

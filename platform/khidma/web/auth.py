@@ -14,43 +14,54 @@ import logging
 import math
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Flask,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint
+from flask import Flask
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
 from werkzeug.wrappers import Response
 
 from khidma.engine.dates import format_date
 from khidma.engine.identifiers import format_saudi_mobile
 from khidma.formatting import RIYADH
-from khidma.identity import accounts, codes
-from khidma.identity.claims import account_claims, identity_verified
-from khidma.identity.personas import persona, personas
-from khidma.identity.providers import DevStandIn, IdentityProvider, SsoError, build_provider
-from khidma.identity.throttle import Throttle, remote_address, throttle
-from khidma.identity.verification import Verdict, build_verifier, verifier
+from khidma.identity import accounts
+from khidma.identity import codes
+from khidma.identity.claims import account_claims
+from khidma.identity.claims import identity_verified
+from khidma.identity.personas import persona
+from khidma.identity.personas import personas
+from khidma.identity.providers import DevStandIn
+from khidma.identity.providers import IdentityProvider
+from khidma.identity.providers import SsoError
+from khidma.identity.providers import build_provider
+from khidma.identity.throttle import Throttle
+from khidma.identity.throttle import remote_address
+from khidma.identity.throttle import throttle
+from khidma.identity.verification import Verdict
+from khidma.identity.verification import build_verifier
+from khidma.identity.verification import verifier
 from khidma.storage import outbox
-from khidma.storage.models import Channel, CodePurpose, User
+from khidma.storage.models import Channel
+from khidma.storage.models import CodePurpose
+from khidma.storage.models import User
 from khidma.web import access
-from khidma.web.auth_forms import (
-    ActionForm,
-    CodeForm,
-    DetailsForm,
-    NewPasswordForm,
-    ResetForm,
-    SignInForm,
-    SignUpForm,
-)
-from khidma.web.context import database, now, registry
-from khidma.web.i18n import current_lang, t
+from khidma.web.auth_forms import ActionForm
+from khidma.web.auth_forms import CodeForm
+from khidma.web.auth_forms import DetailsForm
+from khidma.web.auth_forms import NewPasswordForm
+from khidma.web.auth_forms import ResetForm
+from khidma.web.auth_forms import SignInForm
+from khidma.web.auth_forms import SignUpForm
+from khidma.web.context import database
+from khidma.web.context import now
+from khidma.web.context import registry
+from khidma.web.i18n import current_lang
+from khidma.web.i18n import t
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__, url_prefix="/auth")

@@ -11,20 +11,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, HiddenField, PasswordField, StringField
+from wtforms import EmailField
+from wtforms import Field
+from wtforms import HiddenField
+from wtforms import PasswordField
+from wtforms import StringField
 from wtforms.validators import ValidationError
 
-from khidma.engine.identifiers import (
-    IdentifierError,
-    clean_national_id,
-    national_id_problem,
-    normalise_saudi_mobile,
-)
+from khidma.engine.identifiers import IdentifierError
+from khidma.engine.identifiers import clean_national_id
+from khidma.engine.identifiers import national_id_problem
+from khidma.engine.identifiers import normalise_saudi_mobile
 from khidma.engine.messages import message
-from khidma.identity.accounts import clean_email, normalise_username, username_problem
+from khidma.identity.accounts import clean_email
+from khidma.identity.accounts import normalise_username
+from khidma.identity.accounts import username_problem
 from khidma.identity.codes import clean_code
-from khidma.identity.passwords import MAX_LENGTH, password_problem
-from khidma.web.i18n import current_lang, t
+from khidma.identity.passwords import MAX_LENGTH
+from khidma.identity.passwords import password_problem
+from khidma.web.i18n import current_lang
+from khidma.web.i18n import t
 
 LTR_DIGITS: dict[str, Any] = {"dir": "ltr", "inputmode": "numeric", "spellcheck": "false"}
 

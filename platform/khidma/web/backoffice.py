@@ -18,25 +18,47 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from khidma.definitions.model import ServiceDefinition, Transition
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.model import Transition
 from khidma.engine import workflow as rules
 from khidma.storage import requests as store
-from khidma.storage.models import Attachment, Role, Submission, User
-from khidma.web.account import (
-    definition_of,
-    document_response,
-    request_summary,
-)
+from khidma.storage.models import Attachment
+from khidma.storage.models import Role
+from khidma.storage.models import Submission
+from khidma.storage.models import User
+from khidma.web.account import definition_of
+from khidma.web.account import document_response
+from khidma.web.account import request_summary
 from khidma.web.audit_trail import record
-from khidma.web.context import blobs, database, now, registry, today
-from khidma.web.i18n import current_lang, t, tr
-from khidma.web.lifecycle import Refused, conditions, current_due, make_transition, send_message
-from khidma.web.request_record import load_record, status_label, user_names
+from khidma.web.context import blobs
+from khidma.web.context import database
+from khidma.web.context import now
+from khidma.web.context import registry
+from khidma.web.context import today
+from khidma.web.i18n import current_lang
+from khidma.web.i18n import t
+from khidma.web.i18n import tr
+from khidma.web.lifecycle import Refused
+from khidma.web.lifecycle import conditions
+from khidma.web.lifecycle import current_due
+from khidma.web.lifecycle import make_transition
+from khidma.web.lifecycle import send_message
+from khidma.web.request_record import load_record
+from khidma.web.request_record import status_label
+from khidma.web.request_record import user_names
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
 

@@ -17,15 +17,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import request
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from khidma.booking import rules
 from khidma.booking.rules import Refusal
-from khidma.booking.slots import Slot, days, local_now
+from khidma.booking.slots import Slot
+from khidma.booking.slots import days
+from khidma.booking.slots import local_now
 from khidma.definitions.model import Booking as BookingBlock
-from khidma.definitions.model import ServiceDefinition, Text
-from khidma.engine.dates import format_gregorian, to_hijri
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.model import Text
+from khidma.engine.dates import format_gregorian
+from khidma.engine.dates import to_hijri
 from khidma.engine.errors import FieldError
 from khidma.storage import bookings
 from khidma.storage.booking_models import Booking

@@ -8,21 +8,36 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as Redirect
 
 from khidma.booking.rules import Refusal
-from khidma.booking.slots import day_slots, local_now, plan
+from khidma.booking.slots import day_slots
+from khidma.booking.slots import local_now
+from khidma.booking.slots import plan
 from khidma.definitions.model import Booking as BookingBlock
 from khidma.definitions.model import ServiceDefinition
-from khidma.engine.dates import format_date, parse_iso_date
+from khidma.engine.dates import format_date
+from khidma.engine.dates import parse_iso_date
 from khidma.storage import bookings
-from khidma.storage.booking_models import Booking, BookingState
-from khidma.storage.models import Submission, User
+from khidma.storage.booking_models import Booking
+from khidma.storage.booking_models import BookingState
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from khidma.web.audit_trail import record
-from khidma.web.context import database, now, registry, today
+from khidma.web.context import database
+from khidma.web.context import now
+from khidma.web.context import registry
+from khidma.web.context import today
 from khidma.web.i18n import current_lang
 from khidma.web.notify import queue_notifications
 from khidma.words import word

@@ -8,14 +8,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import render_template
+from flask import request
+from flask import url_for
 from flask.blueprints import BlueprintSetupState
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from khidma.definitions.model import ServiceDefinition
 from khidma.renderer.card import fee_lines
 from khidma.storage.models import Rating
-from khidma.web.context import database, registry, today
+from khidma.web.context import database
+from khidma.web.context import registry
+from khidma.web.context import today
 from khidma.web.i18n import current_lang
 
 bp = Blueprint("catalog", __name__)

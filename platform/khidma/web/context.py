@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from flask import abort, current_app
+from flask import abort
+from flask import current_app
 
 from khidma.definitions.snapshot import from_snapshot
 from khidma.formatting import RIYADH

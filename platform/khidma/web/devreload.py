@@ -19,10 +19,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, render_template
+from flask import Blueprint
+from flask import Flask
+from flask import abort
+from flask import current_app
+from flask import render_template
 
 from khidma.definitions.errors import Problem
-from khidma.definitions.loader import find_files, load
+from khidma.definitions.loader import find_files
+from khidma.definitions.loader import load
 from khidma.definitions.registry import DefinitionRegistry
 
 CHECK_SECONDS = 0.5

@@ -8,7 +8,10 @@ delivered it: the development gateways of `khidma run`, or real ones.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import render_template
 from sqlalchemy import select
 
 from khidma.storage.models import OutboxMessage

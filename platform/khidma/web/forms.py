@@ -19,7 +19,9 @@ from dataclasses import field as dc_field
 from types import MappingProxyType
 from typing import Any
 
-from khidma.definitions.model import Field, Option, ServiceDefinition
+from khidma.definitions.model import Field
+from khidma.definitions.model import Option
+from khidma.definitions.model import ServiceDefinition
 from khidma.engine.display import display_value
 from khidma.engine.errors import FieldError
 from khidma.engine.evaluate import State

@@ -14,7 +14,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint
+from flask import current_app
+from flask import jsonify
 from sqlalchemy import text
 
 log = logging.getLogger(__name__)

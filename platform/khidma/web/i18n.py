@@ -7,17 +7,23 @@ in the current request's language. Service texts come from the YAML (`tr`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, g, request
+from flask import Flask
+from flask import g
+from flask import request
 from markupsafe import Markup
 
 from khidma.engine.summary import Summary
-from khidma.renderer.summary import PAGE, ChangeUrl, render_html
+from khidma.renderer.summary import PAGE
+from khidma.renderer.summary import ChangeUrl
+from khidma.renderer.summary import render_html
 from khidma.renderer.templating import install
-from khidma.words import word, words
+from khidma.words import word
+from khidma.words import words
 
 LANGS = ("ar", "en")
 COOKIE = "khidma_lang"

@@ -13,11 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
-from limits import RateLimitItem, parse
+from flask import Blueprint
+from flask import current_app
+from flask import render_template
+from flask import request
+from limits import RateLimitItem
+from limits import parse
 from limits.strategies import RateLimiter
 from sqlalchemy import select
 
@@ -26,9 +31,13 @@ from khidma.engine.identifiers import normalise_digits
 from khidma.identity.throttle import throttle
 from khidma.storage.models import Submission
 from khidma.storage.references import format_reference
-from khidma.web.account import definition_of, service_title
-from khidma.web.context import database, registry, today
-from khidma.web.i18n import current_lang, t
+from khidma.web.account import definition_of
+from khidma.web.account import service_title
+from khidma.web.context import database
+from khidma.web.context import registry
+from khidma.web.context import today
+from khidma.web.i18n import current_lang
+from khidma.web.i18n import t
 from khidma.web.request_record import status_label
 
 bp = Blueprint("inquiry", __name__)

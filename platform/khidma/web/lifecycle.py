@@ -21,7 +21,9 @@ from khidma import formatting
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine import workflow as rules
 from khidma.storage import requests as store
-from khidma.storage.models import Message, Submission, User
+from khidma.storage.models import Message
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from khidma.web.notify import queue_notifications
 
 log = logging.getLogger("khidma.web")

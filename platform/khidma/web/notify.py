@@ -12,11 +12,15 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
+from flask import has_request_context
+from flask import url_for
 from sqlalchemy.orm import Session
 
 from khidma.definitions.model import ServiceDefinition
-from khidma.delivery.notices import SMS_PER_HOUR, contact_answer, queue_notices
+from khidma.delivery.notices import SMS_PER_HOUR
+from khidma.delivery.notices import contact_answer
+from khidma.delivery.notices import queue_notices
 from khidma.storage.models import Submission
 
 __all__ = ["SMS_PER_HOUR", "contact_answer", "queue_notifications", "request_link"]

@@ -15,43 +15,54 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import (
-    Blueprint,
-    Flask,
-    Response,
-    abort,
-    current_app,
-    flash,
-    g,
-    has_app_context,
-    has_request_context,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint
+from flask import Flask
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import has_app_context
+from flask import has_request_context
+from flask import jsonify
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from khidma.definitions.model import ServiceDefinition
-from khidma.formatting import date_pair, local_time
-from khidma.payments.gateway import Method, NotificationRefused
-from khidma.payments.history import PaymentView, payment_view
+from khidma.formatting import date_pair
+from khidma.formatting import local_time
+from khidma.payments.gateway import Method
+from khidma.payments.gateway import NotificationRefused
+from khidma.payments.history import PaymentView
+from khidma.payments.history import payment_view
 from khidma.payments.http import HttpGateway
-from khidma.payments.money import MoneyError, format_money, parse_amount
+from khidma.payments.money import MoneyError
+from khidma.payments.money import format_money
+from khidma.payments.money import parse_amount
 from khidma.payments.notices import receipt_number
-from khidma.payments.service import PaymentError, PaymentService, RefundError
+from khidma.payments.service import PaymentError
+from khidma.payments.service import PaymentService
+from khidma.payments.service import RefundError
 from khidma.payments.settings import PaymentSettings
 from khidma.payments.states import State
 from khidma.payments.words import WORDS
 from khidma.storage import payments as store
-from khidma.storage.models import Role, Submission, User
+from khidma.storage.models import Role
+from khidma.storage.models import Submission
+from khidma.storage.models import User
 from khidma.storage.payment_models import Payment
-from khidma.web.account import definition_of, service_title
+from khidma.web.account import definition_of
+from khidma.web.account import service_title
 from khidma.web.audit_trail import record
-from khidma.web.context import database, now
-from khidma.web.i18n import current_lang, t, tr
+from khidma.web.context import database
+from khidma.web.context import now
+from khidma.web.i18n import current_lang
+from khidma.web.i18n import t
+from khidma.web.i18n import tr
 from khidma.web.lifecycle import advance_on_payment
 from khidma.web.request_record import status_label
 

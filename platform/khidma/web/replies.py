@@ -15,17 +15,27 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
-from khidma.definitions.model import ServiceDefinition, Transition
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.model import Transition
 from khidma.engine import workflow as rules
 from khidma.engine.messages import message
 from khidma.engine.upload_content import content_problem
-from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
+from khidma.engine.uploads import CONTENT_TYPES
+from khidma.engine.uploads import safe_filename
+from khidma.engine.uploads import sniff
 from khidma.fields.file import DEFAULT_MAX_SIZE_MB
 from khidma.storage.blobs import blob_key
-from khidma.storage.models import Attachment, Message, Submission, User
-from khidma.web.context import blobs, now
-from khidma.web.i18n import current_lang, t
-from khidma.web.lifecycle import conditions, make_transition, send_message
+from khidma.storage.models import Attachment
+from khidma.storage.models import Message
+from khidma.storage.models import Submission
+from khidma.storage.models import User
+from khidma.web.context import blobs
+from khidma.web.context import now
+from khidma.web.i18n import current_lang
+from khidma.web.i18n import t
+from khidma.web.lifecycle import conditions
+from khidma.web.lifecycle import make_transition
+from khidma.web.lifecycle import send_message
 from khidma.web.wizard import _scan_problem
 
 __all__ = ["ACCEPT", "BODY_MAX", "ReplyState", "reply_state", "save_reply", "withdrawal"]

@@ -21,8 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from khidma.definitions.model import ServiceDefinition
-from khidma.storage.models import Attachment, Message, StatusEvent, Submission, User
-from khidma.web.i18n import current_lang, t, tr
+from khidma.storage.models import Attachment
+from khidma.storage.models import Message
+from khidma.storage.models import StatusEvent
+from khidma.storage.models import Submission
+from khidma.storage.models import User
+from khidma.web.i18n import current_lang
+from khidma.web.i18n import t
+from khidma.web.i18n import tr
 
 Viewer = Literal["citizen", "staff", "auditor"]
 OFFICIAL_ROLES = ("staff", "auditor", "admin", "citizen")

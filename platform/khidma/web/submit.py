@@ -9,31 +9,55 @@ status of its history, moves its files to it and queues the notifications.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint
+from flask import abort
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
 from sqlalchemy import select
 
-from khidma.definitions.model import ServiceDefinition, Text
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.model import Text
 from khidma.engine import wizard as path
 from khidma.engine.errors import FieldError
 from khidma.engine.evaluate import State
-from khidma.engine.validate import check_submission, validate_declarations
+from khidma.engine.validate import check_submission
+from khidma.engine.validate import validate_declarations
 from khidma.identity.throttle import throttle
-from khidma.payments.fees import FeeError, FeeQuote, quote
-from khidma.renderer.messages import fill, placeholders
-from khidma.storage.models import Attachment, StatusEvent, Submission
-from khidma.storage.payments import kept_fee, record_fee
+from khidma.payments.fees import FeeError
+from khidma.payments.fees import FeeQuote
+from khidma.payments.fees import quote
+from khidma.renderer.messages import fill
+from khidma.renderer.messages import placeholders
+from khidma.storage.models import Attachment
+from khidma.storage.models import StatusEvent
+from khidma.storage.models import Submission
+from khidma.storage.payments import kept_fee
+from khidma.storage.payments import record_fee
 from khidma.storage.references import next_reference
 from khidma.trust import documents
 from khidma.web import booking
 from khidma.web.auth import when
-from khidma.web.context import database, now, pinned_definition, today
-from khidma.web.i18n import current_lang, t, tr
+from khidma.web.context import database
+from khidma.web.context import now
+from khidma.web.context import pinned_definition
+from khidma.web.context import today
+from khidma.web.i18n import current_lang
+from khidma.web.i18n import t
+from khidma.web.i18n import tr
 from khidma.web.lifecycle import initial_due
 from khidma.web.notify import queue_notifications
-from khidma.web.wizard import _plan, identity, owned_draft, review, sign_in_refused
+from khidma.web.wizard import _plan
+from khidma.web.wizard import identity
+from khidma.web.wizard import owned_draft
+from khidma.web.wizard import review
+from khidma.web.wizard import sign_in_refused
 from khidma.words import word
 
 bp = Blueprint("requests", __name__)

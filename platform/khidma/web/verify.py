@@ -12,21 +12,30 @@ ID or answers. An uploaded file is checked in memory and not kept.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint
+from flask import current_app
+from flask import render_template
+from flask import request
 from sqlalchemy import select
 
 from khidma import formatting
 from khidma.engine.identifiers import normalise_digits
 from khidma.storage.models import Submission
 from khidma.storage.trust_models import Document
-from khidma.trust import documents, signing
-from khidma.web.account import definition_of, service_title
+from khidma.trust import documents
+from khidma.trust import signing
+from khidma.web.account import definition_of
+from khidma.web.account import service_title
 from khidma.web.context import database
-from khidma.web.i18n import current_lang, t, tr
-from khidma.web.inquiry import count_lookup, minutes_text
+from khidma.web.i18n import current_lang
+from khidma.web.i18n import t
+from khidma.web.i18n import tr
+from khidma.web.inquiry import count_lookup
+from khidma.web.inquiry import minutes_text
 from khidma.web.request_record import status_label
 
 bp = Blueprint("verify", __name__)

@@ -13,49 +13,71 @@ import datetime as dt
 import json
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
-from sqlalchemy import bindparam, func, or_, select, update
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from sqlalchemy import bindparam
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as Redirect
 
-from khidma.definitions.model import Field, ServiceDefinition, Step, Text
+from khidma.definitions.model import Field
+from khidma.definitions.model import ServiceDefinition
+from khidma.definitions.model import Step
+from khidma.definitions.model import Text
 from khidma.definitions.snapshot import snapshot
 from khidma.engine import wizard as path
 from khidma.engine.errors import FieldError
-from khidma.engine.evaluate import State, evaluate, holds_for
+from khidma.engine.evaluate import State
+from khidma.engine.evaluate import evaluate
+from khidma.engine.evaluate import holds_for
 from khidma.engine.prefill import initial_answers
 from khidma.engine.summary import build_summary
 from khidma.engine.upload_content import content_problem
-from khidma.engine.uploads import CONTENT_TYPES, safe_filename, sniff
-from khidma.engine.validate import check_step, refused_inputs
-from khidma.fields.file import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE_MB
+from khidma.engine.uploads import CONTENT_TYPES
+from khidma.engine.uploads import safe_filename
+from khidma.engine.uploads import sniff
+from khidma.engine.validate import check_step
+from khidma.engine.validate import refused_inputs
+from khidma.fields.file import DEFAULT_MAX_FILES
+from khidma.fields.file import DEFAULT_MAX_SIZE_MB
 from khidma.identity import methods
 from khidma.identity.claims import identity_claims
-from khidma.payments.display import quoted_fee, with_fee
+from khidma.payments.display import quoted_fee
+from khidma.payments.display import with_fee
 from khidma.storage import rows
 from khidma.storage.blobs import blob_key
-from khidma.storage.models import Attachment, Draft, User
-from khidma.storage.scan import Verdict, VirusScanner
+from khidma.storage.models import Attachment
+from khidma.storage.models import Draft
+from khidma.storage.models import User
+from khidma.storage.scan import Verdict
+from khidma.storage.scan import VirusScanner
 from khidma.storage.snapshots import save_definition
-from khidma.web import access, booking
+from khidma.web import access
+from khidma.web import booking
 from khidma.web.auth import sso_provider
-from khidma.web.context import blobs, database, now, pinned_definition, registry, today
+from khidma.web.context import blobs
+from khidma.web.context import database
+from khidma.web.context import now
+from khidma.web.context import pinned_definition
+from khidma.web.context import registry
+from khidma.web.context import today
 from khidma.web.extensions import htmx
 from khidma.web.forms import field_views
-from khidma.web.i18n import current_lang, t
+from khidma.web.i18n import current_lang
+from khidma.web.i18n import t
 from khidma.words import word
 
 bp = Blueprint("wizard", __name__)

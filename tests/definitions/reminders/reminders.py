@@ -7,10 +7,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
-from khidma.definitions.blocks import Block, Compiling
-from khidma.definitions.blocks.base import ID, JSON, array, obj
+from khidma.definitions.blocks import Block
+from khidma.definitions.blocks import Compiling
+from khidma.definitions.blocks.base import ID
+from khidma.definitions.blocks.base import JSON
+from khidma.definitions.blocks.base import array
+from khidma.definitions.blocks.base import obj
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,14 @@ type needs (its template is `templates/wizard/fields/colour.html` beside it)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from khidma.fields import FieldType, InvalidValue, ValueContext, Web
+from khidma.fields import FieldType
+from khidma.fields import InvalidValue
+from khidma.fields import ValueContext
+from khidma.fields import Web
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec

@@ -17,6 +17,8 @@ dataclasses, and this package's `__init__` runs first, so it must not import the
 
 from __future__ import annotations
 
-from khidma.definitions.blocks.base import Block, BlockRegistry, Compiling
+from khidma.definitions.blocks.base import Block
+from khidma.definitions.blocks.base import BlockRegistry
+from khidma.definitions.blocks.base import Compiling
 
 __all__ = ["Block", "BlockRegistry", "Compiling"]

@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, ClassVar, Protocol
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from typing import Any
+from typing import ClassVar
+from typing import Protocol
 
 from khidma.definitions.common import Option
-from khidma.definitions.yamlsource import Located, Path
+from khidma.definitions.yamlsource import Located
+from khidma.definitions.yamlsource import Path
 from khidma.expressions import Expression
 
 JSON = dict[str, Any]

@@ -6,12 +6,21 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
-from khidma.definitions.blocks.base import ID, JSON, TEXT, Block, Compiling, array, obj
-from khidma.definitions.common import Text, texts
+from khidma.definitions.blocks.base import ID
+from khidma.definitions.blocks.base import JSON
+from khidma.definitions.blocks.base import TEXT
+from khidma.definitions.blocks.base import Block
+from khidma.definitions.blocks.base import Compiling
+from khidma.definitions.blocks.base import array
+from khidma.definitions.blocks.base import obj
+from khidma.definitions.common import Text
+from khidma.definitions.common import texts
 from khidma.definitions.yamlsource import Path
 
 HHMM = "([01][0-9]|2[0-3]):[0-5][0-9]"

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
-from khidma.definitions.blocks.base import JSON, TEXT, Block, Compiling, array, obj
-from khidma.definitions.common import Text, texts
+from khidma.definitions.blocks.base import JSON
+from khidma.definitions.blocks.base import TEXT
+from khidma.definitions.blocks.base import Block
+from khidma.definitions.blocks.base import Compiling
+from khidma.definitions.blocks.base import array
+from khidma.definitions.blocks.base import obj
+from khidma.definitions.common import Text
+from khidma.definitions.common import texts
 
 BENEFICIARIES = ["citizens", "residents", "visitors", "businesses", "government"]
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
 from khidma.definitions import defaults
-from khidma.definitions.blocks.base import JSON, TEXT, Block, Compiling, check_placeholders, obj
+from khidma.definitions.blocks.base import JSON
+from khidma.definitions.blocks.base import TEXT
+from khidma.definitions.blocks.base import Block
+from khidma.definitions.blocks.base import Compiling
+from khidma.definitions.blocks.base import check_placeholders
+from khidma.definitions.blocks.base import obj
 from khidma.definitions.common import Text
 
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any
+from typing import ClassVar
+from typing import Literal
 
-from khidma.definitions.blocks.base import EXPR, JSON, TEXT, Block, Compiling, array, obj
+from khidma.definitions.blocks.base import EXPR
+from khidma.definitions.blocks.base import JSON
+from khidma.definitions.blocks.base import TEXT
+from khidma.definitions.blocks.base import Block
+from khidma.definitions.blocks.base import Compiling
+from khidma.definitions.blocks.base import array
+from khidma.definitions.blocks.base import obj
 from khidma.definitions.common import Text
 from khidma.expressions import Expression
 

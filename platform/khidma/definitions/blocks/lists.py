@@ -4,9 +4,13 @@ and expressions with `lookup()`. Shared lists files (`kind: lists`) add theirs."
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
-from khidma.definitions.blocks.base import JSON, Block, Compiling, check_option_values
+from khidma.definitions.blocks.base import JSON
+from khidma.definitions.blocks.base import Block
+from khidma.definitions.blocks.base import Compiling
+from khidma.definitions.blocks.base import check_option_values
 from khidma.definitions.common import parse_options
 
 

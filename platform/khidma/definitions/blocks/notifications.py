@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any
+from typing import ClassVar
+from typing import Literal
 
 from khidma.definitions import defaults
-from khidma.definitions.blocks.base import (
-    JSON,
-    TEXT,
-    Block,
-    Compiling,
-    array,
-    check_placeholders,
-    listing,
-    obj,
-)
+from khidma.definitions.blocks.base import JSON
+from khidma.definitions.blocks.base import TEXT
+from khidma.definitions.blocks.base import Block
+from khidma.definitions.blocks.base import Compiling
+from khidma.definitions.blocks.base import array
+from khidma.definitions.blocks.base import check_placeholders
+from khidma.definitions.blocks.base import listing
+from khidma.definitions.blocks.base import obj
 from khidma.definitions.blocks.workflow import Workflow
 from khidma.definitions.common import Text
 from khidma.definitions.yamlsource import Path

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
-from khidma.definitions.blocks.base import ID, JSON, TEXT, Block, Compiling, obj
+from khidma.definitions.blocks.base import ID
+from khidma.definitions.blocks.base import JSON
+from khidma.definitions.blocks.base import TEXT
+from khidma.definitions.blocks.base import Block
+from khidma.definitions.blocks.base import Compiling
+from khidma.definitions.blocks.base import obj
 from khidma.definitions.common import Text
 
 

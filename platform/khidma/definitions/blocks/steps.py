@@ -14,24 +14,31 @@ import difflib
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, ClassVar, Protocol, cast
+from typing import Any
+from typing import ClassVar
+from typing import Protocol
+from typing import cast
 
 from khidma.definitions import defaults
-from khidma.definitions.blocks.base import (
-    EXPR,
-    ID,
-    JSON,
-    TEXT,
-    Block,
-    Compiling,
-    array,
-    check_option_values,
-    listing,
-    obj,
-)
-from khidma.definitions.common import freeze, parse_options
-from khidma.definitions.errors import YAML_BOOLEAN_HINT, impossible_date_hint
-from khidma.definitions.model import Field, Option, Rule, Step, Text
+from khidma.definitions.blocks.base import EXPR
+from khidma.definitions.blocks.base import ID
+from khidma.definitions.blocks.base import JSON
+from khidma.definitions.blocks.base import TEXT
+from khidma.definitions.blocks.base import Block
+from khidma.definitions.blocks.base import Compiling
+from khidma.definitions.blocks.base import array
+from khidma.definitions.blocks.base import check_option_values
+from khidma.definitions.blocks.base import listing
+from khidma.definitions.blocks.base import obj
+from khidma.definitions.common import freeze
+from khidma.definitions.common import parse_options
+from khidma.definitions.errors import YAML_BOOLEAN_HINT
+from khidma.definitions.errors import impossible_date_hint
+from khidma.definitions.model import Field
+from khidma.definitions.model import Option
+from khidma.definitions.model import Rule
+from khidma.definitions.model import Step
+from khidma.definitions.model import Text
 from khidma.definitions.yamlsource import Path
 from khidma.fields import FieldTypeRegistry
 

@@ -6,20 +6,19 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
 from khidma.definitions import defaults
-from khidma.definitions.blocks.base import (
-    EXPR,
-    ID,
-    JSON,
-    TEXT,
-    Block,
-    Compiling,
-    array,
-    listing,
-    obj,
-)
+from khidma.definitions.blocks.base import EXPR
+from khidma.definitions.blocks.base import ID
+from khidma.definitions.blocks.base import JSON
+from khidma.definitions.blocks.base import TEXT
+from khidma.definitions.blocks.base import Block
+from khidma.definitions.blocks.base import Compiling
+from khidma.definitions.blocks.base import array
+from khidma.definitions.blocks.base import listing
+from khidma.definitions.blocks.base import obj
 from khidma.definitions.common import Text
 from khidma.definitions.graph import reach
 from khidma.definitions.yamlsource import Path

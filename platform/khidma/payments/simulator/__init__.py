@@ -10,7 +10,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer
+from werkzeug.serving import make_server
 
 from khidma.payments.simulator.app import SimulatorApp
 from khidma.payments.simulator.provider import Provider

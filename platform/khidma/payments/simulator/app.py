@@ -18,13 +18,17 @@ import json
 import threading
 from typing import Any
 
-from werkzeug.exceptions import HTTPException, NotFound
-from werkzeug.routing import Map, Rule
-from werkzeug.wrappers import Request, Response
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import Map
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response
 
 from khidma.payments.gateway import payment_to_json
 from khidma.payments.simulator import pages
-from khidma.payments.simulator.provider import ApiError, Provider
+from khidma.payments.simulator.provider import ApiError
+from khidma.payments.simulator.provider import Provider
 
 _ROUTES = Map(
     [

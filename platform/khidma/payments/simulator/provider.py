@@ -14,21 +14,22 @@ import json
 import logging
 import secrets
 import threading
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from typing import Any
 
 import requests
 
-from khidma.payments.gateway import (
-    MAX_SADAD_DAYS,
-    SIGNATURE_HEADER,
-    Method,
-    ProviderPayment,
-    SadadBill,
-    notification_body,
-    sign,
-)
+from khidma.payments.gateway import MAX_SADAD_DAYS
+from khidma.payments.gateway import SIGNATURE_HEADER
+from khidma.payments.gateway import Method
+from khidma.payments.gateway import ProviderPayment
+from khidma.payments.gateway import SadadBill
+from khidma.payments.gateway import notification_body
+from khidma.payments.gateway import sign
 from khidma.payments.states import State
 
 log = logging.getLogger("khidma.payments.simulator")

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
+from typing import Protocol
 
 from alembic import command
 from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
+from sqlalchemy import Engine
 
 from khidma.storage.types import UTCDateTime
 from khidma.storage.write_lock import WRITE_LOCK

@@ -7,7 +7,8 @@ import sys
 
 from alembic.config import CommandLine
 
-from khidma.storage.db import ENV_URL, normalise_url
+from khidma.storage.db import ENV_URL
+from khidma.storage.db import normalise_url
 from khidma.storage.migrations import alembic_config
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Connection, pool, text
+from sqlalchemy import Connection
+from sqlalchemy import pool
+from sqlalchemy import text
 
 from khidma.storage.db import Database
-from khidma.storage.migrations import ADVISORY_LOCK_KEY, CONTEXT_OPTIONS
+from khidma.storage.migrations import ADVISORY_LOCK_KEY
+from khidma.storage.migrations import CONTEXT_OPTIONS
 from khidma.storage.models import Base
 
 config = context.config
