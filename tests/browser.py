@@ -88,6 +88,17 @@ AXE_RUN = """async () => await axe.run(document, {
     resultTypes: ['violations']})"""
 
 
+# With scripting on, a <noscript> element's content is parsed as text: this parses it
+# as HTML and puts it where the element was, as a page with scripting off shows it.
+NOSCRIPT_SHOWN = """() => {
+  for (const element of document.querySelectorAll('noscript')) {
+    const shown = document.createElement('template');
+    shown.innerHTML = element.textContent;
+    element.replaceWith(shown.content);
+  }
+}"""
+
+
 @functools.cache
 def _axe_source() -> str:
     """axe-core's 650 KB, read from disk once per session."""
@@ -131,7 +142,9 @@ def check_a11y(page: Any, context: str = "") -> None:
     """axe-core on the page as it is now: zero WCAG 2.1 A/AA violations.
 
     With JavaScript off in the page, axe runs in a JavaScript-enabled twin page loaded
-    with the same HTML, so a no-JS journey is checked too. (Not in the page itself:
+    with the same HTML, so a no-JS journey is checked too, what its `<noscript>` elements
+    hold included (a page with JavaScript never shows that, so it is checked only there).
+    (Not in the page itself:
     Playwright's `evaluate` works there, but with scripting disabled Chromium runs no
     timer, message or queueMicrotask callback, and axe.run waits on setTimeout forever.)"""
     if getattr(page, "khidma_nojs", False):
@@ -148,6 +161,9 @@ def check_a11y(page: Any, context: str = "") -> None:
                 twin.goto(url)
             finally:
                 twin.unroute(url, fulfill)
+            # what <noscript> holds is what a reader without JavaScript gets: in the
+            # twin (scripting on) it would be inert text, so it is put in its place
+            twin.evaluate(NOSCRIPT_SHOWN)
             violations = _axe_violations(twin)
         finally:
             _leave(twin)

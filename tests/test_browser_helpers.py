@@ -1,6 +1,7 @@
 """`check_a11y` itself: it fails on a known violation and passes a clean page, with
 JavaScript on (axe in the page) and off (axe in the JavaScript-enabled twin), on the page
-as it is now, after a navigation, and twice on one document (axe injected once)."""
+as it is now, after a navigation, and twice on one document (axe injected once); and what a
+<noscript> element holds, where JavaScript is off."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ CLEAN = (
 )
 PIXEL = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
 NO_ALT = CLEAN.replace("<p>", f'<img src="{PIXEL}" id="no-alt"><p>')
+# the violation only a reader without JavaScript meets
+NOSCRIPT_NO_ALT = CLEAN.replace("<p>", f'<noscript><img src="{PIXEL}" id="no-alt"></noscript><p>')
 
 
 def serve(page: Any, pages: dict[str, str]) -> None:
@@ -75,3 +78,15 @@ def test_axe_is_injected_once_per_document(page: Any) -> None:
     check_a11y(page)
     assert page.evaluate("() => window.axe.khidmaMark") == 1  # the same axe, not a new one
     assert page.locator("script").count() == 0  # and nothing added to the DOM under test
+
+
+def test_what_noscript_holds_is_checked_without_javascript(nojs_page: Any, page: Any) -> None:
+    """A page without JavaScript shows its <noscript> content: axe checks it there. A page
+    with JavaScript does not show it, and axe does not hold it against the page."""
+    serve(nojs_page, {"noscript": NOSCRIPT_NO_ALT})
+    nojs_page.goto(f"{URL}noscript")
+    message = violation(nojs_page)
+    assert "image-alt" in message and "#no-alt" in message
+    serve(page, {"noscript": NOSCRIPT_NO_ALT})
+    page.goto(f"{URL}noscript")
+    check_a11y(page)
