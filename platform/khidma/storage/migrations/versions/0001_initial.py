@@ -1,13 +1,6 @@
-"""Initial schema: every table of the platform.
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-23
-"""
+"""Initial schema: every table of the platform."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -15,8 +8,6 @@ from sqlalchemy.dialects import postgresql
 
 revision: str = "0001"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # JSON objects are JSONB on PostgreSQL; 64-bit keys are INTEGER (the rowid) on SQLite.
 JSON_OBJECT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")

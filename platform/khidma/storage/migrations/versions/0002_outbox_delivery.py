@@ -1,21 +1,12 @@
-"""Outbox delivery: an HTML body for e-mails, when a message was given up, the gateway's id.
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-24
-"""
+"""Outbox delivery: an HTML body for e-mails, when a message was given up, the gateway's id."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002"
 down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

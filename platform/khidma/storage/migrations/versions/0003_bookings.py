@@ -1,21 +1,12 @@
-"""Appointments: slots with their places, holds, bookings, the per-person count.
-
-Revision ID: 0003
-Revises: 0004
-Create Date: 2026-12-02
-"""
+"""Appointments: slots with their places, holds, bookings, the per-person count."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
 down_revision: str | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 

@@ -1,13 +1,6 @@
-"""Payments: fee snapshots, payment attempts, provider events, refunds, refunders.
-
-Revision ID: 0004
-Revises: 0001
-Create Date: 2026-12-01
-"""
+"""Payments: fee snapshots, payment attempts, provider events, refunds, refunders."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -15,8 +8,6 @@ from sqlalchemy.dialects import postgresql
 
 revision: str = "0004"
 down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 JSON_OBJECT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")

@@ -1,21 +1,12 @@
-"""Trust: the hash-chained audit log and the issued documents.
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-02
-"""
+"""Trust: the hash-chained audit log and the issued documents."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
 down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 

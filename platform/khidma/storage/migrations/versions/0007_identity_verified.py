@@ -1,23 +1,15 @@
 """Users: when the account's identity was verified (national SSO or the
 identity-verification service); verification codes: when what a checked code allowed was
 done (a password reset is single use, server-side).
-
-Revision ID: 0007
-Revises: 0004
-Create Date: 2026-12-02
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
 down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,22 +1,14 @@
 """The index for the question every signed-in request asks: has this session ended (a
 password reset or an account claim since it began)? See `identity.accounts.ended_since`.
 It replaces (user_id, created_at), which only the old form of that question read.
-
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-12-03
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from alembic import op
 
 revision: str = "0009"
 down_revision: str | None = "0008"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
