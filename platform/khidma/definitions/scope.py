@@ -9,7 +9,6 @@ kept by its path in `compiled`, for the dependency graph.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from collections.abc import Mapping
@@ -18,6 +17,7 @@ from typing import Any
 from khidma import expressions
 from khidma.definitions import defaults
 from khidma.definitions import typecheck
+from khidma.definitions.blocks.base import closest
 from khidma.definitions.blocks.base import listing
 from khidma.definitions.common import Option
 from khidma.definitions.common import parse_options
@@ -93,12 +93,12 @@ class Expressions:
             elif self._group_field(name):
                 self._report_group_field(epath, name, where)
             else:
-                close = difflib.get_close_matches(name, sorted(known), n=1)
+                close = closest(name, known)
                 self.report(
                     epath,
                     "expr.unknown-name",
                     f"expression reads {name!r}, which is not a field",
-                    f"did you mean {close[0]!r}?" if close else "names are field ids",
+                    f"did you mean {close!r}?" if close else "names are field ids",
                 )
             ok = False
         allowed_functions = expressions.function_names() | HOST_FUNCTIONS

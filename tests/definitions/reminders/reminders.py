@@ -4,7 +4,6 @@ schema keys with their descriptions, its model, its compile."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from khidma.definitions.blocks import Compiling
 from khidma.definitions.blocks.base import ID
 from khidma.definitions.blocks.base import JSON
 from khidma.definitions.blocks.base import array
+from khidma.definitions.blocks.base import check_field
 from khidma.definitions.blocks.base import obj
 
 
@@ -49,21 +49,6 @@ class RemindersBlock(Block):
         raw = c.data.get("reminders")
         if raw is None:
             return {}
-        fid = raw["field"]
-        if fid not in c.raw_fields:
-            close = difflib.get_close_matches(fid, sorted(c.raw_fields), n=1)
-            c.report(
-                ("reminders", "field"),
-                "reminders.unknown-field",
-                f"no field {fid!r}",
-                f"did you mean {close[0]!r}?" if close else "name a date field",
-            )
-        elif c.raw_fields[fid][0]["type"] != "date":
-            c.report(
-                ("reminders", "field"),
-                "reminders.field-type",
-                f"field {fid!r} is of type {c.raw_fields[fid][0]['type']}",
-                "reminders count back from a date field",
-            )
+        check_field(c, ("reminders", "field"), raw["field"], ("date",), "reminders")
         days = tuple(sorted(raw["days_before"], reverse=True))
-        return {"reminders": Reminders(fid, days)}
+        return {"reminders": Reminders(raw["field"], days)}

@@ -176,6 +176,34 @@ def listing(what: str, values: Iterable[str], *, sort: bool = True) -> str:
     return f"{what}: " + (", ".join(names) if names else "none")
 
 
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name most like `name` (the one meant by a typo), or None."""
+    found = difflib.get_close_matches(name, sorted(known), n=1)
+    return found[0] if found else None
+
+
+def check_field(c: Compiling, path: Path, field_id: str, types: tuple[str, ...], code: str) -> None:
+    """Report a field id a block names at `path` that no field has (`<code>.unknown-field`,
+    with the closest id) or, when `types` are given, whose field is of another type
+    (`<code>.field-type`)."""
+    kinds = " or ".join(("an " if t[0] in "aeiou" else "a ") + t for t in types) or "a"
+    if field_id not in c.raw_fields:
+        close = closest(field_id, c.raw_fields)
+        c.report(
+            path,
+            f"{code}.unknown-field",
+            f"no field {field_id!r}",
+            f"did you mean {close!r}?" if close else f"name {kinds} field",
+        )
+    elif types and (kind := c.raw_fields[field_id][0]["type"]) not in types:
+        c.report(
+            path,
+            f"{code}.field-type",
+            f"field {field_id!r} is of type {kind}",
+            f"it must be {kinds} field",
+        )
+
+
 def check_option_values(c: Compiling, options: list[dict[str, Any]], path: Path) -> None:
     """Report an option value given twice in one list."""
     seen: set[str] = set()
@@ -197,12 +225,10 @@ def check_placeholders(
     for lang, text in (texts or {}).items():
         for name in _PLACEHOLDER.findall(text):
             if name not in allowed:
-                close = difflib.get_close_matches(name, sorted(allowed), n=1)
+                close = closest(name, allowed)
                 c.report(
                     (*path, lang),
                     code,
                     f"unknown placeholder {{{name}}}",
-                    f"did you mean {{{close[0]}}}?"
-                    if close
-                    else "placeholders: " + ", ".join(sorted(allowed)),
+                    f"did you mean {{{close}}}?" if close else listing("placeholders", allowed),
                 )

@@ -18,6 +18,7 @@ from khidma.definitions.blocks.base import TEXT
 from khidma.definitions.blocks.base import Block
 from khidma.definitions.blocks.base import Compiling
 from khidma.definitions.blocks.base import array
+from khidma.definitions.blocks.base import check_field
 from khidma.definitions.blocks.base import obj
 from khidma.definitions.common import Text
 from khidma.definitions.common import texts
@@ -203,33 +204,15 @@ class BookingBlock(Block):
         if raw is None:
             return {"booking": None}
         base: Path = ("booking",)
-        expected = {
+        expected: dict[str, tuple[str, ...]] = {
             "resource_field": ("select", "radio"),
             "service_field": ("select", "radio"),
             "slot_field": ("appointment",),
+            "beneficiary_field": (),  # any type
         }
         for key, types in expected.items():
-            if key not in raw:
-                continue
-            fid = raw[key]
-            if fid not in c.raw_fields:
-                c.report((*base, key), "booking.unknown-field", f"no field {fid!r} for {key}")
-            elif c.raw_fields[fid][0]["type"] not in types:
-                c.report(
-                    (*base, key),
-                    "booking.field-type",
-                    f"{key} {fid!r} is a {c.raw_fields[fid][0]['type']} field",
-                    "it must be "
-                    + " or ".join(("an " if t[0] in "aeiou" else "a ") + t for t in types)
-                    + " field",
-                )
-        if "beneficiary_field" in raw and raw["beneficiary_field"] not in c.raw_fields:
-            fid = raw["beneficiary_field"]
-            c.report(
-                (*base, "beneficiary_field"),
-                "booking.unknown-field",
-                f"no field {fid!r} for beneficiary_field",
-            )
+            if key in raw:
+                check_field(c, (*base, key), raw[key], types, "booking")
         schedule = _schedule_of(c, raw["schedule"], (*base, "schedule"))
         rules = {
             key: {

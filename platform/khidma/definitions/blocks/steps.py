@@ -10,7 +10,6 @@ read it.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -28,6 +27,7 @@ from khidma.definitions.blocks.base import Block
 from khidma.definitions.blocks.base import Compiling
 from khidma.definitions.blocks.base import array
 from khidma.definitions.blocks.base import check_option_values
+from khidma.definitions.blocks.base import closest
 from khidma.definitions.blocks.base import listing
 from khidma.definitions.blocks.base import obj
 from khidma.definitions.common import freeze
@@ -260,12 +260,12 @@ def _field_options(c: _Fields, raw: dict[str, Any], path: Path) -> tuple[Option,
     if "options_from" in raw:
         name = raw["options_from"]
         if name not in c.lists:
-            close = difflib.get_close_matches(name, list(c.lists), n=1)
+            close = closest(name, c.lists)
             c.report(
                 (*path, "options_from"),
                 "list.unknown",
                 f"no option list named {name!r}",
-                (f"did you mean {close[0]!r}? " if close else "")
+                (f"did you mean {close!r}? " if close else "")
                 + listing("lists", c.lists)
                 + (" — or define it under 'lists' or in a shared lists file" if not close else ""),
             )

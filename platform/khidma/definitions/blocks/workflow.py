@@ -3,7 +3,6 @@ standard workflow when the service declares none)."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ from khidma.definitions.blocks.base import TEXT
 from khidma.definitions.blocks.base import Block
 from khidma.definitions.blocks.base import Compiling
 from khidma.definitions.blocks.base import array
+from khidma.definitions.blocks.base import closest
 from khidma.definitions.blocks.base import listing
 from khidma.definitions.blocks.base import obj
 from khidma.definitions.common import Text
@@ -144,13 +144,13 @@ class WorkflowBlock(Block):
 
         def known(status_id: str, path: Path) -> bool:
             if status_id not in seen:
-                close = difflib.get_close_matches(status_id, sorted(seen), n=1)
+                close = closest(status_id, seen)
                 causes.append(
                     c.report(
                         path,
                         "workflow.unknown-status",
                         f"no status {status_id!r}",
-                        (f"did you mean {close[0]!r}? " if close else "declare it under statuses; ")
+                        (f"did you mean {close!r}? " if close else "declare it under statuses; ")
                         + listing("statuses", [s.id for s in statuses], sort=False),
                     )
                 )
