@@ -207,28 +207,21 @@ class Expressions:
         for owner, member in MEMBER.findall(expr.source):
             if owner == "item" and where == "item" and "item" in expr.names:
                 group_id = self._group_of(path)
-                children = {c for c, (_, _, g) in self.raw_fields.items() if g == group_id}
-                if member not in children:
-                    self.report(
-                        path,
-                        "expr.unknown-name",
-                        f"item has no field {member!r}",
-                        "item fields: " + ", ".join(sorted(children)),
-                    )
-                    ok = False
+                known = {c for c, (_, _, g) in self.raw_fields.items() if g == group_id}
+                message, what = f"item has no field {member!r}", "item fields"
             elif owner == "option" and "option" in expr.names:
                 if option_list:
-                    attributes = frozenset({"value", "label"} | {k for o in option_list for k in o})
+                    known = {"value", "label"} | {k for o in option_list for k in o}
                 else:
-                    attributes = self._list_attributes(options_from or "")
-                if attributes and member not in attributes:
-                    self.report(
-                        path,
-                        "expr.unknown-name",
-                        f"the options have no attribute {member!r}",
-                        "attributes: " + ", ".join(sorted(attributes)),
-                    )
-                    ok = False
+                    known = set(self._list_attributes(options_from or ""))
+                if not known:  # no list to check against (an unknown one is reported)
+                    continue
+                message, what = f"the options have no attribute {member!r}", "attributes"
+            else:
+                continue
+            if member not in known:
+                self.report(path, "expr.unknown-name", message, listing(what, known))
+                ok = False
         return ok
 
     def _list_attributes(self, name: str) -> frozenset[str]:
