@@ -14,9 +14,9 @@ from khidma.fields.base import Words
 from khidma.fields.numbers import RANGE_MESSAGES
 from khidma.fields.numbers import UNIT
 from khidma.fields.numbers import NumberFamily
-from khidma.fields.numbers import bound
 from khidma.fields.numbers import check_range
 from khidma.fields.numbers import decimal_of
+from khidma.fields.numbers import range_keys
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec
@@ -26,8 +26,7 @@ class Integer(NumberFamily):
     name = "integer"
     summary = "A whole number."
     keys: ClassVar[JSON] = {
-        "min": bound("integer", "smallest"),
-        "max": bound("integer", "largest"),
+        **range_keys("integer"),
         "unit": UNIT,
     }
     messages: ClassVar[dict[str, Words]] = {

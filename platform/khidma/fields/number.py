@@ -15,9 +15,9 @@ from khidma.fields.base import key
 from khidma.fields.numbers import RANGE_MESSAGES
 from khidma.fields.numbers import UNIT
 from khidma.fields.numbers import NumberFamily
-from khidma.fields.numbers import bound
 from khidma.fields.numbers import check_range
 from khidma.fields.numbers import decimal_of
+from khidma.fields.numbers import range_keys
 
 if TYPE_CHECKING:
     from khidma.fields.base import FieldSpec
@@ -27,8 +27,7 @@ class Number(NumberFamily):
     name = "number"
     summary = "A decimal number."
     keys: ClassVar[JSON] = {
-        "min": bound("number", "smallest"),
-        "max": bound("number", "largest"),
+        **range_keys("number"),
         "decimals": key(
             {"type": "integer", "minimum": 0, "maximum": 6}, "The most decimal places accepted."
         ),

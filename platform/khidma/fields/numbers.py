@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from khidma.engine.identifiers import normalise_digits
+from khidma.fields.base import JSON
 from khidma.fields.base import TEXT
 from khidma.fields.base import FieldType
 from khidma.fields.base import InvalidValue
@@ -85,5 +86,9 @@ class NumberFamily(FieldType):
         return number_text(field, value, lang)
 
 
-def bound(kind: str, word: str) -> dict[str, Any]:
-    return key({"type": kind}, f"The {word} value accepted.")
+def range_keys(kind: str) -> JSON:
+    """The `min` and `max` keys `check_range` reads, for numbers of JSON type `kind`."""
+    return {
+        "min": key({"type": kind}, "The smallest value accepted."),
+        "max": key({"type": kind}, "The largest value accepted."),
+    }
