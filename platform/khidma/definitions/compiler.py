@@ -38,7 +38,6 @@ from khidma.definitions.scope import Expressions
 from khidma.definitions.scope import lookup_targets
 from khidma.definitions.yamlsource import Located
 from khidma.definitions.yamlsource import Path
-from khidma.expressions import Expression
 from khidma.fields import FieldTypeRegistry
 from khidma.fields import registry as default_registry
 
@@ -96,6 +95,7 @@ class Compiler:
         self.parts: dict[str, Any] = {}
         self.expressions = Expressions(self.report, self.data, self.raw_fields, self.lists, types)
         self.compiled_exprs = self.expressions.compiled
+        self.expr = self.expressions.check  # what a block calls as `c.expr(…)`
 
     # -- reporting -------------------------------------------------------------------
     def report(
@@ -152,18 +152,6 @@ class Compiler:
             extensions=MappingProxyType(extensions),
             _fields=MappingProxyType(fields),
         )
-
-    def expr(
-        self,
-        owner: Mapping[str, Any],
-        key: str,
-        path: Path,
-        options_from: str | None,
-        where: str,
-        option_list: list[dict[str, Any]] | None = None,
-    ) -> Expression | None:
-        """`owner[key]` compiled and checked (`scope.Expressions.check`)."""
-        return self.expressions.check(owner, key, path, options_from, where, option_list)
 
     @property
     def service_types(self) -> typecheck.ServiceTypes:
