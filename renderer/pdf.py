@@ -23,6 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from typing import NotRequired
+from typing import TypedDict
+from typing import Unpack
 from urllib.parse import unquote
 
 from khidma.renderer.fonts import STATIC_SCHEME
@@ -41,6 +44,7 @@ __all__ = [
     "EmbeddedFile",
     "PdfResourceRefused",
     "Seal",
+    "SummaryPage",
     "dates",
     "document_page",
     "make_url_fetcher",
@@ -278,26 +282,31 @@ def dates(value: str | tuple[str, str] | list[str]) -> list[str]:
 # --------------------------------------------------------------------------- summary
 
 
-def render_summary_html(
-    summary: Summary,
-    *,
-    lang: str,
-    reference: str,
-    status_label: str,
-    submitted_at: str | tuple[str, str],
-    generated_at: str | tuple[str, str],
-    seal: Seal | None = None,
-) -> str:
+class SummaryPage(TypedDict):
+    """What a summary PDF prints around the answers: in `lang` ("ar" or "en"), the
+    request's `reference` and status, when it was submitted and when the PDF was made
+    (formatted dates: one string, or a (Hijri, Gregorian) pair printed side by side) and,
+    for an issued document, the `seal` of its public verification page."""
+
+    lang: str
+    reference: str
+    status_label: str
+    submitted_at: str | tuple[str, str]
+    generated_at: str | tuple[str, str]
+    seal: NotRequired[Seal | None]
+
+
+def render_summary_html(summary: Summary, **page: Unpack[SummaryPage]) -> str:
     """The HTML `render_summary_pdf` draws (useful for previews and tests)."""
     context = {
-        "seal": seal,
-        **document_page(lang),
+        "seal": page.get("seal"),
+        **document_page(page["lang"]),
         "agency": summary.agency_name,
         "title": summary.service_title,
-        "reference": reference,
-        "status": status_label,
-        "submitted_at": dates(submitted_at),
-        "generated_at": dates(generated_at),
+        "reference": page["reference"],
+        "status": page["status_label"],
+        "submitted_at": dates(page["submitted_at"]),
+        "generated_at": dates(page["generated_at"]),
         "answers": render_html(summary, PDF),
     }
     return environment().get_template("pdf/summary.html").render(context)
@@ -306,35 +315,21 @@ def render_summary_html(
 def render_summary_pdf(
     summary: Summary,
     *,
-    lang: str,
-    reference: str,
-    status_label: str,
-    submitted_at: str | tuple[str, str],
-    generated_at: str | tuple[str, str],
-    seal: Seal | None = None,
     variant: str | None = None,
     files: Sequence[EmbeddedFile] = (),
+    **page: Unpack[SummaryPage],
 ) -> bytes:
     """The PDF of a submitted request: every answer by section, as the citizen gave it.
 
-    `summary` is the request's render tree (`khidma.engine.summary.Summary`), in `lang`
-    ("ar" or "en"); its declarations are printed with when they were accepted (an ISO
-    timestamp, as Riyadh time with the Hijri and Gregorian date). `submitted_at` and
-    `generated_at` are formatted dates: one string, or a (Hijri, Gregorian) pair. The
-    PDF is A4 with "page x of y" in the footer, titled with the service and reference.
-    With a `seal`, it carries the QR code and code of the public verification page;
-    `variant` and `files` are passed to `render_pdf`.
+    `summary` is the request's render tree (`khidma.engine.summary.Summary`), in the
+    page's `lang`; its declarations are printed with when they were accepted (an ISO
+    timestamp, as Riyadh time with the Hijri and Gregorian date). The PDF is A4 with
+    "page x of y" in the footer, titled with the service and reference. With a `seal`,
+    it carries the QR code and code of the public verification page; `variant` and
+    `files` are passed to `render_pdf`.
     """
     return render_pdf(
-        render_summary_html(
-            summary,
-            lang=lang,
-            reference=reference,
-            status_label=status_label,
-            submitted_at=submitted_at,
-            generated_at=generated_at,
-            seal=seal,
-        ),
+        render_summary_html(summary, **page),
         variant=variant,
         files=files,
     )
