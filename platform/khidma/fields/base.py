@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -21,6 +20,7 @@ from typing import Literal
 from typing import Protocol
 
 from khidma.bilingual import Text
+from khidma.registry import Registry
 
 
 class OptionSpec(Protocol):
@@ -283,35 +283,14 @@ class FieldType:
         return tuple((option.value, option.label.get(lang)) for option in options)
 
 
-class FieldTypeRegistry:
+class FieldTypeRegistry(Registry[FieldType]):
     """Name → field type. Refuses two types with one name; tests may build their own."""
 
-    def __init__(self, types: tuple[type[FieldType], ...] = ()) -> None:
-        self._types: dict[str, type[FieldType]] = {}
-        for field_type in types:
-            self.register(field_type)
-
-    def register(self, field_type: type[FieldType]) -> type[FieldType]:
-        if field_type.name in self._types:
-            raise ValueError(f"field type {field_type.name!r} is already registered")
-        self._types[field_type.name] = field_type
-        return field_type
-
-    def __getitem__(self, name: str) -> type[FieldType]:
-        return self._types[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._types
-
-    def __iter__(self) -> Iterator[type[FieldType]]:
-        return iter(self._types.values())
-
-    def names(self) -> list[str]:
-        return list(self._types)
+    what = "field type"
 
     def as_mapping(self) -> Mapping[str, type[FieldType]]:
-        return dict(self._types)
+        return dict(self._items)
 
     def with_types(self, *types: type[FieldType]) -> FieldTypeRegistry:
         """A new registry holding these types and `types` (a test's own type)."""
-        return FieldTypeRegistry((*self._types.values(), *types))
+        return FieldTypeRegistry((*self, *types))

@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from collections.abc import Iterator
 from collections.abc import Mapping
 from typing import Any
 from typing import ClassVar
@@ -26,6 +25,7 @@ from khidma.definitions.common import Option
 from khidma.definitions.yamlsource import Located
 from khidma.definitions.yamlsource import Path
 from khidma.expressions import Expression
+from khidma.registry import Registry
 
 JSON = dict[str, Any]
 
@@ -122,42 +122,28 @@ class Block:
         return {}
 
 
-class BlockRegistry:
+class BlockRegistry(Registry[Block]):
     """The blocks of a service file, in order: the schema lists their keys in it, and
     they compile in it (a block may read `c.parts` of the blocks before it). Refuses two
     blocks with one name or one key; tests may build their own."""
 
+    what = "block"
+
     def __init__(self, blocks: Iterable[type[Block]] = ()) -> None:
-        self._blocks: dict[str, type[Block]] = {}
         self._owner: dict[str, str] = {}
-        for block in blocks:
-            self.register(block)
+        super().__init__(blocks)
 
     def register(self, block: type[Block]) -> type[Block]:
-        if block.name in self._blocks:
-            raise ValueError(f"block {block.name!r} is already registered")
         for key in block.properties:
-            if key in self._owner:
+            if key in self._owner and block.name not in self:
                 raise ValueError(f"key {key!r} of block {block.name!r} is {self._owner[key]}'s")
-        self._blocks[block.name] = block
+        super().register(block)
         self._owner.update(dict.fromkeys(block.properties, block.name))
         return block
 
-    def __getitem__(self, name: str) -> type[Block]:
-        return self._blocks[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._blocks
-
-    def __iter__(self) -> Iterator[type[Block]]:
-        return iter(self._blocks.values())
-
-    def names(self) -> list[str]:
-        return list(self._blocks)
-
     def with_blocks(self, *blocks: type[Block]) -> BlockRegistry:
         """A new registry holding these blocks and `blocks` after them (a test's own)."""
-        return BlockRegistry((*self._blocks.values(), *blocks))
+        return BlockRegistry((*self, *blocks))
 
     def properties(self) -> JSON:
         """Every top-level key of a service file, with its schema."""
