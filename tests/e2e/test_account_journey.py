@@ -22,7 +22,7 @@ from khidma.storage.models import Message
 from khidma.storage.models import StatusEvent
 from khidma.storage.models import Submission
 from khidma.storage.models import User
-from khidma.storage.references import next_reference
+from khidma.storage.references import numbered_submission
 from khidma.storage.snapshots import save_definition
 from khidma.storage.types import utcnow
 from tests.e2e.conftest import check_a11y
@@ -59,16 +59,7 @@ def new_request(session: Any, d: Any, now: dt.datetime, **fields: Any) -> Submis
     """A request of service `d` with its next reference (taken at `now`), the definition
     version it is pinned to stored in `session`; `fields` are the rest of its columns."""
     save_definition(session, d, snapshot(d))
-    ref = next_reference(session, d.id, now)
-    return Submission(
-        service_id=d.id,
-        definition_version=d.version,
-        definition_hash=d.hash,
-        reference_seq=ref.seq,
-        hijri_year=ref.year,
-        reference=str(ref),
-        **fields,
-    )
+    return numbered_submission(session, d, now, **fields)
 
 
 def store_request(app: Any, user: User) -> Submission:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from hijridate import Gregorian
 from sqlalchemy import Table
@@ -28,6 +29,8 @@ from sqlalchemy.orm import Session
 
 from khidma.formatting import RIYADH
 from khidma.storage.models import ReferenceCounter
+from khidma.storage.models import Submission
+from khidma.storage.snapshots import Versioned
 from khidma.storage.types import utcnow
 from khidma.storage.write_lock import WRITE_LOCK
 
@@ -95,12 +98,25 @@ class Reference:
 
 
 def next_reference(session: Session, service_id: str, moment: datetime | None = None) -> Reference:
-    """The next reference of `service_id` in the Hijri year of `moment` (default now).
-
-    For the transaction that inserts the submission::
-
-        ref = next_reference(session, service_id, submitted_at)
-        Submission(reference_seq=ref.seq, hijri_year=ref.year, reference=str(ref), ...)
-    """
+    """The next reference of `service_id` in the Hijri year of `moment` (default now);
+    `numbered_submission` takes it for a new request."""
     year = hijri_year(moment)
     return Reference(allocate(session, service_id, year), year)
+
+
+def numbered_submission(
+    session: Session, definition: Versioned, moment: datetime, **columns: Any
+) -> Submission:
+    """A new request of `definition` (not added to `session`), pinned to its version and
+    numbered with the next reference of its service in the Hijri year of `moment`;
+    `columns` are the rest. Call it in the transaction that inserts the request."""
+    reference = next_reference(session, definition.id, moment)
+    return Submission(
+        service_id=definition.id,
+        definition_version=definition.version,
+        definition_hash=definition.hash,
+        reference_seq=reference.seq,
+        hijri_year=reference.year,
+        reference=str(reference),
+        **columns,
+    )

@@ -40,7 +40,7 @@ from khidma.storage.models import StatusEvent
 from khidma.storage.models import Submission
 from khidma.storage.payments import kept_fee
 from khidma.storage.payments import record_fee
-from khidma.storage.references import next_reference
+from khidma.storage.references import numbered_submission
 from khidma.trust import documents
 from khidma.web import booking
 from khidma.web.auth import when
@@ -108,14 +108,10 @@ def submit(token: str) -> Any:
             current = wizard.page(path.REVIEW) or wizard.pages[-1]
             after = _plan(definition, draft, wizard.state)
             return review(draft, definition, after, current, [booked], 409)
-        reference = next_reference(session, definition.id, now())
-        submission = Submission(
-            service_id=definition.id,
-            definition_version=definition.version,
-            definition_hash=definition.hash,
-            reference_seq=reference.seq,
-            hijri_year=reference.year,
-            reference=str(reference),
+        submission = numbered_submission(
+            session,
+            definition,
+            now(),
             status=definition.workflow.initial,
             user_id=user.id,
             answers=clean,
