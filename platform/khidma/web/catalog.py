@@ -10,7 +10,6 @@ from functools import lru_cache
 
 from flask import Blueprint
 from flask import Response
-from flask import abort
 from flask import render_template
 from flask import request
 from flask import url_for
@@ -21,6 +20,7 @@ from sqlalchemy import select
 from khidma.definitions.model import ServiceDefinition
 from khidma.renderer.card import fee_lines
 from khidma.storage.models import Rating
+from khidma.web.context import current_definition
 from khidma.web.context import database
 from khidma.web.context import registry
 from khidma.web.context import today
@@ -113,9 +113,7 @@ def service_rating(service_id: str) -> ServiceRating:
 
 @bp.get("/services/<service_id>")
 def service_card(service_id: str) -> str:
-    definition = registry().get(service_id)
-    if definition is None:
-        abort(404)
+    definition = current_definition(service_id)
     return render_template(
         "catalog/service.html",
         d=definition,
@@ -139,9 +137,7 @@ def _guide(definition: ServiceDefinition, lang: str, day: dt.date) -> bytes:
 @bp.get("/services/<service_id>/guide.pdf")
 def guide_pdf(service_id: str) -> Response:
     """The service guide ("تحميل دليل الخدمة"), drawn from the definition."""
-    definition = registry().get(service_id)
-    if definition is None:
-        abort(404)
+    definition = current_definition(service_id)
     lang = current_lang()
     response = Response(_guide(definition, lang, today()), mimetype="application/pdf")
     response.headers["Content-Disposition"] = (

@@ -34,6 +34,14 @@ def blobs() -> BlobStore:
     return store
 
 
+def current_definition(service_id: str) -> ServiceDefinition:
+    """The version of `service_id` served now (404 when there is no such service)."""
+    found = registry().get(service_id)
+    if found is None:
+        abort(404)
+    return found
+
+
 def pinned_definition(service_id: str, content_hash: str) -> ServiceDefinition:
     """The version a draft or request was made with: current, or compiled from storage."""
     found = registry().version(service_id, content_hash)

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint
-from flask import abort
 from flask import g
 from flask import redirect
 from flask import render_template
@@ -43,6 +42,7 @@ from khidma.storage.payments import record_fee
 from khidma.storage.references import numbered_submission
 from khidma.trust import documents
 from khidma.web import booking
+from khidma.web.account import own_submission
 from khidma.web.auth import when
 from khidma.web.context import database
 from khidma.web.context import now
@@ -203,9 +203,7 @@ def done(token: str) -> Any:
     from khidma.web.appointments import appointment_of
 
     with database().session() as session:
-        submission = session.scalar(select(Submission).where(Submission.token == token))
-        if submission is None or submission.user_id != g.user.id:
-            abort(404)
+        submission = own_submission(session, token, g.user)
         fee = kept_fee(session, submission)
         appointment = appointment_of(session, submission, current_lang())
     definition = pinned_definition(submission.service_id, submission.definition_hash)

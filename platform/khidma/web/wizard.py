@@ -69,10 +69,10 @@ from khidma.web import access
 from khidma.web import booking
 from khidma.web.auth import sso_provider
 from khidma.web.context import blobs
+from khidma.web.context import current_definition
 from khidma.web.context import database
 from khidma.web.context import now
 from khidma.web.context import pinned_definition
-from khidma.web.context import registry
 from khidma.web.context import today
 from khidma.web.extensions import htmx
 from khidma.web.forms import field_views
@@ -189,9 +189,7 @@ def _owned(draft: Draft | None) -> Draft:
 # -- start ----------------------------------------------------------------------------------
 @bp.post("/services/<service_id>/start")
 def start(service_id: str) -> Any:
-    definition = registry().get(service_id)
-    if definition is None:
-        abort(404)
+    definition = current_definition(service_id)
     refused = sign_in_refused(definition)
     if refused is not None:
         return refused
