@@ -116,6 +116,19 @@ def _flow(name: str) -> dict[str, Any] | None:
     return state
 
 
+def _start_flow(name: str, mobile: str, code_id: int | None, **who: Any) -> None:
+    """Begin flow `name` (who it is for, in `who`) at the code sent to `mobile`: not
+    verified yet, and over `FLOW_TTL` from now."""
+    session[name] = {
+        **who,
+        "mobile": mobile,
+        "code": code_id,
+        "verified": False,
+        "next": _next(),
+        "started": now().timestamp(),
+    }
+
+
 def _update_flow(name: str, **changes: Any) -> None:
     session[name] = {**session.get(name, {}), **changes}
 
@@ -124,11 +137,12 @@ def _send_code(
     mobile: str, purpose: CodePurpose, user_id: int | None = None
 ) -> tuple[int | None, dt.datetime | None]:
     """Text a new code to `mobile` through the outbox: (code id, None), or (None, when to
-    try again) when the rate limit says no."""
+    try again) when the rate limit says no. A `NOBODY` mobile (a reset of no account)
+    counts against the same limits and is sent nothing: (None, None)."""
     retry = throttle().hit("code_send.address", remote_address()) or throttle().hit(
         "code_send.mobile", mobile
     )
-    if retry:
+    if retry or mobile.startswith(NOBODY):
         return None, retry
     with database().session(write=True) as db:
         row, code = codes.issue(
@@ -308,14 +322,7 @@ def sign_up() -> Any:
             form.problem(t("auth.error.too_many", **when(retry)), form.mobile)
             status = 429
         else:
-            session["signup"] = {
-                "nid": national_id,
-                "mobile": mobile,
-                "code": code_id,
-                "verified": False,
-                "next": _next(),
-                "started": now().timestamp(),
-            }
+            _start_flow("signup", mobile, code_id, nid=national_id)
             return redirect(url_for("auth.sign_up_verify"), 303)
     return _page("auth/sign_up.html", status, form=form, next=_next())
 
@@ -371,14 +378,7 @@ def _resend(flow: str, purpose: CodePurpose, start: str, verify: str) -> Respons
     if state is None:
         flash(t("auth.flow_restart"), "info")
         return redirect(url_for(start), 303)
-    if str(state["mobile"]).startswith(NOBODY):  # a reset of no account: nothing to send
-        code_id, retry = (
-            None,
-            throttle().hit("code_send.address", remote_address())
-            or (throttle().hit("code_send.mobile", str(state["mobile"]))),
-        )
-    else:
-        code_id, retry = _send_code(str(state["mobile"]), purpose, state.get("uid"))
+    code_id, retry = _send_code(str(state["mobile"]), purpose, state.get("uid"))
     if retry:
         flash(t("auth.error.too_many", **when(retry)), "error")
     else:
@@ -446,31 +446,16 @@ def reset() -> Any:
             )
         # An account or none: the same answers at the same counts (no enumeration).
         if user is None or user.mobile is None:
-            nobody = (
-                f"{NOBODY}{accounts.normalise_username(form.username.data or '')}|"
-                + (form.cleaned["national_id"])
-            )
-            code_id, retry = (
-                None,
-                throttle().hit("code_send.address", remote_address())
-                or (throttle().hit("code_send.mobile", nobody)),
-            )
-            uid, mobile = None, nobody
+            username = accounts.normalise_username(form.username.data or "")
+            uid, mobile = None, f"{NOBODY}{username}|{form.cleaned['national_id']}"
         else:
-            code_id, retry = _send_code(user.mobile, CodePurpose.RESET, user.id)
             uid, mobile = user.id, user.mobile
+        code_id, retry = _send_code(mobile, CodePurpose.RESET, uid)
         if retry:
             form.problem(t("auth.error.too_many", **when(retry)), form.username)
             status = 429
         else:
-            session["reset"] = {
-                "uid": uid,
-                "mobile": mobile,
-                "code": code_id,
-                "verified": False,
-                "next": _next(),
-                "started": now().timestamp(),
-            }
+            _start_flow("reset", mobile, code_id, uid=uid)
             return redirect(url_for("auth.reset_verify"), 303)
     return _page("auth/reset.html", status, form=form)
 
