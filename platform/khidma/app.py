@@ -89,57 +89,40 @@ def create_app(
     csrf.init_app(app)
     htmx.init_app(app)
     from khidma import logs
+    from khidma.web import account
+    from khidma.web import admin
+    from khidma.web import appointments
+    from khidma.web import auditor
+    from khidma.web import backoffice
+    from khidma.web import booking_staff
+    from khidma.web import catalog
     from khidma.web import deploy
+    from khidma.web import devreload
+    from khidma.web import devtools
+    from khidma.web import errors
     from khidma.web import health
+    from khidma.web import i18n
+    from khidma.web import inquiry
+    from khidma.web import payments
+    from khidma.web import submit
+    from khidma.web import verify
+    from khidma.web import wizard
+    from khidma.web.auth import identity_init_app
 
     logs.init_app(app)
     deploy.init_app(app)
     app.register_blueprint(health.bp)
-
-    from khidma.web import catalog
-    from khidma.web import errors
-    from khidma.web import i18n
-
     i18n.init_app(app)
     errors.init_app(app)
-    from khidma.web.auth import identity_init_app
-
     identity_init_app(app)
-    app.register_blueprint(catalog.bp)
-    from khidma.web import account
-    from khidma.web import devtools
-    from khidma.web import inquiry
-
-    app.register_blueprint(account.bp)
-    app.register_blueprint(inquiry.bp)
-    app.register_blueprint(devtools.bp)
-    from khidma.web import devreload
-
+    for pages in (catalog, account, inquiry, devtools):
+        app.register_blueprint(pages.bp)
     devreload.init_app(app)
-    from khidma.web import submit
-    from khidma.web import wizard
-
-    app.register_blueprint(wizard.bp)
-    app.register_blueprint(submit.bp)
-    from khidma.web import backoffice
-
-    app.register_blueprint(backoffice.bp)
-    from khidma.web import admin
-
-    app.register_blueprint(admin.bp)
-    from khidma.web import appointments
-    from khidma.web import booking_staff
-
-    app.register_blueprint(appointments.bp)
-    app.register_blueprint(booking_staff.bp)
-    from khidma.web import payments
-
+    for pages in (wizard, submit, backoffice, admin, appointments, booking_staff):
+        app.register_blueprint(pages.bp)
     payments.init_app(app)
-    from khidma.web import auditor
-    from khidma.web import verify
-
-    app.register_blueprint(verify.bp)
-    app.register_blueprint(auditor.bp)
+    for pages in (verify, auditor):
+        app.register_blueprint(pages.bp)
 
     @app.after_request
     def close_unsent_bodies(response: Any) -> Any:
