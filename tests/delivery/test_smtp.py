@@ -5,6 +5,7 @@ means for the message, and a server that is down for a while."""
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import ssl
 from pathlib import Path
 
@@ -12,9 +13,6 @@ import pytest
 from aiosmtpd.smtp import AuthResult
 from aiosmtpd.smtp import LoginPassword
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from sqlalchemy import select
 
@@ -28,6 +26,7 @@ from khidma.storage import Channel
 from khidma.storage import Database
 from khidma.storage import OutboxMessage
 from khidma.storage.outbox import OutgoingMessage
+from khidma.trust.signing import self_signed_pem
 from tests.delivery.conftest import NOW
 from tests.delivery.conftest import Clock
 from tests.delivery.conftest import Mailbox
@@ -119,36 +118,13 @@ def test_no_server_is_temporary() -> None:
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 (the client trusts it explicitly)."""
-    key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    import ipaddress
-
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
+    address = x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])
+    key, cert = self_signed_pem(name, 2, [(address, False)])
     folder = tmp_path_factory.mktemp("tls")
     cert_file, key_file = folder / "cert.pem", folder / "key.pem"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    cert_file.write_bytes(cert)
+    key_file.write_bytes(key)
     return cert_file, key_file
 
 

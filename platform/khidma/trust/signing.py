@@ -16,11 +16,16 @@ import io
 import logging
 import threading
 from collections.abc import Callable
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypeVar
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 T = TypeVar("T")
 
@@ -94,14 +99,10 @@ def make_self_signed(folder: Path, common_name: str = "Khidma development seal")
         if key_path.exists() and cert_path.exists():
             return
         from cryptography import x509
-        from cryptography.hazmat.primitives import hashes
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
         from cryptography.x509.oid import ExtendedKeyUsageOID
         from cryptography.x509.oid import NameOID
 
         folder.mkdir(parents=True, exist_ok=True)
-        key = ec.generate_private_key(ec.SECP256R1())
         name = x509.Name(
             [
                 x509.NameAttribute(NameOID.COUNTRY_NAME, "SA"),
@@ -109,45 +110,58 @@ def make_self_signed(folder: Path, common_name: str = "Khidma development seal")
                 x509.NameAttribute(NameOID.COMMON_NAME, common_name),
             ]
         )
-        start = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(start)
-            .not_valid_after(start + dt.timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=True,
-                    content_commitment=True,
-                    key_cert_sign=True,
-                    crl_sign=False,
-                    key_encipherment=False,
-                    data_encipherment=False,
-                    key_agreement=False,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),
-                critical=True,
-            )
-            .add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
-            )
-            .sign(key, hashes.SHA256())
+        usage = x509.KeyUsage(
+            digital_signature=True,
+            content_commitment=True,
+            key_cert_sign=True,
+            crl_sign=False,
+            key_encipherment=False,
+            data_encipherment=False,
+            key_agreement=False,
+            encipher_only=False,
+            decipher_only=False,
         )
-        key_bytes = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+        purpose = x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION])
+        key_bytes, cert_bytes = self_signed_pem(name, 3650, [(usage, True), (purpose, False)])
         tmp = key_path.with_suffix(".tmp")
         tmp.write_bytes(key_bytes)
         tmp.chmod(0o600)
         tmp.replace(key_path)
-        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        cert_path.write_bytes(cert_bytes)
+
+
+def self_signed_pem(
+    name: x509.Name, days: int, extensions: Sequence[tuple[x509.ExtensionType, bool]] = ()
+) -> tuple[bytes, bytes]:
+    """A new EC P-256 key and a CA certificate of `name` that it signs itself, valid from
+    a day ago for `days` days, with `extensions` as (extension, critical) after its
+    basic constraints: (key, certificate), both PEM, the key unencrypted (PKCS#8)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+    )
+    for extension, critical in extensions:
+        builder = builder.add_extension(extension, critical=critical)
+    cert = builder.sign(key, hashes.SHA256())
+    key_bytes = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return key_bytes, cert.public_bytes(serialization.Encoding.PEM)
 
 
 def _off_the_loop(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
