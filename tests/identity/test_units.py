@@ -16,6 +16,7 @@ from khidma.identity import codes
 from khidma.identity import passwords
 from khidma.identity.claims import Claims
 from khidma.identity.claims import ClaimsError
+from khidma.identity.claims import apply_claims
 from khidma.identity.claims import from_oidc
 from khidma.identity.claims import identity_claims
 from khidma.identity.claims import split_arabic_name
@@ -26,6 +27,7 @@ from khidma.storage.models import CodePurpose
 from khidma.storage.models import Role
 from khidma.storage.models import User
 from khidma.storage.models import UserSource
+from khidma.storage.models import VerificationCode
 
 NOW = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -75,6 +77,11 @@ def test_code_digest_is_keyed() -> None:
     assert "123456" not in codes.code_digest("one", "123456")
 
 
+def issue_code(session: Session, mobile: str, purpose: CodePurpose) -> tuple[VerificationCode, str]:
+    """`codes.issue` with the tests' secret, at `NOW`: (the code's row, the code)."""
+    return codes.issue(session, mobile=mobile, purpose=purpose, secret="s", now=NOW)
+
+
 def check_code(
     session: Session,
     code_id: int,
@@ -91,9 +98,7 @@ def test_code_life(app: Flask) -> None:
     database = app.extensions["khidma.db"]
     mobile = "+966501234567"
     with database.session(write=True) as session:
-        row, code = codes.issue(
-            session, mobile=mobile, purpose=CodePurpose.SIGNUP, secret="s", now=NOW
-        )
+        row, code = issue_code(session, mobile, CodePurpose.SIGNUP)
         code_id = row.id
         assert row.expires_at == NOW + dt.timedelta(minutes=10)
 
@@ -119,9 +124,7 @@ def test_five_wrong_codes_and_a_new_code_retires_the_old(app: Flask) -> None:
     database = app.extensions["khidma.db"]
     mobile = "+966501234567"
     with database.session(write=True) as session:
-        first, code = codes.issue(
-            session, mobile=mobile, purpose=CodePurpose.RESET, secret="s", now=NOW
-        )
+        first, code = issue_code(session, mobile, CodePurpose.RESET)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     results = []
     for _ in range(5):
@@ -133,9 +136,7 @@ def test_five_wrong_codes_and_a_new_code_retires_the_old(app: Flask) -> None:
             check_code(session, first.id, code, mobile, CodePurpose.RESET)
             is codes.CodeCheck.TOO_MANY
         )
-        second, new = codes.issue(
-            session, mobile=mobile, purpose=CodePurpose.RESET, secret="s", now=NOW
-        )
+        second, new = issue_code(session, mobile, CodePurpose.RESET)
         assert session.get(type(first), first.id).expires_at == NOW  # type: ignore[union-attr]
         assert check_code(session, second.id, new, mobile, CodePurpose.RESET) is codes.CodeCheck.OK
 
@@ -150,9 +151,7 @@ def test_codes_compare_in_constant_time(monkeypatch: pytest.MonkeyPatch, app: Fl
 
     monkeypatch.setattr(codes.hmac, "compare_digest", spy)
     with app.extensions["khidma.db"].session(write=True) as session:
-        row, code = codes.issue(
-            session, mobile="+966501234567", purpose=CodePurpose.SIGNUP, secret="s", now=NOW
-        )
+        row, code = issue_code(session, "+966501234567", CodePurpose.SIGNUP)
         check_code(session, row.id, code, "+966501234567", CodePurpose.SIGNUP)
     assert compared and all(a.startswith("hmac-sha256$") for a, _ in compared)
 
@@ -288,17 +287,7 @@ def test_every_persona_prefills_every_seed_service(app: Flask, service_id: str) 
     wanted = {f.id: f.prefill for step in definition.steps for f in step.fields if f.prefill}
     assert wanted
     for persona in personas(registry):
-        c = persona.claims
-        user = User(
-            national_id=c.national_id,
-            name_ar=c.name_ar,
-            name_en=c.name_en,
-            mobile=c.mobile,
-            email=c.email,
-            date_of_birth=c.date_of_birth,
-            nationality=c.nationality,
-            gender=c.gender,
-            source=UserSource.SSO,
-        )
+        user = User(national_id=persona.claims.national_id, source=UserSource.SSO)
+        apply_claims(user, persona.claims)
         answers = prefill_answers(definition, identity_claims(user), today=dt.date(2025, 3, 1))
         assert set(answers) == set(wanted), (persona.key, set(wanted) - set(answers))
