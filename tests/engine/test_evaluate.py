@@ -16,7 +16,6 @@ from khidma.engine.evaluate import prefill_answers
 from khidma.engine.identifiers import make_national_id
 from khidma.engine.prefill import initial_answers
 
-FIXTURES = Path(__file__).parent / "fixtures"
 SERVICES = Path(__file__).parents[2] / "services.d"
 TODAY = dt.date(2026, 3, 15)
 NATIONAL_ID = make_national_id("109876543")
@@ -31,22 +30,6 @@ IDENTITY = {
     "nationality": "SA",
     "gender": "female",
 }
-
-
-def _load(name: str) -> ServiceDefinition:
-    result = load([FIXTURES / name])
-    assert not result.problems, result.problems
-    return result.services[0]
-
-
-@pytest.fixture(scope="module")
-def minimal() -> ServiceDefinition:
-    return _load("minimal.yaml")
-
-
-@pytest.fixture(scope="module")
-def permit() -> ServiceDefinition:
-    return _load("engine_permit.yaml")
 
 
 def run(definition: ServiceDefinition, answers: dict[str, Any], **kw: Any) -> State:
@@ -236,10 +219,11 @@ def test_a_state_holds_for_answers_that_read_the_same(minimal: ServiceDefinition
     assert not holds_for(state, minimal, stored, today=TODAY + dt.timedelta(days=1), lang="ar")
 
 
-def test_a_state_in_another_language_holds_only_when_no_expression_reads_lang() -> None:
+def test_a_state_in_another_language_holds_only_when_no_expression_reads_lang(
+    minimal: ServiceDefinition,
+) -> None:
     from khidma.engine.evaluate import holds_for
 
-    minimal = _load("minimal.yaml")
     traffic = next(
         s for s in load([SERVICES]).services if s.id == "traffic"
     )  # its computed lists read `lang`

@@ -6,23 +6,11 @@ lower-cased the label ("Select you are applying as")."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from khidma.definitions.loader import load
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine import messages
 from khidma.engine.errors import FieldError
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture(scope="module")
-def permit() -> ServiceDefinition:
-    result = load([FIXTURES / "engine_permit.yaml"])
-    assert not result.problems, result.problems
-    return result.services[0]
 
 
 # A content check (upload_content) names the file only; the accepted kinds are the field's.

@@ -27,7 +27,6 @@ from khidma.engine.summary import Summary
 from khidma.engine.summary import Table
 from khidma.engine.summary import build_summary
 
-FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2026, 3, 15)
 NATIONAL_ID = make_national_id("109876543")
 SHA = "c" * 64
@@ -61,11 +60,6 @@ ANSWERS: dict[str, Any] = {
         },
     ],
 }
-
-
-@pytest.fixture(scope="module")
-def permit() -> ServiceDefinition:
-    return load([FIXTURES / "engine_permit.yaml"]).services[0]
 
 
 def summary(

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from khidma.definitions.loader import load
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine import messages
 from khidma.engine.errors import FieldError
@@ -18,7 +16,6 @@ from khidma.engine.validate import validate_declarations
 from khidma.engine.validate import validate_step
 from khidma.engine.validate import validate_submission
 
-FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2026, 3, 15)
 NATIONAL_ID = make_national_id("109876543")
 IDENTITY = {
@@ -32,13 +29,6 @@ SHA = "b" * 64
 
 def ref(name: str = "licence.pdf", kind: str = "pdf", size: int = 2048) -> dict[str, Any]:
     return {"id": f"blob-{name}", "name": name, "size": size, "kind": kind, "sha256": SHA}
-
-
-@pytest.fixture(scope="module")
-def permit() -> ServiceDefinition:
-    result = load([FIXTURES / "engine_permit.yaml"])
-    assert not result.problems
-    return result.services[0]
 
 
 def step(

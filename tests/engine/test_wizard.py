@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from khidma.definitions.loader import load
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine.identifiers import make_national_id
 from khidma.engine.validate import validate_step
@@ -17,25 +13,10 @@ from khidma.engine.wizard import REVIEW
 from khidma.engine.wizard import Wizard
 from khidma.engine.wizard import plan
 
-FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2026, 3, 15)
 IDENTITY = {"national_id": make_national_id("109876543"), "date_of_birth": "1990-05-17"}
 APPLICANT = {"full_name": "سلمى", "mobile": "0501234567", "region": "riyadh", "city": "kharj"}
 REQUEST = {"request_type": "visit", "visit_date": "2026-03-20", "has_vehicle": "no"}
-
-
-def _load(name: str) -> ServiceDefinition:
-    return load([FIXTURES / name]).services[0]
-
-
-@pytest.fixture(scope="module")
-def permit() -> ServiceDefinition:
-    return _load("engine_permit.yaml")
-
-
-@pytest.fixture(scope="module")
-def minimal() -> ServiceDefinition:
-    return _load("minimal.yaml")
 
 
 def wizard(definition: ServiceDefinition, answers: dict[str, Any], **kw: Any) -> Wizard:
