@@ -57,23 +57,24 @@ CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Ty
 REAL_HASHER = passwords._HASHER
 
 
+def _hash_with(hasher: PasswordHasher) -> None:
+    passwords._HASHER = hasher
+    passwords._dummy_hash.cache_clear()  # the dummy hash is made with the hasher in use
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashing() -> Iterator[None]:
-    passwords._HASHER = CHEAP_HASHER
-    passwords._dummy_hash.cache_clear()
+    _hash_with(CHEAP_HASHER)
     yield
-    passwords._HASHER = REAL_HASHER
-    passwords._dummy_hash.cache_clear()
+    _hash_with(REAL_HASHER)
 
 
 @pytest.fixture
 def real_password_hashing() -> Iterator[None]:
     """The production argon2 parameters, for the test that checks them."""
-    passwords._HASHER = REAL_HASHER
-    passwords._dummy_hash.cache_clear()
+    _hash_with(REAL_HASHER)
     yield
-    passwords._HASHER = CHEAP_HASHER
-    passwords._dummy_hash.cache_clear()
+    _hash_with(CHEAP_HASHER)
 
 
 def _fingerprint(paths: Iterable[str | Path]) -> tuple[Any, ...]:
