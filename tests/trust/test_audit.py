@@ -35,6 +35,11 @@ def _fill(database: Database, n: int) -> None:
             )
 
 
+def _verify(database: Database) -> audit.Verification:
+    with database.session() as session:
+        return audit.verify(session)
+
+
 def test_an_empty_log_verifies_and_has_the_genesis_head(database: Database) -> None:
     with database.session() as session:
         assert audit.head(session) == (0, audit.GENESIS)
@@ -89,8 +94,7 @@ def test_an_updated_entry_is_named(database: Database, change: dict[str, object]
     _fill(database, 5)
     with database.session(write=True) as session:
         session.execute(update(AuditEntry).where(AuditEntry.seq == 3).values(**change))
-    with database.session() as session:
-        result = audit.verify(session)
+    result = _verify(database)
     assert not result.ok
     assert result.bad_seq == 3 and result.checked == 2
     assert "content" in result.reason
@@ -100,8 +104,7 @@ def test_a_deleted_entry_is_named(database: Database) -> None:
     _fill(database, 5)
     with database.session(write=True) as session:
         session.execute(delete(AuditEntry).where(AuditEntry.seq == 3))
-    with database.session() as session:
-        result = audit.verify(session)
+    result = _verify(database)
     assert not result.ok and result.bad_seq == 4
 
 
@@ -111,8 +114,7 @@ def test_a_deleted_entry_with_the_chain_renumbered_is_still_found(database: Data
         session.execute(delete(AuditEntry).where(AuditEntry.seq == 2))
         for seq in (3, 4):
             session.execute(update(AuditEntry).where(AuditEntry.seq == seq).values(seq=seq - 1))
-    with database.session() as session:
-        result = audit.verify(session)
+    result = _verify(database)
     assert not result.ok and result.bad_seq == 2
     assert "does not follow" in result.reason
 
@@ -138,8 +140,7 @@ def test_an_inserted_entry_is_named(database: Database) -> None:
         )
         forged.hash = audit.entry_hash(forged)
         session.add(forged)
-    with database.session() as session:
-        result = audit.verify(session)
+    result = _verify(database)
     assert not result.ok and result.bad_seq == 3
     assert "does not follow" in result.reason
 
@@ -189,8 +190,7 @@ def test_concurrent_appends_from_threads_keep_one_chain(database: Database) -> N
     for thread in threads:
         thread.join()
     assert not errors
-    with database.session() as session:
-        result = audit.verify(session)
+    result = _verify(database)
     assert result.ok and result.checked == THREADS * PER_THREAD
 
 
@@ -219,8 +219,7 @@ def test_concurrent_appends_from_processes_keep_one_chain(
     for process in processes:
         process.join(timeout=120)
     assert [p.exitcode for p in processes] == [0] * PROCESSES
-    with database.session() as session:
-        result = audit.verify(session)
+    result = _verify(database)
     assert result.ok and result.checked == PROCESSES * PER_PROCESS
 
 
