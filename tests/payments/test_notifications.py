@@ -31,9 +31,12 @@ from tests.payments.conftest import seed_request
 NOW = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 
-def _paid_at_provider(
+@pytest.fixture
+def at_provider(
     platform: Platform, sim: RunningSimulator, citizen: Person
 ) -> tuple[Submission, ProviderPayment]:
+    """A citizen's request paid by card at the provider, which has not notified us yet:
+    the request and the provider's view of its payment."""
     submission = seed_request(platform, citizen.user)
     location = str(citizen.pay(submission, "card").headers["Location"])
     hosted_decision(location, "success", notify="never")
@@ -53,28 +56,33 @@ def _post(platform: Platform, body: bytes, headers: dict[str, str]) -> tuple[int
     return response.status_code, response.get_json() or {}
 
 
+def signed(body: bytes, secret: str = SECRET) -> dict[str, str]:
+    """The signature header the provider sends with `body`."""
+    return {SIGNATURE_HEADER: sign(secret, body)}
+
+
 def test_refusals_change_nothing_and_a_good_one_is_taken_once(
-    platform: Platform, sim: RunningSimulator, citizen: Person
+    platform: Platform, at_provider: tuple[Submission, ProviderPayment]
 ) -> None:
-    submission, view = _paid_at_provider(platform, sim, citizen)
+    submission, view = at_provider
     now = dt.datetime.now(dt.UTC)
     body = notification_body("evt_good", now, view)
     stale = notification_body("evt_old", now - dt.timedelta(hours=1), view)
     tampered = body.replace(b'"amount":30000', b'"amount":1')
     refused = [
         (body, {}, 401, "unsigned"),
-        (body, {SIGNATURE_HEADER: sign("not-the-secret", body)}, 401, "bad_signature"),
+        (body, signed(body, "not-the-secret"), 401, "bad_signature"),
         (body, {SIGNATURE_HEADER: "v1=" + "0" * 64}, 401, "bad_signature"),
-        (tampered, {SIGNATURE_HEADER: sign(SECRET, body)}, 401, "bad_signature"),
-        (b"not json", {SIGNATURE_HEADER: sign(SECRET, b"not json")}, 400, "malformed"),
-        (stale, {SIGNATURE_HEADER: sign(SECRET, stale)}, 400, "stale"),  # a replay
+        (tampered, signed(body), 401, "bad_signature"),
+        (b"not json", signed(b"not json"), 400, "malformed"),
+        (stale, signed(stale), 400, "stale"),  # a replay
     ]
     for raw, headers, status, reason in refused:
         assert _post(platform, raw, headers) == (status, {"error": reason})
     (payment,) = payments_of(platform, submission)
     assert payment.state == "created" and messages(platform, submission) == []
 
-    signature = {SIGNATURE_HEADER: sign(SECRET, body)}
+    signature = signed(body)
     assert _post(platform, body, signature) == (200, {"result": "applied"})
     assert _post(platform, body, signature) == (200, {"result": "duplicate"})  # retried
     (payment,) = payments_of(platform, submission)
@@ -83,17 +91,15 @@ def test_refusals_change_nothing_and_a_good_one_is_taken_once(
 
 
 def test_an_older_status_arriving_late_changes_nothing(
-    platform: Platform, sim: RunningSimulator, citizen: Person
+    platform: Platform, at_provider: tuple[Submission, ProviderPayment]
 ) -> None:
-    submission, view = _paid_at_provider(platform, sim, citizen)
+    submission, view = at_provider
     now = dt.datetime.now(dt.UTC)
     success = notification_body("evt_1", now, view)
-    assert _post(platform, success, {SIGNATURE_HEADER: sign(SECRET, success)})[1] == {
-        "result": "applied"
-    }
+    assert _post(platform, success, signed(success))[1] == {"result": "applied"}
     for i, state in enumerate((State.STARTED, State.FAILED, State.SUBMITTED)):
         late = notification_body(f"evt_late_{i}", now, replace(view, state=state))
-        assert _post(platform, late, {SIGNATURE_HEADER: sign(SECRET, late)}) == (
+        assert _post(platform, late, signed(late)) == (
             200,
             {"result": "unchanged"},
         )
@@ -102,12 +108,12 @@ def test_an_older_status_arriving_late_changes_nothing(
 
 
 def test_a_notification_for_a_payment_we_do_not_have_is_acknowledged(
-    platform: Platform, sim: RunningSimulator, citizen: Person
+    platform: Platform, at_provider: tuple[Submission, ProviderPayment]
 ) -> None:
-    _, view = _paid_at_provider(platform, sim, citizen)
+    _, view = at_provider
     other = replace(view, id="pay_elsewhere", reference="someone-else")
     body = notification_body("evt_x", dt.datetime.now(dt.UTC), other)
-    assert _post(platform, body, {SIGNATURE_HEADER: sign(SECRET, body)}) == (
+    assert _post(platform, body, signed(body)) == (
         200,
         {"result": "unknown"},
     )
@@ -125,7 +131,7 @@ def test_csrf_protection_stays_on_for_everything_else(platform: Platform, citize
 def test_verify_signed_refuses_old_and_future_notifications(skew: dt.timedelta) -> None:
     body = json.dumps({"id": "e", "created": int((NOW + skew).timestamp()), "payment": {}}).encode()
     with pytest.raises(NotificationRefused) as caught:
-        verify_signed(SECRET, {SIGNATURE_HEADER: sign(SECRET, body)}, body, now=NOW)
+        verify_signed(SECRET, signed(body), body, now=NOW)
     assert caught.value.reason in ("stale", "malformed")
 
 
