@@ -46,6 +46,7 @@ ANSWERS = {
     "email": "salem@example.com",
     "governorate": "najran",
 }
+Rows = list[tuple[str, str, dict[str, float]]]  # (who, GET or POST, wrk's numbers)
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -172,13 +173,30 @@ def wrk(
     return result
 
 
+def get_and_post(
+    label: str, url: str, cookie: str, body: str, folder: Path, args: argparse.Namespace
+) -> Rows:
+    """wrk on the page at `url` of a running server: a GET of it, then a POST of `body`."""
+
+    def measure(data: str | None) -> dict[str, float]:
+        return wrk(
+            url,
+            cookie,
+            body=data,
+            connections=args.connections,
+            duration=args.duration,
+            folder=folder,
+            warmup=args.warmup,
+        )
+
+    return [(label, "GET", measure(None)), (label, "POST", measure(body))]
+
+
 def gunicorn_args(workers: int, threads: int) -> list[str]:
     return ["--workers", str(workers), "--threads", str(threads)]
 
 
-def khidma_rows(
-    label: str, tree: Path | None, folder: Path, args: argparse.Namespace
-) -> list[tuple[str, str, dict[str, float]]]:
+def khidma_rows(label: str, tree: Path | None, folder: Path, args: argparse.Namespace) -> Rows:
     instance = folder / f"instance-{label}"
     path, cookie, token = prepared_draft(instance, tree)
     body = urlencode({**ANSWERS, "csrf_token": token})
@@ -204,32 +222,18 @@ def khidma_rows(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    rows = []
     try:
         url = f"http://127.0.0.1:{port}"
         wait(url + "/healthz", server)
         check = requests.get(url + path, headers={"Cookie": cookie}, timeout=5)
         assert check.status_code == 200 and "csrf_token" in check.text, check.status_code
-        for name, data in (("GET", None), ("POST", body)):
-            result = wrk(
-                url + path,
-                cookie,
-                body=data,
-                connections=args.connections,
-                duration=args.duration,
-                folder=folder,
-                warmup=args.warmup,
-            )
-            rows.append((label, name, result))
+        return get_and_post(label, url + path, cookie, body, folder, args)
     finally:
         server.terminate()
         server.wait()
-    return rows
 
 
-def handwritten_rows(
-    folder: Path, args: argparse.Namespace
-) -> list[tuple[str, str, dict[str, float]]]:
+def handwritten_rows(folder: Path, args: argparse.Namespace) -> Rows:
     port = free_port()
     benv = {
         **os.environ,
@@ -253,27 +257,15 @@ def handwritten_rows(
         stderr=subprocess.DEVNULL,
         cwd=ROOT,
     )
-    rows = []
     try:
         url = f"http://127.0.0.1:{port}"
         wait(url + "/static/css/khidma.css", baseline)
         bpath, bcookie, btoken = baseline_draft(url)
         bbody = urlencode({**ANSWERS, "csrf_token": btoken})
-        for name, data in (("GET", None), ("POST", bbody)):
-            result = wrk(
-                url + bpath,
-                bcookie,
-                body=data,
-                connections=args.connections,
-                duration=args.duration,
-                folder=folder,
-                warmup=args.warmup,
-            )
-            rows.append(("hand-written", name, result))
+        return get_and_post("hand-written", url + bpath, bcookie, bbody, folder, args)
     finally:
         baseline.terminate()
         baseline.wait()
-    return rows
 
 
 def main() -> None:
@@ -289,7 +281,7 @@ def main() -> None:
     if args.draft is not None:  # prepare a draft with this process's khidma, print it
         print(json.dumps(khidma_draft(args.draft)))
         return
-    rows: list[tuple[str, str, dict[str, float]]] = []
+    rows: Rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if args.before is not None:
