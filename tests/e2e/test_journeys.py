@@ -170,6 +170,19 @@ def choose_option(page: Any, name: str, label_part: str) -> None:
     select.select_option(label=select.locator("option", has_text=label_part).first.inner_text())
 
 
+def submit(page: Any, name: str) -> str:
+    """From the review: tick the declaration (where there is one) and submit; the
+    request's reference, from the confirmation page (checked by axe as `name`-submitted)."""
+    if page.locator("input[name=declaration]").count():
+        page.locator("input[name=declaration]").check()
+    page.get_by_role("button", name=re.compile("إرسال الطلب|Submit")).click()
+    page.wait_for_load_state()
+    reference = page.locator(".reference").inner_text().strip()
+    assert re.fullmatch(r"\d+/\d{4}", reference)
+    check_both(page, f"{name}-submitted")
+    return reference
+
+
 def emirate_journey(page: Any, base: str, files: dict[str, Path], *, js: bool) -> str:
     start(page, base, "emirate_visit")
     assert "/applicant" in page.url
@@ -257,13 +270,7 @@ def emirate_journey(page: Any, base: str, files: dict[str, Path], *, js: bool) -
     assert "/_review" in page.url
     assert page.get_by_text("موضوع معدل بعد المراجعة").count()
 
-    page.locator("input[name=declaration]").check()
-    page.get_by_role("button", name=re.compile("إرسال الطلب|Submit")).click()
-    page.wait_for_load_state()
-    reference = page.locator(".reference").inner_text().strip()
-    assert re.fullmatch(r"\d+/\d{4}", reference)
-    check_both(page, "emirate-submitted")
-    return reference
+    return submit(page, "emirate")
 
 
 def after_submit(page: Any, base: str, reference: str) -> None:
@@ -379,13 +386,7 @@ def test_mumaris_renewal_with_javascript(
     next_page(page)
     assert "/_review" in page.url, page.locator(".error-summary").all_inner_texts()
     check_both(page, "mumaris-review")
-    if page.locator("input[name=declaration]").count():
-        page.locator("input[name=declaration]").check()
-    page.get_by_role("button", name=re.compile("إرسال الطلب|Submit")).click()
-    page.wait_for_load_state()
-    reference = page.locator(".reference").inner_text().strip()
-    assert re.fullmatch(r"\d+/\d{4}", reference)
-    check_both(page, "mumaris-submitted")
+    reference = submit(page, "mumaris")
     page.goto(f"{base}/dev/outbox")
     assert reference in page.content()  # the e-mail with the reference
 
