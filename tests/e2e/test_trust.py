@@ -53,7 +53,6 @@ def test_an_auditor_searches_reads_downloads_and_exports(
     live_server: Any,
     request_issued: tuple[Submission, Document],
     lang: str,
-    tmp_path: Any,
 ) -> None:
     submission, _ = request_issued
     sign_in_as_auditor(page, live_server.url, lang)
