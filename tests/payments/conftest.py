@@ -248,6 +248,18 @@ def hosted_decision(
     return str(response.headers["Location"])
 
 
+def choose_sadad(page: Any) -> str:
+    """On the pay page in the browser: pay by SADAD; the number of the bill it shows (with
+    our biller code beside it)."""
+    page.locator("#method-sadad").check()
+    page.locator("#pay").click()
+    page.wait_for_url(re.compile(r".*/pay#bill$"))
+    bill = str(page.locator(".bill-number").inner_text()).strip()
+    assert re.fullmatch(r"\d{12}", bill)
+    assert page.locator(".biller-code").inner_text().strip() == BILLER
+    return bill
+
+
 def flush(sim: RunningSimulator) -> int:
     response = requests.post(f"{sim.url}/_sim/flush", timeout=30)
     return int(response.json()["delivered"])

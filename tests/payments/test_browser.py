@@ -29,6 +29,7 @@ from tests.e2e.conftest import check_a11y
 from tests.e2e.conftest import shot
 from tests.payments.conftest import Person
 from tests.payments.conftest import Platform
+from tests.payments.conftest import choose_sadad
 from tests.payments.conftest import hosted_decision
 from tests.payments.conftest import messages
 from tests.payments.conftest import payments_of
@@ -187,12 +188,7 @@ def sadad_journey(
 ) -> str:
     sign_in(tab, platform, "citizen")
     tab.goto(pay_url)
-    tab.locator("#method-sadad").check()
-    tab.locator("#pay").click()
-    tab.wait_for_url(re.compile(r".*/pay#bill$"))
-    bill = tab.locator(".bill-number").inner_text().strip()
-    assert re.fullmatch(r"\d{12}", bill)
-    assert tab.locator(".biller-code").inner_text().strip() == "901"
+    bill = choose_sadad(tab)
     both_languages(tab, pay_url, "pay page with a SADAD bill")
     shot(tab, f"payments-sadad-bill-{name}")
 

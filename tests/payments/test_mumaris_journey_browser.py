@@ -39,6 +39,7 @@ from tests.e2e.test_journeys import fill_visible
 from tests.e2e.test_journeys import next_page
 from tests.e2e.test_journeys import start
 from tests.payments.conftest import Platform
+from tests.payments.conftest import choose_sadad
 from tests.payments.conftest import flush
 from tests.payments.conftest import messages
 from tests.payments.conftest import payments_of
@@ -195,12 +196,7 @@ class Journey:
 
     def pay_by_sadad(self) -> None:
         page = self.page
-        page.locator("#method-sadad").check()
-        page.locator("#pay").click()
-        page.wait_for_url(re.compile(r".*/pay#bill$"))
-        bill = page.locator(".bill-number").inner_text().strip()
-        assert re.fullmatch(r"\d{12}", bill)
-        assert page.locator(".biller-code").inner_text().strip() == "901"
+        bill = choose_sadad(page)
         self.audit("pay page with the SADAD bill")
         page.goto(f"{self.sim.url}/sadad?bill={bill}")  # paid at the bank
         check_a11y(page, "the provider's SADAD desk")
