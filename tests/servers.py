@@ -1,6 +1,8 @@
 """Real servers for the deployment tests, each a separate process on a free local port:
 `khidma serve` (gunicorn), a private Redis (so a test may stop and start it), and an
-S3-compatible server (moto's server mode)."""
+S3-compatible server (moto's server mode). And `InThread`, a WSGI app served by a thread
+of the test's own process (the browser tests' live app, the payment tests' platform,
+the stand-in OIDC issuer)."""
 
 from __future__ import annotations
 
@@ -11,14 +13,18 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from typing import Self
 
 import pytest
 import requests
+from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -41,6 +47,32 @@ def wait_until(check: object, what: str, timeout: float = 30.0) -> None:
             last = exc
         time.sleep(0.1)
     raise AssertionError(f"{what} did not happen within {timeout:g} s (last error: {last!r})")
+
+
+class InThread:
+    """`wsgi` served on a free port of 127.0.0.1 by a thread of this process, from `start()`
+    (or entering a `with`) to `stop()`: for an app a test calls over HTTP and whose state
+    it reads or changes directly."""
+
+    def __init__(self, wsgi: Any) -> None:
+        self.server = make_server("127.0.0.1", 0, wsgi, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> Self:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+        self.server.server_close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 @dataclass

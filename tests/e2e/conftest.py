@@ -8,12 +8,10 @@ whole suite.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.browser import AXE  # noqa: F401  (helpers the browser tests import from here)
 from tests.browser import CHROMIUM  # noqa: F401  (helpers the browser tests import from here)
@@ -22,22 +20,15 @@ from tests.browser import ROOT
 from tests.browser import check_a11y  # noqa: F401  (helpers the browser tests import from here)
 from tests.browser import shot  # noqa: F401  (helpers the browser tests import from here)
 from tests.browser import static_read_whole
+from tests.servers import InThread
 
 
-class LiveServer:
+class LiveServer(InThread):
+    """A Flask app on a real port, its static files read whole (see `static_read_whole`)."""
+
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.server = make_server("127.0.0.1", 0, static_read_whole(app), threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=5)
+        super().__init__(static_read_whole(app))
 
 
 @pytest.fixture(scope="session")

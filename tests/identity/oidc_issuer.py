@@ -13,22 +13,22 @@ import base64
 import hashlib
 import json
 import secrets
-import threading
 import time
 from typing import Any
 from urllib.parse import urlencode
 
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response
+
+from tests.servers import InThread
 
 CLIENT_ID = "khidma-test"
 CLIENT_SECRET = "issuer-test-secret"
 
 
-class Issuer:
+class Issuer(InThread):
     def __init__(self, person: dict[str, Any]) -> None:
         self.person = person
         self.key = RSAKey.generate_key(
@@ -39,17 +39,7 @@ class Issuer:
         self.authorize_requests: list[dict[str, str]] = []
         self.token_requests: list[dict[str, str]] = []
         self.tamper: set[str] = set()
-        self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Issuer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=5)
+        super().__init__(self.wsgi)
 
     # --- endpoints ---------------------------------------------------------------------
     def wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:

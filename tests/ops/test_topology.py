@@ -188,7 +188,7 @@ def test_the_reference_topology(tmp_path: Path, pg_url: str) -> None:
     )
     client.create_bucket(Bucket=BUCKET)
     sms = SimulatorServer(SmsSimulator(SMS_KEY, [SENDER])).start()
-    issuer = Issuer(dict(PERSON)).__enter__()
+    issuer = Issuer(dict(PERSON)).start()
     worker = None
     try:
         env = production_env(
@@ -260,7 +260,7 @@ def test_the_reference_topology(tmp_path: Path, pg_url: str) -> None:
     finally:
         if worker is not None:
             worker.stop()
-        issuer.__exit__()
+        issuer.stop()
         sms.stop()
         s3.stop()
         redis.stop()

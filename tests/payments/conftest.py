@@ -13,7 +13,6 @@ import datetime as dt
 import itertools
 import re
 import shutil
-import threading
 from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import URL
 from sqlalchemy import func
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from khidma.app import create_app
 from khidma.definitions.snapshot import snapshot
@@ -43,6 +41,7 @@ from khidma.storage.models import User
 from khidma.storage.payment_models import Payment
 from khidma.storage.snapshots import save_definition
 from tests.browser import static_read_whole
+from tests.servers import InThread
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -100,13 +99,13 @@ def make_platform(
     tmp_path: Path,
     sim: RunningSimulator,
 ) -> Iterator[Callable[..., Platform]]:
-    made: list[tuple[Any, threading.Thread, Flask]] = []
+    made: list[tuple[InThread, Flask]] = []
     counter = itertools.count()
 
     def make(**config: Any) -> Platform:
         dispatch = _Dispatch()
-        server = make_server("127.0.0.1", 0, static_read_whole(dispatch), threaded=True)
-        url = f"http://127.0.0.1:{server.server_port}"
+        server = InThread(static_read_whole(dispatch))
+        url = server.url
         settings = {
             "DEV": True,
             "SERVICES_DIR": str(services_dir),
@@ -123,16 +122,13 @@ def make_platform(
         app.config["TESTING"] = True
         app.extensions["khidma.db"].upgrade()
         dispatch.target = app
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        made.append((server, thread, app))
+        server.start()
+        made.append((server, app))
         return Platform(app, url)
 
     yield make
-    for server, thread, app in made:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
+    for server, app in made:
+        server.stop()
         app.extensions["khidma.db"].dispose()
 
 
