@@ -1,7 +1,8 @@
 """The drivers every folder of tests may use: apps made like the wizard's, a citizen
 signed in through the development SSO stand-in, `WizardDriver` (fills a service's steps
-through real form posts), `valid_input` (answers that pass a step) and `Actions` (the
-account pages driven like a person, CSRF token and all). Fixtures that hand them out are
+through real form posts), `valid_input` (answers that pass a step), `service_yaml` (a
+test service's text with the header every service needs) and `Actions` (the account
+pages driven like a person, CSRF token and all). Fixtures that hand them out are
 in the root `conftest.py`."""
 
 from __future__ import annotations
@@ -29,6 +30,23 @@ PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
     + b"\x00" * 64
 )
+
+
+# What every service file holds after its id, in plain words; see `service_yaml`.
+SERVICE_HEADER = """\
+version: "1"
+agency: {id: test_agency, name: {ar: جهة, en: Agency}}
+title: {ar: خدمة, en: Service}
+summary: {ar: ملخص, en: Summary}
+description: {ar: وصف, en: Description}
+"""
+
+
+def service_yaml(service_id: str, blocks: str) -> str:
+    """The YAML text of a test service: its id, the header every service must have
+    (`SERVICE_HEADER`: version, agency, title, summary, description), then `blocks`, the
+    service's own (its steps and whatever the test is about)."""
+    return f"id: {service_id}\n" + SERVICE_HEADER + blocks
 
 
 def make_app(tmp_path: Path, **config: Any) -> Any:

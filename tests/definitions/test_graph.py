@@ -14,14 +14,11 @@ from khidma.definitions.blocks.builtin import registry
 from khidma.definitions.loader import compile_text
 from khidma.engine.evaluate import evaluate
 from khidma.engine.order import units
+from tests.drivers import service_yaml
 
-SERVICE = """\
-id: order
-version: "1"
-agency: {id: a, name: {ar: جهة, en: Agency}}
-title: {ar: خدمة, en: Service}
-summary: {ar: ملخص, en: Summary}
-description: {ar: وصف, en: Description}
+SERVICE = service_yaml(
+    "order",
+    """\
 steps:
   - id: one
     title: {ar: أولى, en: One}
@@ -45,7 +42,8 @@ steps:
         type: computed
         label: {ar: المجموع, en: Total}
         expression: sum(people.map(p, p.double))
-"""
+""",
+)
 
 
 def test_units_follow_what_each_field_reads() -> None:

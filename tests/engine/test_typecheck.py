@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from tests.drivers import service_yaml
 
 from khidma.definitions.compiler import Compiler
 from khidma.definitions.loader import compile_text
@@ -26,13 +27,9 @@ from khidma.payments.fees import quote
 SERVICES = Path(__file__).parents[2] / "services.d"
 TODAY = dt.date(2026, 3, 1)
 
-SERVICE = """\
-id: typed
-version: "1"
-agency: {id: test_agency, name: {ar: جهة, en: Agency}}
-title: {ar: خدمة, en: Service}
-summary: {ar: ملخص, en: Summary}
-description: {ar: وصف, en: Description}
+SERVICE = service_yaml(
+    "typed",
+    """\
 steps:
   - id: only
     title: {ar: خطوة, en: Step}
@@ -43,7 +40,8 @@ steps:
         type: group
         label: {ar: أشخاص, en: People}
         fields: [{id: person, type: text, label: {ar: اسم, en: Name}}]
-"""
+""",
+)
 
 
 def computed(*expressions: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from tests.drivers import service_yaml
 
 from khidma.definitions.loader import compile_text
 from khidma.definitions.model import Field
@@ -46,19 +47,12 @@ def _compiled(snippet_json: str) -> Field:
     if snippet["type"] != "info":
         snippet.setdefault("label", LABEL)
     fields = [snippet]
-    data: dict[str, Any] = {
-        "id": "values_test",
-        "version": "1",
-        "agency": {"id": "a", "name": LABEL},
-        "title": LABEL,
-        "summary": LABEL,
-        "description": LABEL,
-        "steps": [{"id": "s", "title": LABEL, "fields": fields}],
-    }
+    blocks: dict[str, Any] = {"steps": [{"id": "s", "title": LABEL, "fields": fields}]}
     if snippet["type"] == "appointment":
         fields.append({"id": "branch", "type": "select", "label": LABEL, "options": OPTIONS})
-        data["booking"] = BOOKING
-    return compile_text(yaml.safe_dump(data, allow_unicode=True), "<values>").field("f")
+        blocks["booking"] = BOOKING
+    text = service_yaml("values_test", yaml.safe_dump(blocks, allow_unicode=True))
+    return compile_text(text, "<values>").field("f")
 
 
 def field_of(snippet: dict[str, Any]) -> Field:
