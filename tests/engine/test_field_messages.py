@@ -2,38 +2,14 @@
 
 Two defects a new user hit (issue 7): an upload refused by a content check said "…must
 be a {accept}" (normal and group file fields, both languages), and English messages
-lower-cased the label ("Select you are applying as")."""
+lower-cased the label ("Select you are applying as"). The first one's cases are rows of
+the message table in test_validate.py."""
 
 from __future__ import annotations
-
-import pytest
 
 from khidma.definitions.model import ServiceDefinition
 from khidma.engine import messages
 from khidma.engine.errors import FieldError
-
-
-# A content check (upload_content) names the file only; the accepted kinds are the field's.
-@pytest.mark.parametrize(
-    ("error", "ar", "en"),
-    [
-        (
-            FieldError("vehicle_licence", "file.type", {"name": "a.png"}),
-            "الملف a.png من نوع غير مقبول؛ الأنواع المقبولة: PDF أو JPEG",
-            "The file a.png must be a PDF or JPEG",
-        ),
-        (
-            FieldError("courses", "file.type", {"name": "b.png"}, 0, "certificate"),
-            "الملف b.png من نوع غير مقبول؛ الأنواع المقبولة: PDF",
-            "The file b.png must be a PDF",
-        ),
-    ],
-)
-def test_a_refused_upload_names_the_accepted_kinds(
-    permit: ServiceDefinition, error: FieldError, ar: str, en: str
-) -> None:
-    assert error.message(permit, "ar") == ar
-    assert error.message(permit, "en") == en
 
 
 def test_messages_use_the_label_as_written(permit: ServiceDefinition) -> None:

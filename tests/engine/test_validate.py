@@ -342,6 +342,18 @@ def test_every_code_has_a_message_in_both_languages() -> None:
             "الملف a.png من نوع غير مقبول؛ الأنواع المقبولة: PDF أو JPEG",
             "The file a.png must be a PDF or JPEG",
         ),
+        # a content check (upload_content) names the file only: the accepted kinds are the
+        # field's, in a group too
+        (
+            FieldError("vehicle_licence", "file.type", {"name": "a.png"}),
+            "الملف a.png من نوع غير مقبول؛ الأنواع المقبولة: PDF أو JPEG",
+            "The file a.png must be a PDF or JPEG",
+        ),
+        (
+            FieldError("courses", "file.type", {"name": "b.png"}, 0, "certificate"),
+            "الملف b.png من نوع غير مقبول؛ الأنواع المقبولة: PDF",
+            "The file b.png must be a PDF",
+        ),
         (
             FieldError("national_id", "national_id.not_accepted", {"accept": ("citizen",)}),
             "أدخل رقم هوية وطنية يبدأ بالرقم 1",
