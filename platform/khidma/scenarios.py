@@ -356,7 +356,7 @@ def _fee(definition: ServiceDefinition, answers: Mapping[str, Any], s: Scenario)
 
 def run_scenario(definition: ServiceDefinition, s: Scenario) -> Outcome:
     answers = _answers(definition, s)
-    clean, errors = validate_submission(
+    clean, errors, _ = validate_submission(
         definition, answers, today=s.today, identity=s.identity, lang=s.lang
     )
     state = evaluate(definition, clean, today=s.today, lang=s.lang, identity=s.identity)

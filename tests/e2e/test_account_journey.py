@@ -88,7 +88,7 @@ def store_request(app: Any, user: User) -> Submission:
         ],
     }
     now = utcnow()
-    answers, errors = validate_submission(
+    answers, errors, _ = validate_submission(
         d, raw, today=now.date(), identity={"national_id": user.national_id}
     )
     assert errors == []

@@ -124,7 +124,7 @@ def test_a_run_time_failure_is_logged_and_told_to_the_applicant(
     # well typed, but `count` unanswered is null: `null * 2` fails when it runs
     definition = compile_text(computed("count * 2"), "typed.yaml")
     with caplog.at_level(logging.WARNING, logger="khidma.expressions"):
-        _, errors = validate_step(definition, "only", {"price": "1"}, {}, today=TODAY)
+        errors = validate_step(definition, "only", {"price": "1"}, {}, today=TODAY).errors
     assert [(e.field_id, e.code) for e in errors] == [("c0", "computed.failed")]
     logged = [r.getMessage() for r in caplog.records if r.name == "khidma.expressions"]
     assert len(logged) == 1

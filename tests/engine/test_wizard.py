@@ -26,7 +26,7 @@ def wizard(definition: ServiceDefinition, answers: dict[str, Any], **kw: Any) ->
 def fill(definition: ServiceDefinition, *posts: tuple[str, dict[str, Any]]) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for step_id, raw in posts:
-        answers, errors = validate_step(
+        answers, errors, _ = validate_step(
             definition, step_id, raw, answers, today=TODAY, identity=IDENTITY
         )
         assert errors == []

@@ -49,11 +49,13 @@ def test_the_new_type_is_validated_by_its_own_rules() -> None:
     import datetime as dt
 
     definition = _definition()
-    answers, errors = validate_step(
+    answers, errors, _ = validate_step(
         definition, "choice", {"colour": "#1B8354"}, {}, today=dt.date(2026, 3, 1)
     )
     assert errors == [] and answers["colour"] == "#1b8354"
-    _, errors = validate_step(definition, "choice", {"colour": "green"}, {}, today=dt.date.today())
+    errors = validate_step(
+        definition, "choice", {"colour": "green"}, {}, today=dt.date.today()
+    ).errors
     assert [e.code for e in errors] == ["colour.invalid"]
     assert errors[0].message(definition, "en") == "Enter Favourite colour as #RRGGBB"
     assert errors[0].message(definition, "ar") == "أدخل اللون المفضل بالصيغة ‎#RRGGBB"

@@ -9,7 +9,8 @@ it so). The modules, from the bottom up:
 - `prefill` — identity claims and defaults; which fields are locked.
 - `order`, `conditions` — evaluation order, host functions, safe expression evaluation.
 - `evaluate` — `evaluate(definition, answers, today=...) -> State`.
-- `validate` — `validate_step`, `validate_submission`, `validate_declarations`.
+- `validate` — `validate_step`, `validate_submission` (each returns `Checked`),
+  `validate_declarations`.
 - `wizard` — the pages and progress: `plan(...) -> Wizard`.
 - `display`, `summary` — display text and the render tree `build_summary(...) -> Summary`.
 

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import NamedTuple
 
 from khidma.definitions.model import Field
 from khidma.definitions.model import Option
@@ -40,8 +41,7 @@ from khidma.engine.values import is_empty
 from khidma.engine.values import normalise
 
 __all__ = [
-    "check_step",
-    "check_submission",
+    "Checked",
     "refused_inputs",
     "validate_declarations",
     "validate_step",
@@ -49,6 +49,15 @@ __all__ = [
 ]
 
 Key = tuple[str, int | None, str | None]  # field, item, child
+
+
+class Checked(NamedTuple):
+    """What a check returns: the answers it keeps, its errors, and the evaluation its
+    checks were made on (which the caller may use again where `holds_for` says it holds)."""
+
+    answers: dict[str, Any]
+    errors: list[FieldError]
+    state: State
 
 
 @dataclass
@@ -229,33 +238,17 @@ def validate_step(
     today: dt.date,
     identity: Identity | None = None,
     lang: str = "ar",
-) -> tuple[dict[str, Any], list[FieldError]]:
+) -> Checked:
     """Take the posted `raw_input` for step `step_id` into `answers`.
 
     Returns the new answers — `answers` with this step's fields replaced: accepted values
     stored, refused or hidden ones removed, locked ones set to their locked value; other
-    steps untouched — and the errors of this step, in the order of its fields. An input
-    missing from `raw_input` is an empty answer (an unticked checkbox posts nothing).
-    A hidden step takes nothing: its fields are hidden, so their answers are removed.
-    Raises `KeyError` for an unknown step id."""
-    new_answers, errors, _ = check_step(
-        definition, step_id, raw_input, answers, today=today, identity=identity, lang=lang
-    )
-    return new_answers, errors
-
-
-def check_step(
-    definition: ServiceDefinition,
-    step_id: str,
-    raw_input: Mapping[str, Any],
-    answers: Mapping[str, Any],
-    *,
-    today: dt.date,
-    identity: Identity | None = None,
-    lang: str = "ar",
-) -> tuple[dict[str, Any], list[FieldError], State]:
-    """`validate_step`, with the evaluation its checks were made on (of the answers with
-    this input taken; usually the evaluation of the new answers too: `holds_for` says)."""
+    steps untouched —, the errors of this step, in the order of its fields, and the
+    evaluation its checks were made on (of the answers with this input taken; usually the
+    evaluation of the new answers too: `holds_for` says). An input missing from
+    `raw_input` is an empty answer (an unticked checkbox posts nothing). A hidden step
+    takes nothing: its fields are hidden, so their answers are removed. Raises `KeyError`
+    for an unknown step id."""
     step = next((s for s in definition.steps if s.id == step_id), None)
     if step is None:
         raise KeyError(step_id)
@@ -267,7 +260,7 @@ def check_step(
     state = run.check(step.fields, merged)
     new_answers = {k: v for k, v in answers.items() if k not in {f.id for f in step.fields}}
     new_answers.update({k: v for k, v in run.values.items() if not is_empty(v)})
-    return new_answers, run.errors, state
+    return Checked(new_answers, run.errors, state)
 
 
 def validate_submission(
@@ -278,33 +271,18 @@ def validate_submission(
     identity: Identity | None = None,
     lang: str = "ar",
     state: State | None = None,
-) -> tuple[dict[str, Any], list[FieldError]]:
+) -> Checked:
     """Check everything again, trusting nothing that was stored or posted.
 
     The clean answers hold only visible, answered fields of visible steps (unknown ids and
     hidden answers are dropped), every value normalised again, locked fields reset to the
     identity's claim or their default, and computed values recomputed (what was sent for
-    them is ignored). Errors cover every step, in the order of the definition.
+    them is ignored). Errors cover every step, in the order of the definition. Returns
+    the clean answers, the errors and the evaluation of the clean answers it checked.
 
     `state`, an evaluation the caller already has (of the stored answers, say), is used
     instead of evaluating the normalised answers when it holds for them (`holds_for`:
     normalising stored answers changes nothing an evaluation reads)."""
-    clean, errors, _ = check_submission(
-        definition, answers, today=today, identity=identity, lang=lang, state=state
-    )
-    return clean, errors
-
-
-def check_submission(
-    definition: ServiceDefinition,
-    answers: Mapping[str, Any],
-    *,
-    today: dt.date,
-    identity: Identity | None = None,
-    lang: str = "ar",
-    state: State | None = None,
-) -> tuple[dict[str, Any], list[FieldError], State]:
-    """`validate_submission`, with the evaluation of the normalised answers it checked."""
     run = _Pass(definition, today, identity, lang)
     fields = [f for step in definition.steps for f in step.fields]
     for f in fields:
@@ -316,7 +294,7 @@ def check_submission(
             value = checked.values.get(f.id)
             if value is not None:
                 clean[f.id] = value
-    return clean, run.errors, checked
+    return Checked(clean, run.errors, checked)
 
 
 def validate_declarations(

@@ -134,9 +134,9 @@ def plan(
         pages.append(Page(INSTRUCTIONS, "instructions", 0, definition.instructions.title))
         if instructions_accepted:
             complete.add(INSTRUCTIONS)
-    _, errors = validate_submission(
+    errors = validate_submission(
         definition, answers, today=today, identity=identity, state=state
-    )
+    ).errors
     failing = {_step_of(definition, e) for e in errors}
     visible = [s for s in definition.steps if s.id in state.visible_steps]
     for number, step in enumerate(visible, start=1):

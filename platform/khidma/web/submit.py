@@ -26,8 +26,8 @@ from khidma.definitions.model import Text
 from khidma.engine import wizard as path
 from khidma.engine.errors import FieldError
 from khidma.engine.evaluate import State
-from khidma.engine.validate import check_submission
 from khidma.engine.validate import validate_declarations
+from khidma.engine.validate import validate_submission
 from khidma.identity.throttle import throttle
 from khidma.payments.fees import FeeError
 from khidma.payments.fees import FeeQuote
@@ -84,7 +84,7 @@ def submit(token: str) -> Any:
             return refused  # the draft, declarations included, is kept
         who = identity()
         # one evaluation, of the answers as checked, serves the fee and the pages too
-        clean, errors, checked = check_submission(
+        clean, errors, checked = validate_submission(
             definition, draft.answers, today=today(), identity=who, lang=lang
         )
         errors += validate_declarations(definition, accepted)

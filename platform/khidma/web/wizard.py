@@ -49,8 +49,8 @@ from khidma.engine.upload_content import content_problem
 from khidma.engine.uploads import CONTENT_TYPES
 from khidma.engine.uploads import safe_filename
 from khidma.engine.uploads import sniff
-from khidma.engine.validate import check_step
 from khidma.engine.validate import refused_inputs
+from khidma.engine.validate import validate_step
 from khidma.fields.file import DEFAULT_MAX_FILES
 from khidma.fields.file import DEFAULT_MAX_SIZE_MB
 from khidma.identity import methods
@@ -430,7 +430,7 @@ def refresh(token: str, page_id: str) -> Any:
             abort(404)
         raw_input = _form_input(session, draft, step, [], store_uploads=False)
     lang = current_lang()
-    answers, errors, checked = check_step(
+    answers, errors, checked = validate_step(
         definition, step.id, raw_input, draft.answers, today=today(), identity=identity(), lang=lang
     )
     state = evaluation(definition, answers, checked)
@@ -512,7 +512,7 @@ def _post_step(
     finally:
         for _, upload in request.files.items(multi=True):
             upload.close()  # large uploads are spooled to temporary files
-    answers, errors, state = check_step(
+    answers, errors, state = validate_step(
         definition,
         step.id,
         raw_input,
