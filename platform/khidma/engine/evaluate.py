@@ -15,8 +15,8 @@ whatever the answers say. `today` is the ISO date; `lang` is "ar" or "en".
 One evaluation serves a whole request: a `State` remembers what it read of the answers
 (`State.reads`), and `holds_for` says whether it is also the evaluation of other answers
 (the normalised copy of stored answers, the answers a step post leaves) — the callers
-(`validate`, `wizard.plan`, `summary`, the fees) take a `state` and evaluate again only
-when it is not.
+(`validate`, `wizard.plan`, `summary`, the fees) hand theirs to `evaluate`
+(`known=`), which evaluates again only when it is not.
 """
 
 from __future__ import annotations
@@ -272,10 +272,17 @@ def evaluate(
     today: dt.date,
     lang: str = "ar",
     identity: Identity | None = None,
+    known: State | None = None,
 ) -> State:
     """Evaluate `definition` for the stored (normalised) `answers`. Unknown ids in
     `answers` are ignored; answers of computed fields are ignored and recomputed. With
-    `identity`, locked prefilled fields hold the identity's claims."""
+    `identity`, locked prefilled fields hold the identity's claims. `known`, an evaluation
+    the caller already has, is returned as it is when it holds for these answers
+    (`holds_for`), so that one request evaluates its answers once."""
+    if known is not None and holds_for(
+        known, definition, answers, today=today, lang=lang, identity=identity
+    ):
+        return known
     return _Run(definition, answers, today, lang, identity).run()
 
 

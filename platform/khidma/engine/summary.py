@@ -30,7 +30,6 @@ from khidma.engine.display import display_value
 from khidma.engine.display import size_text
 from khidma.engine.evaluate import State
 from khidma.engine.evaluate import evaluate
-from khidma.engine.evaluate import holds_for
 from khidma.engine.prefill import Identity
 from khidma.engine.values import is_empty
 
@@ -357,10 +356,7 @@ def build_summary(
     accepted or not. `today` (for conditions that read it) defaults to the current date.
     `state`, the caller's evaluation of the answers, is used when it holds for them."""
     day = today or dt.date.today()
-    if state is None or not holds_for(
-        state, definition, answers, today=day, lang=lang, identity=identity
-    ):
-        state = evaluate(definition, answers, today=day, lang=lang, identity=identity)
+    state = evaluate(definition, answers, today=day, lang=lang, identity=identity, known=state)
     sections = []
     for step in definition.steps:
         if step.id not in state.visible_steps:

@@ -32,7 +32,6 @@ from khidma.engine.errors import FieldError
 from khidma.engine.errors import InvalidValue
 from khidma.engine.evaluate import State
 from khidma.engine.evaluate import evaluate
-from khidma.engine.evaluate import holds_for
 from khidma.engine.order import plain
 from khidma.engine.prefill import Identity
 from khidma.engine.prefill import is_locked
@@ -114,13 +113,14 @@ class _Pass:
     def check(
         self, fields: Iterable[Field], answers: Mapping[str, Any], known: State | None = None
     ) -> State:
-        who, today, lang = self.identity, self.today, self.lang
-        if known is not None and holds_for(
-            known, self.definition, answers, today=today, lang=lang, identity=who
-        ):
-            state = known  # the caller's evaluation is this one: not evaluated again
-        else:
-            state = evaluate(self.definition, answers, today=today, lang=lang, identity=who)
+        state = evaluate(
+            self.definition,
+            answers,
+            today=self.today,
+            lang=self.lang,
+            identity=self.identity,
+            known=known,
+        )
         rules = Evaluator(self.definition)
         for f in fields:
             if f.id not in state.visible or not f.type.holds_value:

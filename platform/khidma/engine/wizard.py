@@ -24,7 +24,6 @@ from khidma.definitions.model import Text
 from khidma.engine.errors import FieldError
 from khidma.engine.evaluate import State
 from khidma.engine.evaluate import evaluate
-from khidma.engine.evaluate import holds_for
 from khidma.engine.prefill import Identity
 from khidma.engine.validate import validate_submission
 
@@ -124,10 +123,7 @@ def plan(
     A caller that has already evaluated the answers passes `state`, used when it holds
     for them (`evaluate.holds_for`), by the check of every step too: the answers are not
     evaluated again. The wizard keeps the evaluation it was planned from (`Wizard.state`)."""
-    if state is None or not holds_for(
-        state, definition, answers, today=today, lang="ar", identity=identity
-    ):
-        state = evaluate(definition, answers, today=today, identity=identity)
+    state = evaluate(definition, answers, today=today, identity=identity, known=state)
     pages: list[Page] = []
     complete: set[str] = set()
     if definition.instructions is not None:

@@ -24,7 +24,6 @@ from khidma.definitions.model import ServiceDefinition
 from khidma.engine.conditions import Evaluator
 from khidma.engine.evaluate import State
 from khidma.engine.evaluate import evaluate
-from khidma.engine.evaluate import holds_for
 from khidma.engine.order import plain
 from khidma.engine.prefill import Identity
 from khidma.payments.money import MoneyError
@@ -93,10 +92,9 @@ def quote(
         expression = fees.expression
         if expression is None:  # the schema requires it; a hand-built definition may not
             raise FeeError("expression", "a computed fee has no expression")
-        if state is None or not holds_for(
-            state, definition, answers, today=today, lang=lang, identity=identity
-        ):
-            state = evaluate(definition, answers, today=today, lang=lang, identity=identity)
+        state = evaluate(
+            definition, answers, today=today, lang=lang, identity=identity, known=state
+        )
         ok, result = Evaluator(definition).value(expression, state.variables, "fees", "expression")
         if not ok:
             raise FeeError("expression", f"the fee expression {expression.source!r} failed")

@@ -42,7 +42,6 @@ from khidma.engine import wizard as path
 from khidma.engine.errors import FieldError
 from khidma.engine.evaluate import State
 from khidma.engine.evaluate import evaluate
-from khidma.engine.evaluate import holds_for
 from khidma.engine.prefill import initial_answers
 from khidma.engine.summary import build_summary
 from khidma.engine.upload_content import content_problem
@@ -107,12 +106,9 @@ def evaluation(
     """The evaluation of `answers` for this request (today, the page's language, the
     signed-in identity): `known` when it holds for them, so that a request evaluates its
     answers once and hands the state down (plan, fields, summary, fee)."""
-    lang, who, day = current_lang(), identity(), today()
-    if known is not None and holds_for(
-        known, definition, answers, today=day, lang=lang, identity=who
-    ):
-        return known
-    return evaluate(definition, answers, today=day, lang=lang, identity=who)
+    return evaluate(
+        definition, answers, today=today(), lang=current_lang(), identity=identity(), known=known
+    )
 
 
 def sign_in_refused(definition: ServiceDefinition) -> Any | None:
