@@ -13,6 +13,7 @@ written to the chained audit log (`web.audit_trail.record`; a move or a message 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -346,100 +347,117 @@ def _refuse(
     )
 
 
-@bp.post("/requests/<token>/claim")
-def claim(token: str) -> Any:
+@dataclass(frozen=True)
+class _Done:
+    """A staff action that went through: what to flash, and where on the request's page
+    to come back to."""
+
+    message: str
+    anchor: str | None = None
+
+
+# An action on one request, in its write transaction: `_Done`, or the page saying why not.
+Action = Callable[[Session, User, Submission, ServiceDefinition], Any]
+
+
+def _act(
+    token: str, action: Action, form: Mapping[str, str] | None = None, field: str = "action"
+) -> Any:
+    """Run `action` on the request `token` of the signed-in staff member's agency, in one
+    write transaction; back to the request's page when it is done. A request changed
+    meanwhile (`store.Changed`: the transaction is rolled back) shows the page again,
+    with `form` as typed and the error at `field`."""
     user = _staff()
     try:
         with database().session(write=True) as session:
             submission, definition = _own(session, token, user)
-            holder = submission.assigned_to
-            if holder not in (None, user.id):
-                name = user_names(session, {holder}).get(holder, "") if holder is not None else ""
-                return _refuse(
-                    session,
-                    user,
-                    submission,
-                    definition,
-                    "backoffice.error.held",
-                    {},
-                    409,
-                    name=name,
-                )
-            if holder is None:
-                store.claim(session, submission, version=_version(), user_id=user.id)
-                record("claim", "submission", submission.id, session=session)
+            outcome = action(session, user, submission, definition)
+            if not isinstance(outcome, _Done):
+                return outcome
     except store.Changed:
-        return _again(token, user, "backoffice.error.changed", {})
-    flash(t("backoffice.claimed"), "success")
-    return _back(token)
+        return _again(token, user, "backoffice.error.changed", form or {}, field)
+    flash(outcome.message, "success")
+    return _back(token, outcome.anchor)
+
+
+@bp.post("/requests/<token>/claim")
+def claim(token: str) -> Any:
+    def act(
+        session: Session, user: User, submission: Submission, definition: ServiceDefinition
+    ) -> Any:
+        holder = submission.assigned_to
+        if holder not in (None, user.id):
+            name = user_names(session, {holder}).get(holder, "") if holder is not None else ""
+            return _refuse(
+                session, user, submission, definition, "backoffice.error.held", {}, 409, name=name
+            )
+        if holder is None:
+            store.claim(session, submission, version=_version(), user_id=user.id)
+            record("claim", "submission", submission.id, session=session)
+        return _Done(t("backoffice.claimed"))
+
+    return _act(token, act)
 
 
 @bp.post("/requests/<token>/release")
 def release(token: str) -> Any:
-    user = _staff()
-    try:
-        with database().session(write=True) as session:
-            submission, definition = _own(session, token, user)
-            if submission.assigned_to != user.id:
-                return _refuse(
-                    session, user, submission, definition, "backoffice.error.not_holder", {}, 409
-                )
-            store.release(session, submission, version=_version(), user_id=user.id)
-            record("release", "submission", submission.id, session=session)
-    except store.Changed:
-        return _again(token, user, "backoffice.error.changed", {})
-    flash(t("backoffice.released"), "success")
-    return _back(token)
+    def act(
+        session: Session, user: User, submission: Submission, definition: ServiceDefinition
+    ) -> Any:
+        if submission.assigned_to != user.id:
+            return _refuse(
+                session, user, submission, definition, "backoffice.error.not_holder", {}, 409
+            )
+        store.release(session, submission, version=_version(), user_id=user.id)
+        record("release", "submission", submission.id, session=session)
+        return _Done(t("backoffice.released"))
+
+    return _act(token, act)
 
 
 @bp.post("/requests/<token>/assign")
 def assign(token: str) -> Any:
-    user = _staff()
     choice = request.form.get("assignee", "")
-    try:
-        with database().session(write=True) as session:
-            submission, definition = _own(session, token, user)
-            if not user.is_supervisor:
-                return _refuse(
-                    session, user, submission, definition, "backoffice.error.supervisor", {}, 403
-                )
-            assignee = (
-                session.get(User, int(choice)) if choice.isascii() and choice.isdigit() else None
+
+    def act(
+        session: Session, user: User, submission: Submission, definition: ServiceDefinition
+    ) -> Any:
+        if not user.is_supervisor:
+            return _refuse(
+                session, user, submission, definition, "backoffice.error.supervisor", {}, 403
             )
-            if (
-                assignee is None
-                or assignee.role is not Role.STAFF
-                or assignee.agency_id != user.agency_id
-                or not assignee.is_active
-            ):
-                return _refuse(
-                    session, user, submission, definition, "backoffice.error.assignee", {}, 400
-                )
-            store.reassign(session, submission, version=_version(), to_user_id=assignee.id)
-            record("reassign", "submission", submission.id, session=session, to=assignee.id)
-    except store.Changed:
-        return _again(token, user, "backoffice.error.changed", {})
-    flash(t("backoffice.assigned"), "success")
-    return _back(token)
+        assignee = session.get(User, int(choice)) if choice.isascii() and choice.isdigit() else None
+        if (
+            assignee is None
+            or assignee.role is not Role.STAFF
+            or assignee.agency_id != user.agency_id
+            or not assignee.is_active
+        ):
+            return _refuse(
+                session, user, submission, definition, "backoffice.error.assignee", {}, 400
+            )
+        store.reassign(session, submission, version=_version(), to_user_id=assignee.id)
+        record("reassign", "submission", submission.id, session=session, to=assignee.id)
+        return _Done(t("backoffice.assigned"))
+
+    return _act(token, act)
 
 
 @bp.post("/requests/<token>/transition")
 def transition(token: str) -> Any:
-    user = _staff()
     to = request.form.get("to", "")
     note = request.form.get("note", "").strip()
     form = {"to": to, "note": note}
-    try:
-        with database().session(write=True) as session:
-            submission, definition = _own(session, token, user)
-            refusal = _transition_refusal(session, user, submission, definition, to, note, form)
-            if refusal is not None:
-                return refusal
-            label = status_label(definition, to)
-    except store.Changed:
-        return _again(token, user, "backoffice.error.changed", form)
-    flash(t("backoffice.moved", status=label), "success")
-    return _back(token)
+
+    def act(
+        session: Session, user: User, submission: Submission, definition: ServiceDefinition
+    ) -> Any:
+        refusal = _transition_refusal(session, user, submission, definition, to, note, form)
+        if refusal is not None:
+            return refusal
+        return _Done(t("backoffice.moved", status=status_label(definition, to)))
+
+    return _act(token, act, form)
 
 
 def _transition_refusal(
@@ -503,54 +521,53 @@ def _documents(text: str) -> list[str]:
 
 @bp.post("/requests/<token>/message")
 def message(token: str) -> Any:
-    user = _staff()
     body = request.form.get("body", "").strip()
     documents_text = request.form.get("documents", "")
     ask = request.form.get("ask") == "1"
     form = {"body": body, "documents": documents_text, "ask": "1" if ask else ""}
-    try:
-        with database().session(write=True) as session:
-            submission, definition = _own(session, token, user)
-            errors: dict[str, str] = {}
-            if submission.assigned_to != user.id:
-                errors["message"] = t("backoffice.error.not_holder")
-            elif not body:
-                errors["body"] = t("backoffice.error.body")
-            elif len(body) > NOTE_MAX:
-                errors["body"] = t("backoffice.error.too_long", max=NOTE_MAX)
-            if errors:
-                return _page(
-                    session, user, submission, definition, errors=errors, form=form, status=400
-                )
-            moment = now()
-            asked = _ask_transition(definition, submission) if ask else None
-            if asked is not None:
-                make_transition(
-                    session,
-                    definition,
-                    submission,
-                    to=asked.to,
-                    role="staff",
-                    actor=user,
-                    note=body,
-                    version=_version(),
-                    now=moment,
-                    notify=False,  # the message's own notification says it all
-                )
-            elif _version() != submission.version:
-                raise store.Changed(submission.id)
-            send_message(
+
+    def act(
+        session: Session, user: User, submission: Submission, definition: ServiceDefinition
+    ) -> Any:
+        errors: dict[str, str] = {}
+        if submission.assigned_to != user.id:
+            errors["message"] = t("backoffice.error.not_holder")
+        elif not body:
+            errors["body"] = t("backoffice.error.body")
+        elif len(body) > NOTE_MAX:
+            errors["body"] = t("backoffice.error.too_long", max=NOTE_MAX)
+        if errors:
+            return _page(
+                session, user, submission, definition, errors=errors, form=form, status=400
+            )
+        moment = now()
+        asked = _ask_transition(definition, submission) if ask else None
+        if asked is not None:
+            make_transition(
                 session,
                 definition,
                 submission,
+                to=asked.to,
                 role="staff",
-                author=user,
-                body=body,
+                actor=user,
+                note=body,
+                version=_version(),
                 now=moment,
-                documents=_documents(documents_text),
+                notify=False,  # the message's own notification says it all
             )
-            record("message", "submission", submission.id, session=session)
-    except store.Changed:
-        return _again(token, user, "backoffice.error.changed", form, "message")
-    flash(t("backoffice.sent"), "success")
-    return _back(token, "messages")
+        elif _version() != submission.version:
+            raise store.Changed(submission.id)
+        send_message(
+            session,
+            definition,
+            submission,
+            role="staff",
+            author=user,
+            body=body,
+            now=moment,
+            documents=_documents(documents_text),
+        )
+        record("message", "submission", submission.id, session=session)
+        return _Done(t("backoffice.sent"), "messages")
+
+    return _act(token, act, form, "message")
