@@ -4,7 +4,7 @@ stored in the blob store with its SHA-256, and served as stored ever after.
 The events are the submission (`SUBMITTED`, issued when the request is submitted) and
 the final decision (`FINAL`, issued by `issue_final_document` when the back office moves
 a request to a final status). Each document is PDF/A-3b with the submission's data
-embedded as `submission.json` (`document_data`), carries a QR code and a short code for
+embedded as `submission.json` (`Drawing.data`), carries a QR code and a short code for
 the public verification page, and is signed PAdES by the platform (`signing`). Its
 "issued at" is the time of the event, so the Arabic and English documents of one event,
 or one drawn later, tell the same time.
@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from typing import BinaryIO
@@ -69,82 +70,75 @@ def verify_url(reference: str, code: str) -> str:
     return url_for("verify.index", reference=reference, code=code, _external=True)
 
 
-def document_data(
-    submission: Submission,
-    definition: ServiceDefinition,
-    *,
-    event: str,
-    lang: str,
-    issued_at: datetime,
-    code: str,
-    fee: FeeQuote | None = None,
-) -> dict[str, Any]:
-    """What a document embeds about its request (`submission.json`); `fee` is the one
-    kept at submit time (amount in halalas and its rule), None for a free service."""
-    return {
-        "format": FORMAT,
-        "reference": submission.reference,
-        "document_code": code,
-        "event": event,
-        "lang": lang,
-        "issued_at": issued_at.isoformat(),
-        "submitted_at": submission.submitted_at.isoformat(),
-        "status": submission.status,
-        "definition": {
-            "id": submission.service_id,
-            "version": submission.definition_version,
-            "hash": submission.definition_hash,
-        },
-        "agency": definition.agency.id,
-        "answers": submission.answers,
-        "declarations": submission.declarations,
-        "fee": as_snapshot(fee) if fee is not None and fee.due else None,
-    }
+@dataclass(frozen=True)
+class Drawing:
+    """One document to draw: of `submission` under `definition`, for `event` in `lang`,
+    issued at `issued_at` with the verification code `code`; `fee` is the one kept at
+    submit time (amount in halalas and its rule), None for a free service."""
 
+    submission: Submission
+    definition: ServiceDefinition
+    event: str
+    lang: str
+    issued_at: datetime
+    code: str
+    fee: FeeQuote | None = None
 
-def render(
-    submission: Submission,
-    definition: ServiceDefinition,
-    *,
-    event: str,
-    lang: str,
-    issued_at: datetime,
-    code: str,
-    fee: FeeQuote | None = None,
-) -> bytes:
-    """The signed PDF/A-3 of one document (drawn, not stored), with the fee kept at
-    submit time in its summary and its data."""
-    import segno
+    def data(self) -> dict[str, Any]:
+        """What the document embeds about its request (`submission.json`)."""
+        submission, fee = self.submission, self.fee
+        return {
+            "format": FORMAT,
+            "reference": submission.reference,
+            "document_code": self.code,
+            "event": self.event,
+            "lang": self.lang,
+            "issued_at": self.issued_at.isoformat(),
+            "submitted_at": submission.submitted_at.isoformat(),
+            "status": submission.status,
+            "definition": {
+                "id": submission.service_id,
+                "version": submission.definition_version,
+                "hash": submission.definition_hash,
+            },
+            "agency": self.definition.agency.id,
+            "answers": submission.answers,
+            "declarations": submission.declarations,
+            "fee": as_snapshot(fee) if fee is not None and fee.due else None,
+        }
 
-    from khidma import formatting
-    from khidma.renderer.pdf import EmbeddedFile
-    from khidma.renderer.pdf import Seal
-    from khidma.renderer.pdf import render_summary_pdf
+    def render(self) -> bytes:
+        """The signed PDF/A-3 of the document (drawn, not stored), with the fee in its
+        summary and its data."""
+        import segno
 
-    url = verify_url(submission.reference, code)
-    summary = submitted_summary(definition, submission, lang, fee)
-    status = definition.workflow.status(submission.status)
-    data = document_data(
-        submission, definition, event=event, lang=lang, issued_at=issued_at, code=code, fee=fee
-    )
-    pdf = render_summary_pdf(
-        summary,
-        lang=lang,
-        reference=submission.reference,
-        status_label=status.label.get(lang) if status else submission.status,
-        submitted_at=formatting.date_pair(submission.submitted_at, lang),
-        generated_at=formatting.date_pair(issued_at, lang),
-        seal=Seal(url=url, code=code, qr_svg=segno.make(url, error="m").svg_inline()),
-        variant=VARIANT,
-        files=[
-            EmbeddedFile(
-                DATA_NAME,
-                json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode(),
-                "The request's data as submitted (khidma.document/1)",
-            )
-        ],
-    )
-    return signing.sign(pdf, identity(), reason=f"{submission.reference} ({event})")
+        from khidma import formatting
+        from khidma.renderer.pdf import EmbeddedFile
+        from khidma.renderer.pdf import Seal
+        from khidma.renderer.pdf import render_summary_pdf
+
+        submission, definition, lang = self.submission, self.definition, self.lang
+        url = verify_url(submission.reference, self.code)
+        summary = submitted_summary(definition, submission, lang, self.fee)
+        status = definition.workflow.status(submission.status)
+        pdf = render_summary_pdf(
+            summary,
+            lang=lang,
+            reference=submission.reference,
+            status_label=status.label.get(lang) if status else submission.status,
+            submitted_at=formatting.date_pair(submission.submitted_at, lang),
+            generated_at=formatting.date_pair(self.issued_at, lang),
+            seal=Seal(url=url, code=self.code, qr_svg=segno.make(url, error="m").svg_inline()),
+            variant=VARIANT,
+            files=[
+                EmbeddedFile(
+                    DATA_NAME,
+                    json.dumps(self.data(), ensure_ascii=False, indent=1, sort_keys=True).encode(),
+                    "The request's data as submitted (khidma.document/1)",
+                )
+            ],
+        )
+        return signing.sign(pdf, identity(), reason=f"{submission.reference} ({self.event})")
 
 
 def _event_time(session: Session, submission: Submission, event: str) -> datetime:
@@ -179,39 +173,15 @@ def _plan(session: Session, submission: Submission, event: str) -> datetime:
     return sibling or _event_time(session, submission, event)
 
 
-def _drawn(
-    submission: Submission,
-    definition: ServiceDefinition,
-    *,
-    event: str,
-    lang: str,
-    issued_at: datetime,
-    fee: FeeQuote | None = None,
-) -> dict[str, Any]:
-    code = new_token()
-    pdf = render(
-        submission, definition, event=event, lang=lang, issued_at=issued_at, code=code, fee=fee
-    )
-    return {"pdf": pdf, "event": event, "lang": lang, "issued_at": issued_at, "code": code}
-
-
-def _record(
-    session: Session,
-    submission: Submission,
-    pdf: bytes,
-    *,
-    event: str,
-    lang: str,
-    issued_at: datetime,
-    code: str,
-) -> Document:
+def _record(session: Session, drawing: Drawing, pdf: bytes) -> Document:
+    submission, event, lang, code = drawing.submission, drawing.event, drawing.lang, drawing.code
     key = current_app.extensions["khidma.blobs"].put(pdf)
     document = Document(
         submission_id=submission.id,
         event=event,
         lang=lang,
         status=submission.status,
-        issued_at=issued_at,
+        issued_at=drawing.issued_at,
         sha256=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf),
         blob_key=key,
@@ -256,8 +226,16 @@ def issue(
         return found
     issued_at = _plan(session, submission, event)
     fee = kept_fee(session, submission)
-    drawn = _drawn(submission, definition, event=event, lang=lang, issued_at=issued_at, fee=fee)
-    return _record(session, submission, **drawn)
+    drawing = Drawing(
+        submission,
+        definition,
+        event=event,
+        lang=lang,
+        issued_at=issued_at,
+        code=new_token(),
+        fee=fee,
+    )
+    return _record(session, drawing, drawing.render())
 
 
 def issue_outside(
@@ -276,9 +254,18 @@ def issue_outside(
         fee = kept_fee(session, submission)
     if found is not None:
         return found
-    drawn = _drawn(submission, definition, event=event, lang=lang, issued_at=issued_at, fee=fee)
+    drawing = Drawing(
+        submission,
+        definition,
+        event=event,
+        lang=lang,
+        issued_at=issued_at,
+        code=new_token(),
+        fee=fee,
+    )
+    pdf = drawing.render()
     with database.session(write=True) as session:
-        return _record(session, submission, **drawn)
+        return _record(session, drawing, pdf)
 
 
 def issue_final_document(session: Session, submission_id: int) -> list[Document]:
