@@ -163,14 +163,25 @@ def _find(session: Session, submission_id: int, event: str, lang: str) -> Docume
     )
 
 
-def _plan(session: Session, submission: Submission, event: str) -> datetime:
-    # The other language's document of the same event, if any, fixes the issue time.
+def _plan(
+    session: Session, submission: Submission, definition: ServiceDefinition, event: str, lang: str
+) -> Drawing:
+    """The document to draw, with a new code and the fee kept at submit time. The other
+    language's document of the same event, if any, fixes the issue time."""
     sibling = session.scalar(
         select(Document.issued_at).where(
             Document.submission_id == submission.id, Document.event == event
         )
     )
-    return sibling or _event_time(session, submission, event)
+    return Drawing(
+        submission,
+        definition,
+        event=event,
+        lang=lang,
+        issued_at=sibling or _event_time(session, submission, event),
+        code=new_token(),
+        fee=kept_fee(session, submission),
+    )
 
 
 def _record(session: Session, drawing: Drawing, pdf: bytes) -> Document:
@@ -224,17 +235,7 @@ def issue(
     found = _find(session, submission.id, event, lang)
     if found is not None:
         return found
-    issued_at = _plan(session, submission, event)
-    fee = kept_fee(session, submission)
-    drawing = Drawing(
-        submission,
-        definition,
-        event=event,
-        lang=lang,
-        issued_at=issued_at,
-        code=new_token(),
-        fee=fee,
-    )
+    drawing = _plan(session, submission, definition, event, lang)
     return _record(session, drawing, drawing.render())
 
 
@@ -250,19 +251,9 @@ def issue_outside(
     (read), draw and sign, then record (a short write)."""
     with database.session() as session:
         found = _find(session, submission.id, event, lang)
-        issued_at = found.issued_at if found else _plan(session, submission, event)
-        fee = kept_fee(session, submission)
-    if found is not None:
-        return found
-    drawing = Drawing(
-        submission,
-        definition,
-        event=event,
-        lang=lang,
-        issued_at=issued_at,
-        code=new_token(),
-        fee=fee,
-    )
+        if found is not None:
+            return found
+        drawing = _plan(session, submission, definition, event, lang)
     pdf = drawing.render()
     with database.session(write=True) as session:
         return _record(session, drawing, pdf)
