@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
-from tests.wizard.conftest import make_app  # noqa: E402
-from tests.wizard.conftest import sign_in  # noqa: E402
+from tests.drivers import make_app  # noqa: E402
+from tests.drivers import sign_in  # noqa: E402
 from tests.wizard.test_wizard_web import complete_emirate  # noqa: E402
 
 from khidma.storage.models import Submission  # noqa: E402
