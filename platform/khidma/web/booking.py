@@ -36,7 +36,7 @@ from khidma.storage import bookings
 from khidma.storage.booking_models import Booking
 from khidma.words import word
 
-__all__ = ["Picker", "book_at_submit", "hold_choice", "picker"]
+__all__ = ["Choice", "Picker", "choice", "picker"]
 
 
 @dataclass(frozen=True)
@@ -150,51 +150,59 @@ def _place(
     return bookings.Place(definition.id, resource, offered, slot)
 
 
-def hold_choice(
-    session: Session,
+@dataclass(frozen=True)
+class Choice:
+    """A draft's chosen slot (`choice`): what holding a place of it and booking it at
+    submit start from. `owner` is the draft's token, `user_id` the signed-in account."""
+
+    definition: ServiceDefinition
+    block: BookingBlock
+    answers: Mapping[str, Any]
+    owner: str
+    user_id: int
+    now: dt.datetime
+
+    @property
+    def person(self) -> str:
+        return person_of(self.block, self.answers, self.user_id)
+
+    def hold(self, session: Session) -> FieldError | None:
+        """Hold a place of the slot for the draft; the refusal as the slot field's error
+        otherwise (the engine's checks first, then the database's)."""
+        definition, block, now = self.definition, self.block, self.now
+        try:
+            active = _active(session, definition.id, self.person, now)
+            place = _place(definition, block, self.answers, now, active)
+            bookings.hold(session, place, self.owner, now, block.hold_minutes)
+        except Refusal as refusal:
+            return _error(block, refusal, self.answers.get(block.slot_field))
+        return None
+
+    def book(self, session: Session) -> Booking | FieldError:
+        """The booking made from the draft's hold, in the submit transaction; or the
+        refusal as the slot field's error."""
+        block = self.block
+        booker = bookings.Booker(self.person, block.max_active_per_person, self.user_id)
+        try:
+            place = _place(self.definition, block, self.answers, self.now)
+            return bookings.confirm(session, place, self.owner, booker, self.now)
+        except Refusal as refusal:
+            return _error(block, refusal)
+
+
+def choice(
     definition: ServiceDefinition,
     answers: Mapping[str, Any],
     owner: str,
     user_id: int,
     now: dt.datetime,
-) -> FieldError | None:
-    """Hold a place of the chosen slot for the draft `owner`; the refusal as the slot
-    field's error otherwise (the engine's checks first, then the database's)."""
+) -> Choice | None:
+    """The slot the draft `owner` has chosen; None for a service without booking or
+    before a slot is chosen."""
     block = definition.booking
     if block is None or not answers.get(block.slot_field):
         return None
-    person = person_of(block, answers, user_id)
-    try:
-        place = _place(
-            definition, block, answers, now, _active(session, definition.id, person, now)
-        )
-        bookings.hold(session, place, owner, now, block.hold_minutes)
-    except Refusal as refusal:
-        return _error(block, refusal, answers.get(block.slot_field))
-    return None
-
-
-def book_at_submit(
-    session: Session,
-    definition: ServiceDefinition,
-    answers: Mapping[str, Any],
-    owner: str,
-    user_id: int,
-    now: dt.datetime,
-) -> Booking | FieldError | None:
-    """The booking made from the draft's hold, in the submit transaction; or the
-    refusal as the slot field's error. None for a service without booking."""
-    block = definition.booking
-    if block is None or not answers.get(block.slot_field):
-        return None
-    booker = bookings.Booker(
-        person_of(block, answers, user_id), block.max_active_per_person, user_id
-    )
-    try:
-        place = _place(definition, block, answers, now)
-        return bookings.confirm(session, place, owner, booker, now)
-    except Refusal as refusal:
-        return _error(block, refusal)
+    return Choice(definition, block, answers, owner, user_id, now)
 
 
 def reminder_due(booking: Booking, now: dt.datetime) -> dt.datetime:

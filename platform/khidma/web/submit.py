@@ -100,7 +100,8 @@ def submit(token: str) -> Any:
             problem = t("security.submit.too_many", **when(retry))
             return review(draft, definition, wizard, current, [], 429, problem=problem)
         user = g.user
-        booked = booking.book_at_submit(session, definition, clean, draft.token, user.id, now())
+        chosen = booking.choice(definition, clean, draft.token, user.id, now())
+        booked = chosen.book(session) if chosen else None
         if isinstance(booked, FieldError):
             draft.answers = {
                 k: v for k, v in draft.answers.items() if k != booked.field_id

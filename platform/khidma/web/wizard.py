@@ -580,7 +580,8 @@ def _hold(
         or any(e.field_id == block.slot_field for e in errors)
     ):
         return []
-    refused = booking.hold_choice(session, definition, answers, draft.token, g.user.id, now())
+    chosen = booking.choice(definition, answers, draft.token, g.user.id, now())
+    refused = chosen.hold(session) if chosen else None
     if refused is None:
         return []
     answers.pop(block.slot_field, None)
